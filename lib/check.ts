@@ -1,0 +1,106 @@
+// Argument checks shared by every public function. Wrong type or missing option: TypeError.
+// Wrong length, shape, option value or overlap: RangeError. Messages name the argument and say
+// what was expected and what was given.
+
+/** A short description of a value for error messages: its type and, for arrays, its length. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (ArrayBuffer.isView(v)) {
+    const n = (v as { length?: number }).length;
+    return `${v.constructor.name}${n === undefined ? '' : `(${n})`}`;
+  }
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  if (typeof v === 'number') return `${v}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
+
+export function float32(v: unknown, name: string): Float32Array {
+  if (!(v instanceof Float32Array)) throw new TypeError(`${name} must be a Float32Array, got ${describe(v)}`);
+  return v;
+}
+
+/** The options object: undefined means {}; anything else must be a plain object with known keys. */
+export function options<T extends object>(v: unknown, fn: string, known: readonly string[]): Partial<T> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw new TypeError(`${fn}: options must be an object, got ${describe(v)}`);
+  }
+  for (const key of Object.keys(v)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${fn}: unknown option '${key}' (expected ${known.map((k) => `'${k}'`).join(', ')})`);
+    }
+  }
+  return v as Partial<T>;
+}
+
+export function finiteNumber(v: unknown, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describe(v)}`);
+  if (!Number.isFinite(v)) throw new RangeError(`${name} must be finite, got ${v}`);
+  return v;
+}
+
+export function positiveNumber(v: unknown, name: string, fallback: number): number {
+  const x = finiteNumber(v, name, fallback);
+  if (!(x > 0)) throw new RangeError(`${name} must be > 0, got ${x}`);
+  return x;
+}
+
+/** A whole number in [min, max]. */
+export function integer(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${v}`);
+  }
+  return v;
+}
+
+export function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string') throw new TypeError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(v)}`);
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new RangeError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${v}'`);
+  }
+  return v as T;
+}
+
+function sameMemory(a: Float32Array, b: Float32Array): boolean {
+  return a.buffer === b.buffer;
+}
+
+/** True if the two views share any byte. */
+export function overlaps(a: Float32Array, b: Float32Array): boolean {
+  if (a.length === 0 || b.length === 0 || !sameMemory(a, b)) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * The `out` option: a new Float32Array(length) if absent; otherwise a Float32Array of exactly
+ * `length` floats that is either disjoint from every input or (where `inPlace` allows) exactly one of them.
+ */
+export function output(
+  out: unknown,
+  length: number,
+  fn: string,
+  inputs: ReadonlyArray<readonly [Float32Array, string]>,
+  inPlace = true,
+): Float32Array {
+  if (out === undefined) return new Float32Array(length);
+  const o = float32(out, `${fn}: options.out`);
+  if (o.length !== length) throw new RangeError(`${fn}: options.out must have length ${length}, got ${o.length}`);
+  for (const [input, name] of inputs) {
+    if (!overlaps(o, input)) continue;
+    const exact = inPlace && o.byteOffset === input.byteOffset && o.length === input.length;
+    if (!exact) {
+      throw new RangeError(
+        `${fn}: options.out overlaps ${name} (bytes ${o.byteOffset}..${o.byteOffset + o.byteLength} vs ` +
+          `${input.byteOffset}..${input.byteOffset + input.byteLength})` +
+          (inPlace ? `; pass out === ${name} to work in place, or a separate array` : '; pass a separate array'),
+      );
+    }
+  }
+  return o;
+}

@@ -1,0 +1,103 @@
+// N-API glue for the activations and the GLU family. Validates only what memory safety needs
+// (types, lengths, overlap); lib/ gives users the friendly errors before this is reached.
+#include <string>
+
+#include "args.h"
+#include "chunking.h"
+#include "instance.h"
+#include "register.h"
+
+namespace swiglu {
+namespace {
+
+Act act_arg(const Napi::CallbackInfo& info, size_t index) {
+  return static_cast<Act>(integer_arg(info, index, "op", 0, kActCount - 1));
+}
+
+ActParams params_arg(const Napi::CallbackInfo& info, size_t first) {
+  ActParams p;
+  p.a = info.Length() > first ? number_arg(info, first, "param a") : 0.0;
+  p.b = info.Length() > first + 1 ? number_arg(info, first + 1, "param b") : 0.0;
+  return p;
+}
+
+void length_error(const Napi::Env& env, const char* name, size_t expected, size_t actual) {
+  throw Napi::RangeError::New(env, std::string(name) + " must have length " + std::to_string(expected) + ", got " +
+                                       std::to_string(actual));
+}
+
+// unary(op, x, out, a?, b?): out[i] = act(x[i]).
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Act op = act_arg(info, 0);
+  const F32View x = float32_arg(info, 1, "x");
+  const F32View out = float32_arg(info, 2, "out");
+  const ActParams p = params_arg(info, 3);
+  if (out.length != x.length) length_error(env, "out", x.length, out.length);
+  check_alias(env, x, "x", out);
+  const AddonData& d = addon_data(env);
+  const UnaryFn fn = d.ops->unary[op];
+  run_chunked(x.length, d.threads, [&](size_t b, size_t e) { fn(x.data + b, out.data + b, e - b, p); });
+  return info[2];
+}
+
+// glu(op, gate, up, out, a?, b?): out[i] = act(gate[i]) * up[i].
+Napi::Value Glu(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Act op = act_arg(info, 0);
+  const F32View gate = float32_arg(info, 1, "gate");
+  const F32View up = float32_arg(info, 2, "up");
+  const F32View out = float32_arg(info, 3, "out");
+  const ActParams p = params_arg(info, 4);
+  if (up.length != gate.length) length_error(env, "up", gate.length, up.length);
+  if (out.length != gate.length) length_error(env, "out", gate.length, out.length);
+  check_alias(env, gate, "gate", out);
+  check_alias(env, up, "up", out);
+  const AddonData& d = addon_data(env);
+  const GluFn fn = d.ops->glu[op];
+  run_chunked(gate.length, d.threads, [&](size_t b, size_t e) { fn(gate.data + b, up.data + b, out.data + b, e - b, p); });
+  return info[3];
+}
+
+// gluSplit(op, x, out, width, a?, b?): each row of x is [gate(width) | up(width)]; out row = act(gate) * up.
+Napi::Value GluSplit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Act op = act_arg(info, 0);
+  const F32View x = float32_arg(info, 1, "x");
+  const F32View out = float32_arg(info, 2, "out");
+  const size_t width = static_cast<size_t>(integer_arg(info, 3, "width", 1, int64_t(1) << 52));
+  const ActParams p = params_arg(info, 4);
+  if (x.length % (2 * width) != 0) {
+    throw Napi::RangeError::New(env, "x length " + std::to_string(x.length) + " is not a multiple of 2*width = " +
+                                         std::to_string(2 * width));
+  }
+  const size_t rows = x.length / (2 * width);
+  if (out.length != rows * width) length_error(env, "out", rows * width, out.length);
+  check_alias(env, x, "x", out, /*allow_exact=*/false);
+  const AddonData& d = addon_data(env);
+  const GluFn fn = d.ops->glu[op];
+  if (rows == 1) {
+    fn(x.data, x.data + width, out.data, width, p);
+  } else {
+    // Rows are independent: give the pool whole blocks of rows.
+    const size_t rows_per_task = width >= kParallelMinElements ? 1 : (kParallelMinElements + width - 1) / width;
+    const size_t tasks = (rows + rows_per_task - 1) / rows_per_task;
+    const int threads = rows * width >= kParallelMinElements ? d.threads : 1;
+    parallel_for(tasks, threads, [&](size_t t) {
+      const size_t r0 = t * rows_per_task;
+      const size_t r1 = r0 + rows_per_task < rows ? r0 + rows_per_task : rows;
+      for (size_t r = r0; r < r1; ++r) fn(x.data + r * 2 * width, x.data + r * 2 * width + width, out.data + r * width, width, p);
+    });
+  }
+  return info[2];
+}
+
+}  // namespace
+
+void RegisterElementwise(Napi::Env env, Napi::Object exports) {
+  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("glu", Napi::Function::New(env, Glu, "glu"));
+  exports.Set("gluSplit", Napi::Function::New(env, GluSplit, "gluSplit"));
+}
+
+}  // namespace swiglu

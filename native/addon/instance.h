@@ -1,0 +1,19 @@
+// Per-environment state of the addon. Each Node environment (main thread, every worker_thread)
+// that loads the addon gets its own AddonData through napi instance data: no static JS handles.
+#pragma once
+#include <napi.h>
+
+#include "../runtime/cpu.h"
+#include "../runtime/dispatch.h"
+
+namespace swiglu {
+
+struct AddonData {
+  Isa isa = Isa::kScalar;
+  const OpTable* ops = nullptr;
+  int threads = 1;
+};
+
+inline AddonData& addon_data(const Napi::Env& env) { return *env.GetInstanceData<AddonData>(); }
+
+}  // namespace swiglu

@@ -1,0 +1,11 @@
+// Each N-API source file registers its own functions on the exports object.
+#pragma once
+#include <napi.h>
+
+namespace swiglu {
+
+void RegisterRuntime(Napi::Env env, Napi::Object exports);      // runtime.cc: isa, threads
+void RegisterElementwise(Napi::Env env, Napi::Object exports);  // elementwise.cc: activations, GLU
+void RegisterMatrix(Napi::Env env, Napi::Object exports);       // matrix.cc: matmul, packed gate, FFN
+
+}  // namespace swiglu

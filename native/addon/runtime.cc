@@ -1,0 +1,61 @@
+// isa(), the test hook that switches ISA, and the thread-count setting of this environment.
+#include <string>
+
+#include "args.h"
+#include "instance.h"
+#include "register.h"
+#include "../runtime/pool.h"
+
+namespace swiglu {
+namespace {
+
+Napi::Value GetIsa(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), isa_name(addon_data(info.Env()).isa));
+}
+
+Napi::Value RunnableIsas(const Napi::CallbackInfo& info) {
+  Napi::Array out = Napi::Array::New(info.Env());
+  uint32_t k = 0;
+  for (int i = 0; i < kIsaCount; ++i) {
+    if (isa_runnable(static_cast<Isa>(i))) out.Set(k++, Napi::String::New(info.Env(), isa_name(static_cast<Isa>(i))));
+  }
+  return out;
+}
+
+// Switches this environment's kernels (used by the tests to run every op on every ISA).
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  Isa isa;
+  if (!parse_isa(name.c_str(), &isa)) throw Napi::RangeError::New(info.Env(), "unknown ISA '" + name + "'");
+  if (!isa_runnable(isa)) throw Napi::Error::New(info.Env(), "ISA '" + name + "' cannot run here: " + isa_unavailable_reason(isa));
+  AddonData& d = addon_data(info.Env());
+  d.isa = isa;
+  d.ops = &op_table(isa);
+  return info.Env().Undefined();
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  addon_data(info.Env()).threads = static_cast<int>(integer_arg(info, 0, "n", 1, kMaxThreads));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), addon_data(info.Env()).threads);
+}
+
+Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
+
+}  // namespace
+
+void RegisterRuntime(Napi::Env env, Napi::Object exports) {
+  exports.Set("isa", Napi::Function::New(env, GetIsa, "isa"));
+  exports.Set("runnableIsas", Napi::Function::New(env, RunnableIsas, "runnableIsas"));
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
+  exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
+}
+
+}  // namespace swiglu

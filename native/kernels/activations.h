@@ -1,0 +1,314 @@
+// The elementwise activations: Activation<V, A>, one functor per Act value, each written once over the
+// vector layer V (native/simd/*.h) and instantiated per ISA by native/isa/<isa>.cc.
+//
+// Contract (DESIGN.md "Numeric semantics"): NaN in -> NaN out; limits at +-Inf, never Inf/Inf or Inf*0;
+// signed zeros as the formula gives them; max error vs the exact function (measured by
+// native/tools/accuracy.cc over every float32) <= 4 ulp (mish 8, leakyRelu 1, relu/relu6 exact).
+// Shared math (exp/expm1 cores, m*sigmoid(z), log1p, the Gaussian tail) lives in math*.h.
+#pragma once
+#include <cfloat>
+#include "../runtime/op_table.h"
+#include "math.h"
+#include "math_erfc.h"
+#include "math_log1p.h"
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+template <class V, int A>
+struct Activation;
+
+// Re-inserts NaN where a clamp (min/max: ISA-specific on NaN) may have dropped it.
+template <class V>
+inline typename V::F keep_nan(typename V::F x, typename V::F y) {
+  return V::select(V::isnan(x), x, y);
+}
+
+template <class V>
+struct Activation<V, kIdentity> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const { return x; }
+};
+
+// relu(x) = x > 0 ? x : +0. "x <= 0 -> +0" keeps NaN (the compare is false) and maps -0 to +0.
+template <class V>
+struct Activation<V, kRelu> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const { return V::select(V::le(x, V::zero()), V::zero(), x); }
+};
+
+template <class V>
+struct Activation<V, kRelu6> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    const typename V::F six = V::set1(6.0f);
+    return V::select(V::le(x, V::zero()), V::zero(), V::select(V::ge(x, six), six, x));
+  }
+};
+
+// slope * x with slope = hi + lo (a double split): fma(hi, x, lo*x) rounds once, <= 0.5 ulp + 2^-48.
+// lo*x uses x clamped to finite so that x = -Inf gives hi*(-Inf) alone (no Inf - Inf when lo < 0).
+template <class V>
+struct Activation<V, kLeakyRelu> {
+  math::Split s;
+  explicit Activation(const ActParams& p) : s(math::split(p.a)) {}
+  typename V::F operator()(typename V::F x) const {
+    const typename V::F xc = V::max(x, V::set1(-FLT_MAX));
+    const typename V::F neg = V::fma(V::set1(s.hi), x, V::mul(V::set1(s.lo), xc));
+    // at x = -0, lo*x may be +0 and flip the sign of slope*(-0): take hi*x there
+    const typename V::F y = V::select(V::eq(x, V::zero()), V::mul(V::set1(s.hi), x), neg);
+    return V::select(V::gt(x, V::zero()), x, y);
+  }
+};
+
+// hardSigmoid = (x + 3)/6 inside (-3, 3): x + 3 is exact near -3 (Sterbenz) where the result is small,
+// and the correctly rounded division leaves <= 0.7 ulp; NaN fails both compares and flows through.
+template <class V>
+struct Activation<V, kHardSigmoid> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    const typename V::F three = V::set1(3.0f);
+    const typename V::F mid = V::div(V::add(x, three), V::set1(6.0f));
+    return V::select(V::le(x, V::neg(three)), V::zero(), V::select(V::ge(x, three), V::set1(1.0f), mid));
+  }
+};
+
+// hardSwish = x (x + 3) / 6 inside (-3, 3): three roundings (x + 3 exact near -3), <= 1.5 ulp.
+template <class V>
+struct Activation<V, kHardSwish> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    const typename V::F three = V::set1(3.0f);
+    const typename V::F mid = V::div(V::mul(x, V::add(x, three)), V::set1(6.0f));
+    return V::select(V::le(x, V::neg(three)), V::zero(), V::select(V::ge(x, three), x, mid));
+  }
+};
+
+// sigmoid(x) = 1/(1 + e^-|x|) for x >= 0, e^x/(1 + e^x) below (math::mul_sigmoid, one division).
+template <class V>
+struct Activation<V, kSigmoid> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));  // -|x|, clamped
+    const F one = V::set1(1.0f);
+    return keep_nan<V>(x, math::mul_sigmoid<V>(V::lt(x, V::zero()), ah, one, one));
+  }
+};
+
+// silu(x; beta) = x sigmoid(beta x).
+// beta = 1 (also the fused GEMM epilogue): z = x exactly. Otherwise beta x is a double-float
+// (TwoProduct with beta = hi + lo): exp amplifies an argument error by |beta x| (up to ~100), so a float-
+// rounded beta x alone would cost tens of ulp in the negative tail.
+// -|beta x| is formed from |x| clamped to X = 150/|beta|: past it the result underflows (the clamp also
+// keeps beta*x finite). NaN takes the x branch (compare false). Supported: beta = 0 or 2^-20 <= |beta|;
+// below 2^-20, |x| > 2^27 would overflow the offset form (x * 2^100) of mul_sigmoid.
+template <class V>
+struct Activation<V, kSilu> {
+  math::Split nb;     // -|beta| split
+  float xmax;         // clamp on |x| for the exponent
+  float flip;         // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
+  bool unit;          // beta == 1
+  bool zero;          // beta == 0: x/2 (the offset form below would overflow for |x| > 2^27)
+  explicit Activation(const ActParams& p) {
+    const double b = p.a < 0 ? -p.a : p.a;
+    nb = math::split(-b);
+    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
+    xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
+    flip = p.a < 0 ? 0.0f : -0.0f;
+    unit = p.a == 1.0;
+    zero = p.a == 0.0;
+  }
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    if (unit) {
+      const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
+      return math::mul_sigmoid<V>(V::lt(x, V::zero()), ah, x, ah);
+    }
+    if (zero) return V::mul(x, V::set1(0.5f));
+    const F xa = V::min(V::abs(x), V::set1(xmax));
+    const F ah = V::mul(V::set1(nb.hi), xa);
+    const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
+    const F fl = V::set1(flip);
+    const F xn = V::xor_(xa, fl);
+    const auto neg = V::lt(V::xor_(x, V::xor_(fl, math::sign_mask<V>())), V::zero());
+    return math::mul_sigmoid<V>(neg, ah, al, x, xn);
+  }
+};
+
+// quickGelu(x) = x sigmoid(1.702 x), 1.702 the exact decimal as a double-float: silu with that beta.
+template <class V>
+struct Activation<V, kQuickGelu> {
+  Activation<V, kSilu> silu;
+  explicit Activation(const ActParams&) : silu(ActParams{1.702, 0.0}) {}
+  typename V::F operator()(typename V::F x) const { return silu(x); }
+};
+
+// gelu tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = (a x)(1 + c x^2), a = 2 sqrt(2/pi), c = 0.044715.
+// 2u reaches -104 before the result underflows, so it is built as a double-float (exp amplifies its error
+// by |2u|): x^2 exact (TwoProduct); v = 1 + c x^2 with its exact rounding error (v - 1 is exact for v in
+// [1, 8), so fma(c, x^2, 1 - v) recovers it) plus the c_lo and x^2_lo cross terms; a x by TwoProduct with
+// a = hi + lo; the product of the two double-floats to ~2^-46.
+// Computed on -|x| clamped to -12 (2u(12) = 142: past every underflow; x^2 stays finite).
+template <class V>
+struct Activation<V, kGeluTanh> {
+  math::Split a, c;
+  explicit Activation(const ActParams&) {
+    a = math::split(2.0 * 0.79788456080286535587989211986876);  // 2 sqrt(2/pi)
+    c = math::split(0.044715);
+  }
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F nx = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-12.0f));  // -|x| clamped
+    const F sh = V::mul(nx, nx);
+    const F sl = V::fms(nx, nx, sh);
+    const F ch = V::set1(c.hi), one = V::set1(1.0f);
+    const F vh = V::fma(ch, sh, one);
+    F vl = V::fma(ch, sh, V::sub(one, vh));                  // exact rounding error of vh
+    vl = V::fma(ch, sl, V::fma(V::set1(c.lo), sh, vl));
+    const F ah = V::set1(a.hi);
+    const F ph = V::mul(ah, nx);                             // a x (negative)
+    const F pl = V::fma(V::set1(a.lo), nx, V::fms(ah, nx, ph));
+    const F zh = V::mul(ph, vh);                             // -|2u|
+    const F zl = V::fma(ph, vl, V::fma(pl, vh, V::fms(ph, vh, zh)));
+    // (the two-rounding numerator: this op is at its speed bar, and 2.6 ulp is within its accuracy bar)
+    return math::mul_sigmoid<V, false>(V::lt(x, V::zero()), zh, zl, x, nx);
+  }
+};
+
+// gelu erf form: x Phi(x). Below 0: -|x| Phi(-|x|) (a product, no cancellation anywhere near 0 or -1);
+// above: x - x Phi(-x) (Phi(-x) <= 1/2, the fma rounds once). Phi(-|x|) with relative accuracy down to the
+// underflow from math::gauss_tail_scaled (offset form).
+template <class V>
+struct Activation<V, kGelu> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F a = V::min(V::abs(x), V::set1(math::kGeluClamp));
+    const F m = math::gauss_tail_x_scaled<V>(a);                           // a Phi(-a) 2^kOff
+    // x >= 0: x - x Phi(-x); x < 0: -0 - a Phi(-a). One rounding either way (also into the subnormals).
+    const F base = V::select(V::lt(x, V::zero()), V::set1(-0.0f), x);
+    return V::fma(m, V::set1(-math::kInvOff), base);
+  }
+};
+
+// tanh(|x|) = -u/(2 + u), u = expm1(-2|x|) in (-1, 0]: relative accurate near 0 (no 1 - e^-2x
+// cancellation), condition of u -> result <= 2. |x| > 43.5 gives u = -1, tanh = 1 exactly.
+// The sign goes back by OR (abs first, so tanh(+-0) = +-0).
+template <class V>
+struct Activation<V, kTanh> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F sgn = math::sign_mask<V>();
+    const F h = V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-87.0f));
+    const F u = math::expm1_neg<V>(h);
+    const F t = V::div(u, V::add(V::set1(2.0f), u));
+    return keep_nan<V>(x, V::or_(V::abs(t), V::and_(x, sgn)));
+  }
+};
+
+// elu(x; alpha) = x > 0 ? x : alpha expm1(x); selu = scale * (x > 0 ? x : alpha expm1(x)).
+// expm1 on [-87, 0] (math::expm1_neg, relative accurate near 0); its sign is forced to x's so that
+// elu(-0) = -0 and elu(+0) = +0. Constants as double splits (one rounding in the fma).
+template <class V>
+inline typename V::F elu_core(typename V::F x, math::Split pos, math::Split neg) {
+  using F = typename V::F;
+  const F h = V::max(x, V::set1(-87.0f));
+  F u = math::expm1_neg<V>(h);
+  u = V::or_(u, V::and_(x, math::sign_mask<V>()));
+  const F nr = V::fma(V::set1(neg.hi), u, V::mul(V::set1(neg.lo), u));
+  const F xc = V::min(x, V::set1(FLT_MAX));  // lo * x finite at +Inf
+  const F pr = V::fma(V::set1(pos.hi), x, V::mul(V::set1(pos.lo), xc));
+  return keep_nan<V>(x, V::select(V::gt(x, V::zero()), pr, nr));
+}
+
+template <class V>
+struct Activation<V, kElu> {
+  math::Split alpha;
+  explicit Activation(const ActParams& p) : alpha(math::split(p.a)) {}
+  typename V::F operator()(typename V::F x) const { return elu_core<V>(x, math::Split{1.0f, 0.0f}, alpha); }
+};
+
+template <class V>
+struct Activation<V, kSelu> {
+  math::Split scale, sa;
+  explicit Activation(const ActParams&) {
+    const double s = 1.0507009873554804934193349852946, al = 1.6732632423543772848170429916717;
+    scale = math::split(s);
+    sa = math::split(s * al);
+  }
+  typename V::F operator()(typename V::F x) const { return elu_core<V>(x, scale, sa); }
+};
+
+// softplus(x; beta, threshold) = beta x > threshold ? x : log1p(e^(beta x))/beta
+//                              = max-part + log1p(e^-|z|)/beta, z = beta x (double-float, see silu):
+// z > 0: x + log1p(e^-z)/beta (x exact, the correction small); z <= 0: log1p(e^z)/beta.
+// For e^-|z| < 2^-25, log1p(E) = E to 2^-26 and the value is kept in offset form down to the underflow.
+// 1/beta as a double split (one rounding). Past |z| = 150 the correction underflows. Supported:
+// 2^-20 <= |beta| (below, the offset form l * 2^100 / beta could overflow).
+template <class V>
+struct Activation<V, kSoftplus> {
+  math::Split nb, ib;
+  float xmax, th;
+  float flip;
+  explicit Activation(const ActParams& p) {
+    const double b = p.a < 0 ? -p.a : p.a;
+    nb = math::split(-b);
+    ib = math::split(1.0 / p.a);
+    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
+    xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
+    th = float(p.b);
+    flip = p.a < 0 ? 0.0f : -0.0f;
+  }
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F xa = V::min(V::abs(x), V::set1(xmax));
+    const F ah = V::mul(V::set1(nb.hi), xa);  // -|z|
+    const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
+    const math::ExpParts<V> e = math::exp_parts<V>(ah, al);
+    const F s = math::pow2<V, math::kOff>(e.t);
+    const F p = V::fma(s, e.tm, s);                     // e^-|z| 2^kOff
+    const F E = V::mul(p, V::set1(math::kInvOff));
+    const auto tiny = V::lt(E, V::set1(0x1p-25f));
+    const F l = V::select(tiny, p, V::mul(math::log1p_unit<V>(E), V::set1(1.0f / math::kInvOff)));
+    const F r = V::mul(V::fma(l, V::set1(ib.hi), V::mul(l, V::set1(ib.lo))), V::set1(math::kInvOff));
+    // z > 0 <=> x has the sign of beta (and x != 0)
+    const F xs = V::xor_(x, V::xor_(V::set1(flip), math::sign_mask<V>()));
+    const auto zpos = V::gt(xs, V::zero());
+    const F y = V::add(V::select(zpos, x, V::zero()), r);
+    // threshold on the float product beta*x (PyTorch compares the rounded product)
+    const F zf = V::mul(V::neg(V::set1(nb.hi)), xs);  // |beta| * (sign-adjusted x) = beta * x
+    return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), x, y));
+  }
+};
+
+// mish(x) = x tanh(log1p(e^x)). With E = e^-|x| no log is needed:
+//   x <= 0: tanh = N/(N + 2), N = E(E + 2);   x > 0: tanh = (1 + 2E)/(1 + 2E + 2E^2).
+// One division; E in offset form so x e^x stays accurate where e^x alone is subnormal.
+// Error: E 0.75, N ~1.75, ratio +1, times x +0.5: <= ~4 ulp (bar 8).
+template <class V>
+struct Activation<V, kMish> {
+  explicit Activation(const ActParams&) {}
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));  // -|x| clamped
+    const math::ExpParts<V> e = math::exp_parts<V>(ah);
+    const F s = math::pow2<V, math::kOff>(e.t);
+    const F p = V::fma(s, e.tm, s);                     // E 2^kOff
+    const F E = V::mul(p, V::set1(math::kInvOff));
+    const F two = V::set1(2.0f);
+    const F A = V::add(E, two);
+    const auto neg = V::lt(x, V::zero());
+    const F numn = V::mul(ah, V::mul(p, A));           // x N 2^kOff
+    const F denn = V::fma(E, A, two);
+    const F B = V::fma(E, two, V::set1(1.0f));
+    const F nump = V::mul(x, B);
+    const F denp = V::fma(V::add(E, E), E, B);
+    const F q = V::div(V::select(neg, numn, nump), V::select(neg, denn, denp));
+    return V::select(neg, V::mul(q, V::set1(math::kInvOff)), q);
+  }
+};
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,28 @@
+// Builds this ISA's elementwise entries of the OpTable from the Activation<V, A> functors.
+#pragma once
+#include "../runtime/op_table.h"
+#include "activations.h"
+#include "map.h"
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+template <int A>
+void unary_entry(const float* x, float* y, size_t n, const ActParams& p) {
+  const Activation<V, A> op(p);
+  map_unary<V>(x, y, n, op);
+}
+
+template <int A>
+void glu_entry(const float* gate, const float* up, float* y, size_t n, const ActParams& p) {
+  const Activation<V, A> op(p);
+  map_glu<V>(gate, up, y, n, op);
+}
+
+template <int... A>
+constexpr OpTable make_table(const char* name, std::integer_sequence<int, A...>) {
+  return OpTable{name, {&unary_entry<A>...}, {&glu_entry<A>...}};
+}
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

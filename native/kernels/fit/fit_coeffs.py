@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Fits the polynomial coefficients used by native/kernels/math.h (dev time only; needs numpy + mpmath).
+
+Method: weighted minimax by Lawson's iteratively-reweighted least squares on a dense grid (Chebyshev-
+clustered towards the ends), with the weight chosen so the error minimised is the RELATIVE error of the
+final function value (not of the polynomial alone). Then the coefficients are rounded to float32 one at a
+time, lowest degree first, refitting the remaining ones after each rounding, so the float32 set keeps
+(almost) the minimax error of the exact set. Prints C++ initialisers and the achieved max errors.
+
+Run:  python3 native/kernels/fit/fit_coeffs.py > native/kernels/fit/coeffs.txt
+"""
+import numpy as np
+import mpmath as mp
+
+mp.mp.dps = 40
+
+
+def grid(a, b, n=6000):
+    t = np.cos(np.linspace(np.pi, 0, n))
+    return 0.5 * (a + b) + 0.5 * (b - a) * t
+
+
+def lawson(V, target, scale, iters=60):
+    """min_c max |(V c - target) / scale| via Lawson IRLS."""
+    w = np.ones(len(target))
+    for _ in range(iters):
+        sw = np.sqrt(w) / scale
+        c = np.linalg.lstsq(V * sw[:, None], target * sw, rcond=None)[0]
+        e = np.abs(V @ c - target) / scale
+        w = w * e
+        w /= w.sum()
+        w += 1e-18
+    return c
+
+
+def fit_rounded(x, target, scale, deg):
+    """Fit degree-deg polynomial in x, round coefficients to float32 one by one (refitting the rest)."""
+    fixed = []
+    resid = target.copy()
+    for k in range(deg + 1):
+        V = np.vander(x, deg + 1, increasing=True)[:, k:]
+        c = lawson(V, resid, scale)
+        ck = float(np.float32(c[0]))
+        fixed.append(ck)
+        resid = resid - ck * x**k
+    c = np.array(fixed)
+    err = np.abs(np.vander(x, deg + 1, increasing=True) @ c - target) / scale
+    return c, err.max()
+
+
+def emit(name, c, err):
+    body = ", ".join(float(np.float32(v)).hex() + "f" for v in c)
+    print(f"// {name}: max rel error (exact arithmetic, float32 coefficients) = 2^{np.log2(err):.2f}")
+    print(f"static constexpr float {name}[{len(c)}] = {{{body}}};")
+
+
+# 1. exp: e^r = 1 + r + r^2 q(r), |r| <= ln2/2 (+ margin for the rounded n). Error is relative to e^r.
+r = grid(-0.3466 * 1.001, 0.3466 * 1.001)
+r = r[np.abs(r) > 1e-6]
+ex = np.array([float(mp.exp(mp.mpf(v))) for v in r])
+qt = np.array([float((mp.exp(mp.mpf(v)) - 1 - mp.mpf(v)) / mp.mpf(v) ** 2) for v in r])
+# error in q times r^2 relative to e^r
+c, e = fit_rounded(r, qt, ex / r**2, 4)
+emit("kExpQ", c, e)
+
+# 2. log1p: log1p(f) = f + f^2 Q(f), f in [sqrt(1/2)-1, sqrt(2)-1]. Error relative to log1p(f).
+f = grid(np.sqrt(0.5) - 1 - 1e-4, np.sqrt(2) - 1 + 1e-4)
+f = f[np.abs(f) > 1e-6]
+lf = np.array([float(mp.log1p(mp.mpf(v))) for v in f])
+Qt = np.array([float((mp.log1p(mp.mpf(v)) - mp.mpf(v)) / mp.mpf(v) ** 2) for v in f])
+for deg in (8, 9):
+    c, e = fit_rounded(f, Qt, np.abs(lf) / f**2, deg)
+    emit(f"kLog1pQ{deg}", c, e)
+
+# 3. erfc tail for gelu: G(a) = erfcx(a/sqrt2) = e^(a^2/2) erfc(a/sqrt2), a = |x| in [0, 14.5].
+#    G(a) = H(Z) / (L + a) with Z = (L - a)/(L + a) = 1 - 2Y, Y = a/(L + a): a rational form in a with a
+#    single division, smooth on the whole half line (after Weideman's erfc expansion in Z). The kernel forms
+#    Y (then a G(a) = Y H(Z), what gelu needs) and Z = 1 - 2Y. In Z the coefficients decrease quickly
+#    (Horner is stable); in Y they alternate up to 4 and Horner loses ~2 ulp at Y ~ 0.7.
+#    H(Z=0) = 2L G(L) is the constant coefficient, and at Z = 0 no other term can absorb its float32
+#    rounding: pick L (a float32 near 3.9: L + a then rounds finely for small a, and the sweep max is lowest) where 2L G(L) is within 2^-37 of a float32.
+def h0_rel(Lf):
+    h = 2 * mp.mpf(Lf) * mp.erfc(mp.mpf(Lf) / mp.sqrt(2)) * mp.exp(mp.mpf(Lf) ** 2 / 2)
+    return abs(float((h - float(np.float32(float(h)))) / h))
+L_CENTER = float(__import__("os").environ.get("ERFCX_L", "3.9"))
+L = min((float(np.float32(L_CENTER) + np.float32(k) * np.float32(2.0**-22)) for k in range(-3000, 3000)), key=h0_rel)
+print(f"// erfcx split point L = {float(np.float32(L)).hex()}f = {L!r} (H(0) rounding 2^{np.log2(h0_rel(L)):.1f})")
+a = np.linspace(0.0, 14.5, 6000)
+G = np.array([float(mp.erfc(mp.mpf(v) / mp.sqrt(2)) * mp.exp(mp.mpf(v) ** 2 / 2)) for v in a])
+Z = (L - a) / (L + a)
+H = G * (L + a)
+for deg in (9, 10):
+    c, e = fit_rounded(Z, H, np.abs(H), deg)
+    emit(f"kErfcxH{deg}", c, e)

@@ -1,0 +1,43 @@
+// Builds this ISA's GemmTable (runtime/gemm.h) from the gemm_tile template: one entry per
+// (weight type, rows) with rows in 1..gemm_mr<V>(); edge rows get their own fully unrolled tile, so a
+// 4-row remainder costs 4 rows of FMAs, not 12.
+#pragma once
+#include <utility>
+
+#include "activations.h"
+#include "gemm_tile.h"
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+template <class V, WType T, int R>
+constexpr TileFn gemm_tile_entry() {
+  if constexpr (R >= 1 && R <= gemm_mr<V>()) {
+    return &gemm_tile<V, R, T>;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class V, int... R>
+GemmTable make_gemm_table(const char* name, std::integer_sequence<int, R...>) {
+  static_assert(gemm_mr<V>() <= kMaxTileRows, "tile taller than the table");
+  GemmTable t{};
+  t.isa = name;
+  t.mr = gemm_mr<V>();
+  const TileFn f32[] = {gemm_tile_entry<V, WType::kF32, R>()...};
+  const TileFn bf16[] = {gemm_tile_entry<V, WType::kBF16, R>()...};
+  const TileFn f16[] = {gemm_tile_entry<V, WType::kF16, R>()...};
+  for (size_t i = 0; i < sizeof...(R); ++i) {
+    t.tile[static_cast<int>(WType::kF32)][i] = f32[i];
+    t.tile[static_cast<int>(WType::kBF16)][i] = bf16[i];
+    t.tile[static_cast<int>(WType::kF16)][i] = f16[i];
+  }
+  t.fma_probe = &fma_probe<V>;
+  t.fma_probe_flops = 2.0 * fma_probe_chains<V>() * V::N;
+  t.read_probe = &read_probe<V>;
+  return t;
+}
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

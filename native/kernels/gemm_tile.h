@@ -1,0 +1,177 @@
+// The GEMM micro-kernel, written once over the vector layer V: `rows` rows of packed A times one
+// packed B panel (32 elements per k), accumulators in registers, then one of the epilogues of
+// runtime/gemm.h (plain store, or SiLU(gate) * up for the fused SwiGLU gate).
+//
+// Register tile per ISA (gemm_mr / gemm_pass_vectors below): the 32-wide panel is covered in passes
+// of PV vectors; each pass keeps rows x PV accumulators live (AVX-512: 12 x 2 zmm = 24 of 32 regs,
+// one pass; AVX2: 6 x 2 ymm = 12 of 16, two passes; NEON: 6 x 4 q = 24 of 32, two passes). Per k
+// step a pass loads PV weight vectors once and broadcasts each A value once: rows*PV FMAs per
+// PV + rows loads keeps the FMA pipes, not the load ports, the bottleneck.
+//
+// Numerics: every accumulator is updated as acc = fma(a[k], b[k], acc) for k ascending, whatever the
+// Kc cuts (accumulators saved to `partial` and reloaded are exact floats), the thread count or the ISA
+// pass split. Included inside an ISA unit after its vector layer and activations.h.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "../runtime/gemm.h"
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+// Tile height and vectors per pass for this ISA (see the header comment for the register budget).
+template <class V>
+constexpr int gemm_mr() {
+  return V::N >= 16 ? 12 : (V::N >= 4 ? 6 : 4);
+}
+template <class V>
+constexpr int gemm_pass_vectors() {
+  return V::N >= 8 ? 2 : 4;
+}
+
+// Weight element loaders: the packs keep bf16/f16 as 16-bit bits and widen in registers, so a
+// memory-bound GEMV reads half the bytes.
+template <class V, WType T>
+struct WeightLoad;
+template <class V>
+struct WeightLoad<V, WType::kF32> {
+  using E = float;
+  static typename V::F load(const E* p) { return V::load(p); }
+};
+template <class V>
+struct WeightLoad<V, WType::kBF16> {
+  using E = uint16_t;
+  static typename V::F load(const E* p) { return V::load_bf16(p); }
+};
+template <class V>
+struct WeightLoad<V, WType::kF16> {
+  using E = uint16_t;
+  static typename V::F load(const E* p) { return V::load_f16(p); }
+};
+
+template <class V, int R, WType T>
+void gemm_tile(const TileArgs& t) {
+  using F = typename V::F;
+  using L = WeightLoad<V, T>;
+  using E = typename L::E;
+  constexpr int PV = gemm_pass_vectors<V>();
+  constexpr int PW = PV * V::N;  // floats per pass
+  constexpr int P = kPanelWidth / PW;
+  static_assert(kPanelWidth % PW == 0, "pass width must divide the panel");
+  static_assert(kGateHalf % V::N == 0, "gate half must be whole vectors");
+
+  // Accumulators of the final block land here before the epilogue (rows x 32, tile-contiguous).
+  alignas(64) float tile[R * kPanelWidth];
+  float* const dst = t.final_block ? tile : t.partial;
+  const E* const b0 = static_cast<const E*>(t.b);
+
+  for (int pass = 0; pass < P; ++pass) {
+    F acc[R][PV];
+    if (t.load_partial) {
+#pragma GCC unroll 16
+      for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+        for (int v = 0; v < PV; ++v) acc[r][v] = V::load(t.partial + r * kPanelWidth + pass * PW + v * V::N);
+    } else {
+#pragma GCC unroll 16
+      for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+        for (int v = 0; v < PV; ++v) acc[r][v] = V::zero();
+    }
+    const float* a = t.a;
+    const E* b = b0 + pass * PW;
+    const size_t as = t.a_stride;
+    for (size_t k = 0; k < t.kc; ++k) {
+      F bv[PV];
+#pragma GCC unroll 4
+      for (int v = 0; v < PV; ++v) bv[v] = L::load(b + v * V::N);
+#pragma GCC unroll 16
+      for (int r = 0; r < R; ++r) {
+        const F av = V::set1(a[r]);
+#pragma GCC unroll 4
+        for (int v = 0; v < PV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
+      }
+      a += as;
+      b += kPanelWidth;
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+      for (int v = 0; v < PV; ++v) V::store(dst + r * kPanelWidth + pass * PW + v * V::N, acc[r][v]);
+  }
+  if (!t.final_block) return;
+
+  size_t cols = t.cols;
+  if (t.epilogue == Epilogue::kSwiglu) {
+    // H = SiLU(gate) * up, computed in place in the first half of each tile row.
+    const Activation<V, kSilu> silu(ActParams{1.0, 0.0});
+    for (int r = 0; r < R; ++r) {
+      for (int v = 0; v < kGateHalf / V::N; ++v) {
+        float* g = tile + r * kPanelWidth + v * V::N;
+        V::store(g, V::mul(silu(V::load(g)), V::load(g + kGateHalf)));
+      }
+    }
+  }
+  // Only the valid columns reach C: the panel's zero padding past N is never stored.
+  for (int r = 0; r < R; ++r) {
+    float* c = t.c + r * t.ldc;
+    const float* s = tile + r * kPanelWidth;
+    size_t j = 0;
+    for (; j + V::N <= cols; j += V::N) V::store(c + j, V::load(s + j));
+    for (; j < cols; ++j) c[j] = s[j];
+  }
+}
+
+// ---- bench probes ------------------------------------------------------------------------------
+
+// Horizontal sum through memory (g++ 12 warns inside _mm512_reduce_add_ps; this is not hot).
+template <class V>
+float lane_sum(typename V::F v) {
+  float b[V::N];
+  V::store(b, v);
+  float s = 0;
+  for (int i = 0; i < V::N; ++i) s += b[i];
+  return s;
+}
+
+// Independent FMA chains, enough to cover latency x pipes on every target (x86 AVX-512 gets 24).
+template <class V>
+constexpr int fma_probe_chains() {
+  return V::N >= 16 ? 24 : 12;
+}
+
+template <class V>
+float fma_probe(size_t iters) {
+  using F = typename V::F;
+  constexpr int C = fma_probe_chains<V>();
+  F acc[C];
+#pragma GCC unroll 32
+  for (int j = 0; j < C; ++j) acc[j] = V::set1(1.0f + 0.001f * static_cast<float>(j));
+  const F x = V::set1(0.999999f), y = V::set1(1e-6f);
+  for (size_t i = 0; i < iters; ++i) {
+#pragma GCC unroll 32
+    for (int j = 0; j < C; ++j) acc[j] = V::fma(acc[j], x, y);
+  }
+  F s = acc[0];
+  for (int j = 1; j < C; ++j) s = V::add(s, acc[j]);
+  return lane_sum<V>(s);
+}
+
+template <class V>
+float read_probe(const float* p, size_t n) {
+  using F = typename V::F;
+  F acc[8];
+#pragma GCC unroll 8
+  for (int j = 0; j < 8; ++j) acc[j] = V::zero();
+  for (size_t i = 0; i + 64 <= n; i += 64) {
+#pragma GCC unroll 64
+    for (int j = 0; j < 64 / V::N; ++j) acc[j & 7] = V::add(acc[j & 7], V::load(p + i + j * V::N));
+  }
+  F s = acc[0];
+  for (int j = 1; j < 8; ++j) s = V::add(s, acc[j]);
+  return lane_sum<V>(s);
+}
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,164 @@
+// Shared float32 math for the activation kernels, written once over the vector layer V.
+// Included inside namespace swiglu::SWIGLU_NS by activations.h; only V members, plain arithmetic and
+// fused operations appear here (no std:: calls: see native/simd/README.md).
+//
+// Error analysis conventions: "ulp" is of the float32 result; "rel" is relative error. Products marked
+// exact use the fma residual (TwoProduct): a*b = p + fms(a, b, p) exactly when no under/overflow.
+// Polynomial coefficients come from native/kernels/fit/fit_coeffs.py (output in fit/coeffs.txt).
+#pragma once
+#include <cstdint>
+
+namespace swiglu {
+namespace SWIGLU_NS {
+namespace math {
+
+// ---- constants ------------------------------------------------------------------------------------
+constexpr float kLog2e = 0x1.715476p+0f;
+// ln2 = kLn2Hi + kLn2Lo to ~2^-48. n*kLn2Hi is exact inside the fma and h - n*kLn2Hi is exactly
+// representable (|result| < 0.35 and a multiple of 2^-25 whenever n != 0), so rh below is exact.
+constexpr float kLn2Hi = 0x1.62e430p-1f;
+constexpr float kLn2Lo = -0x1.05c610p-29f;
+// 1.5 * 2^23: h*log2e + kRound rounds to an integer (ties to even) held in the low mantissa bits, so
+// asint(t) = 0x4B400000 + n and the bits of 2^m are (asint(t) + m - n + 127) << 23 (the high bits fall
+// off the shift). Valid for |n| < 2^22; we use |n| <= 250.
+constexpr float kRound = 0x1.8p+23f;
+// e^r = 1 + r + r^2 q(r) on |r| <= ln2/2, minimax rel error 2^-28.3 (fit_coeffs.py, kExpQ).
+constexpr float kExpQ[5] = {0x1.fffffcp-2f, 0x1.555492p-3f, 0x1.5558b8p-5f, 0x1.1239a4p-7f, 0x1.6a4502p-10f};
+
+template <class V>
+inline typename V::F sign_mask() { return V::set1(-0.0f); }
+
+// ---- exp with a double-float argument ---------------------------------------------------------------
+// e^(h + l) = (1 + tm) * 2^n, |l| <= 2^-17 (the rounding error of an argument |h| < 256), h in
+// [-250 ln2, 127 ln2].
+// rh = h - n ln2_hi is exact; rl = l - n ln2_lo carries the rest (|rl| < 2^-17), so the reduced
+// argument is known to ~2^-45 absolute: the conditioning of e^h (|h|, up to ~150) costs nothing here.
+// tm = e^(rh + rl) - 1 = rh + [rl + r^2 q(r)], r = rh + rl (rounded: r^2 q(r) has slope e^r - 1 < 0.42,
+// so r's 2^-26 rounding moves it by < 2^-27.3), summed so that only the last addition rounds at tm's scale.
+// rl must stay outside the rounded r in the linear term: |rl| reaches 2^-17 and would lose 2^-26.
+// |err(tm)| <= 2^-26 (last rounding) + 2^-27.3 + 2^-28.3 (fit) -> e^(h+l) within ~0.9 ulp before scaling.
+template <class V>
+struct ExpParts {
+  typename V::F tm;   // e^r - 1, |tm| < 0.42
+  typename V::F t;    // kRound + n; asint(t) = 0x4B400000 + n
+};
+
+template <class V>
+inline ExpParts<V> exp_reduced(typename V::F rh, typename V::F rl, typename V::F t) {
+  using F = typename V::F;
+  const F r = V::add(rh, rl);
+  F q = V::fma(V::set1(kExpQ[4]), r, V::set1(kExpQ[3]));
+  q = V::fma(q, r, V::set1(kExpQ[2]));
+  q = V::fma(q, r, V::set1(kExpQ[1]));
+  q = V::fma(q, r, V::set1(kExpQ[0]));
+  const F w = V::fma(V::mul(r, r), q, rl);
+  return {V::add(rh, w), t};
+}
+
+template <class V>
+inline ExpParts<V> exp_parts(typename V::F h, typename V::F l) {
+  using F = typename V::F;
+  const F t = V::fma(h, V::set1(kLog2e), V::set1(kRound));
+  const F n = V::sub(t, V::set1(kRound));
+  return exp_reduced<V>(V::fnma(n, V::set1(kLn2Hi), h), V::fnma(n, V::set1(kLn2Lo), l), t);
+}
+
+// Same, argument exact in one float (l = 0).
+template <class V>
+inline ExpParts<V> exp_parts(typename V::F h) {
+  using F = typename V::F;
+  const F t = V::fma(h, V::set1(kLog2e), V::set1(kRound));
+  const F n = V::sub(t, V::set1(kRound));
+  return exp_reduced<V>(V::fnma(n, V::set1(kLn2Hi), h), V::mul(n, V::set1(-kLn2Lo)), t);
+}
+
+// 2^(n + K) from ExpParts::t. Requires n + K in [-126, 127].
+template <class V, int K>
+inline typename V::F pow2(typename V::F t) {
+  return V::asfloat(V::template ishl<23>(V::iadd(V::asint(t), V::seti(K + 127))));
+}
+
+// Constant 2^k as a float (k in [-126, 127]).
+constexpr float exp2i(int k) {
+  float r = 1.0f;
+  for (; k > 0; --k) r *= 2.0f;
+  for (; k < 0; ++k) r *= 0.5f;
+  return r;
+}
+
+// The far tails work in "offset" form: a value v * 2^n with n down to -226 is carried as
+// (v * 2^(n+kOff)) and multiplied by 2^-kOff once, at the very end, so that an exp that underflows
+// on its own (e^h subnormal for h < -87.3) still yields a normal, correctly rounded x * e^h.
+// The first product is exact (a power of two on a normal number), the last one rounds once,
+// gradually if the result is subnormal.
+constexpr int kOff = 100;
+constexpr float kInvOff = exp2i(-kOff);
+
+// ---- expm1 on (-inf, 0] ---------------------------------------------------------------------------
+// h must be in [-87, 0] (callers clamp; expm1(-87) = -1 in float32).
+// expm1(h) = 2^n (1 + tm) - 1 = fma(2^n, tm, 2^n - 1): 2^n - 1 is exact for n >= -24 (and rounds to the
+// right neighbour of -1 below), the fma rounds once. For n = 0 this is tm itself, relative accurate;
+// for n <= -1 the result is <= -0.29 and |2^n tm| <= 0.21, so tm's 2^-26 error stays < 0.5 ulp.
+template <class V>
+inline typename V::F expm1_neg(typename V::F h) {
+  using F = typename V::F;
+  const ExpParts<V> e = exp_parts<V>(h);
+  const F s = pow2<V, 0>(e.t);
+  return V::fma(s, e.tm, V::sub(s, V::set1(1.0f)));
+}
+
+// ---- m * sigmoid(z) -------------------------------------------------------------------------------
+// Returns (neg ? xn * e^-|z| : xp) / (1 + e^-|z|), i.e. xp*sigmoid(z) where z >= 0 and xn*sigmoid(z) where
+// z < 0. The caller passes -|z| = ah + al (a double-float, ah in [-150, 0]: clamped past every underflow
+// the callers need) and the mask neg = (z < 0) computed from the UNclamped input, so NaN lands in the
+// xp branch and flows through when xp is the input itself.
+//  - One division. e^-|z| is carried in offset form (times 2^kOff), so xn * e^z stays exact-to-rounding
+//    where e^z alone would be subnormal (silu/gelu near x = -90 are normal numbers).
+//  - xn must be finite (callers clamp it together with z).
+// Error budget: e^-|z| <= 0.75 ulp; den rounds once (0.5 ulp; the e^-|z| error enters den with weight
+// E/(1+E) <= 1/2); xn e^-|z| rounds once (xn 2^n exact, then the fma); division 0.5; final power-of-two scale exact (or one subnormal rounding).
+// Worst case ~2.6 ulp, typically < 1.5.
+// kOneRoundNum: form xn e^-|z| with one rounding (one more multiply; gains ~0.5 ulp in the tail).
+template <class V, bool kOneRoundNum = true>
+inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V::F al, typename V::F xp,
+                                 typename V::F xn) {
+  using F = typename V::F;
+  const ExpParts<V> e = exp_parts<V>(ah, al);
+  const F s = pow2<V, kOff>(e.t);
+  const F p = V::fma(s, e.tm, s);                                // e^-|z| * 2^kOff, one rounding
+  const F den = V::fma(p, V::set1(kInvOff), V::set1(1.0f));      // 1 + e^-|z|, one rounding
+  const F u = V::mul(xn, s);                                     // exact (power of two)
+  const F xe = kOneRoundNum ? V::fma(u, e.tm, u) : V::mul(xn, p);  // xn e^-|z| 2^kOff
+  const F num = V::select(neg, xe, xp);
+  const F q = V::div(num, den);
+  return V::select(neg, V::mul(q, V::set1(kInvOff)), q);
+}
+
+// Same with -|z| exact in one float.
+template <class V>
+inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V::F xp, typename V::F xn) {
+  using F = typename V::F;
+  const ExpParts<V> e = exp_parts<V>(ah);
+  const F s = pow2<V, kOff>(e.t);
+  const F p = V::fma(s, e.tm, s);
+  const F den = V::fma(p, V::set1(kInvOff), V::set1(1.0f));
+  const F u = V::mul(xn, s);
+  const F num = V::select(neg, V::fma(u, e.tm, u), xp);
+  const F q = V::div(num, den);
+  return V::select(neg, V::mul(q, V::set1(kInvOff)), q);
+}
+
+// ---- double-float helpers -------------------------------------------------------------------------
+// A double-precision constant c split as hi + lo floats; products with a float x are then
+// x*c = fma(hi, x, lo*x) to within ~2^-48 relative before the final rounding.
+struct Split {
+  float hi, lo;
+};
+inline Split split(double c) {
+  const float hi = static_cast<float>(c);
+  return {hi, static_cast<float>(c - static_cast<double>(hi))};
+}
+
+}  // namespace math
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

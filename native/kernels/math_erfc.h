@@ -1,0 +1,51 @@
+// The Gaussian tail Phi(-a) = erfc(a/sqrt2)/2 for a = |x| >= 0, relative accuracy down to gelu's underflow.
+// Included after math.h.
+#pragma once
+#include "math.h"
+
+namespace swiglu {
+namespace SWIGLU_NS {
+namespace math {
+
+// G(a) = e^(a^2/2) erfc(a/sqrt2) (the scaled complementary error function at a/sqrt2) is smooth and slowly
+// varying on [0, inf) (1 at 0, ~ sqrt(2/pi)/a at infinity). Following the idea of Weideman's erfc expansion,
+// G(a) = H(Z) / (L + a), Z = (L - a)/(L + a) in (-0.58, 1]: H is a degree-9 polynomial, rel error 2^-26.3
+// on a in [0, 14.5] (fit_coeffs.py, kErfcxH9; its coefficients fall off fast, so Horner is stable).
+// What gelu needs is a Phi(-a) = e^(-a^2/2) a G(a) / 2 = e^(-a^2/2) Y H(Z) / 2 with Y = a/(L + a) and
+// Z = 1 - 2Y: one division. L is the float near 3.9 where H(0) is a float to 2^-37, so the one
+// coefficient no other term can correct (at Z = 0) costs no rounding; near 4, L + a also rounds finely
+// for small a (of the splits tried, 3.9 gives the lowest sweep maximum).
+constexpr float kErfcxL = 0x1.f340c8p+1f;
+constexpr float kErfcxH[10] = {0x1.81bc92p+0f, 0x1.33631cp+0f, 0x1.7edf9ep-1f, 0x1.61a3c6p-2f,
+                               0x1.a1c2cep-4f, 0x1.df47f6p-8f, -0x1.0689bap-7f, -0x1.343a46p-9f,
+                               0x1.538872p-11f, 0x1.4da08ap-13f};
+// Past a = 14.5, x Phi(-x) < 2^-152: gelu's negative tail is 0 and Phi(x) is 1.
+constexpr float kGeluClamp = 14.5f;
+
+// Returns a Phi(-a) * 2^kOff for a in [0, kGeluClamp] (offset form, see math.h: exact scaling down to the
+// subnormal range of the final result).
+// e^(-a^2/2) takes its argument as the exact double-float -(a*a)/2 (TwoProduct, halving exact): that
+// exponent reaches -105, where a float-rounded argument alone would cost up to 2^-24 * 105 ~ 4 ulp.
+// Error: exp 0.75 ulp; Y: L + a and the division round (Y H(Z) passes Y's relative error ~1:1 near 0);
+// Z = 1 - 2Y one more rounding (H is flat in Z: ~0.3 ulp); Horner ~0.8; Y h 0.5; times e^(-a^2/2) 0.5. Chained
+// products can map a 0.5-ulp rounding to ~1 ulp of the result (mantissa alignment): ~3.6 ulp worst seen.
+template <class V>
+inline typename V::F gauss_tail_x_scaled(typename V::F a) {
+  using F = typename V::F;
+  const F nha = V::mul(a, V::set1(-0.5f));  // exact
+  const F zh = V::mul(a, nha);               // -(a*a)/2 = zh + zl exactly (TwoProduct)
+  const F zl = V::fms(a, nha, zh);
+  const ExpParts<V> e = exp_parts<V>(zh, zl);
+  const F s = pow2<V, kOff - 1>(e.t);  // the 1/2 of Phi = erfc/2 is folded into the power of two
+  const F Y = V::div(a, V::add(V::set1(kErfcxL), a));
+  const F Z = V::fma(Y, V::set1(-2.0f), V::set1(1.0f));
+  F h = V::fma(V::set1(kErfcxH[9]), Z, V::set1(kErfcxH[8]));
+  for (int i = 7; i >= 0; --i) h = V::fma(h, Z, V::set1(kErfcxH[i]));
+  // (Y h 2^(n+kOff-1)) (1 + tm): the power of two is exact, so e^(-a^2/2) costs no separate rounding
+  const F u = V::mul(V::mul(Y, h), s);
+  return V::fma(u, e.tm, u);
+}
+
+}  // namespace math
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,118 @@
+// GEMM for matmul, the fused SwiGLU gate and the FFN. ISA-neutral interface (plain C++).
+//
+// Layout shared by every ISA, so a pack made under one ISA serves any other (setIsa in tests):
+//   A is packed per call into row panels of `mr` rows (the ISA's tile height): panel p holds rows
+//   [p*mr, p*mr+mr) as a[k*stride + r] (stride = min(mr, M)).
+//   B ("weights") is packed once into column panels of kPanelWidth = 32 elements per k, K-contiguous:
+//   panel j, element (k, c) at data[(j*K + k)*32 + c]. A plain panel holds 32 output columns; a gate
+//   panel holds 16 gate columns then the same 16 up columns, so one tile has both halves of its
+//   outputs in registers when the activation is applied.
+// Every output tile is reduced in the same order (k ascending, the same Kc cuts) whatever the thread
+// count: Kc depends only on (M, K) and the cache sizes, never on how tiles are spread over threads.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "cpu.h"
+
+namespace swiglu {
+
+constexpr int kPanelWidth = 32;     // elements per k in a packed B panel
+constexpr int kGateHalf = 16;       // output columns per gate panel
+constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
+
+enum class WType : int { kF32 = 0, kBF16 = 1, kF16 = 2 };
+constexpr int kWTypeCount = 3;
+inline size_t wtype_bytes(WType t) { return t == WType::kF32 ? 4 : 2; }
+
+// What a tile does with its accumulators once its K range is done.
+enum class Epilogue : int {
+  kStore = 0,   // C[r][c] = acc[r][c], c < cols (cols <= 32)
+  kSwiglu = 1,  // C[r][c] = silu(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
+};
+
+struct TileArgs {
+  const float* a;        // packed A panel at k0: a[k*a_stride + r]
+  size_t a_stride;       // floats per k in the A panel
+  const void* b;         // packed B panel at k0: element (k, c) at b[k*32 + c] (f32 or 16-bit bits)
+  size_t kc;             // k steps this call
+  float* partial;        // tile-contiguous rows x 32 floats: accumulators carried between Kc blocks
+  bool load_partial;     // start from *partial instead of zero
+  bool final_block;      // apply the epilogue to c; otherwise write accumulators back to *partial
+  Epilogue epilogue;
+  float* c;              // output tile origin (row 0, column 0 of this panel's outputs)
+  size_t ldc;            // floats between output rows
+  size_t cols;           // valid output columns in this panel
+};
+
+// rows x one panel, over kc steps. Indexed [wtype][rows]; rows in 1..mr.
+using TileFn = void (*)(const TileArgs&);
+
+struct GemmTable {
+  const char* isa;
+  int mr;  // tile rows
+  TileFn tile[kWTypeCount][kMaxTileRows + 1];
+  // Bench probes (not used by the ops): FMA throughput and streaming read.
+  float (*fma_probe)(size_t iters);  // iters * fma_probe_flops FLOPs
+  double fma_probe_flops;
+  float (*read_probe)(const float* p, size_t n);  // sums n floats (n % 64 == 0)
+};
+
+namespace scalar { const GemmTable& gemm_table(); }
+namespace avx2 { const GemmTable& gemm_table(); }
+namespace avx512 { const GemmTable& gemm_table(); }
+namespace neon { const GemmTable& gemm_table(); }
+
+// Only call with a runnable ISA.
+const GemmTable& gemm_table(Isa isa);
+
+// ---- packed weights -------------------------------------------------------------------------
+
+struct AlignedFree {
+  void operator()(void* p) const;
+};
+
+// One packed B operand (immutable once built).
+struct PackedB {
+  WType type = WType::kF32;
+  bool gate = false;  // gate panels (16 gate + 16 up columns) vs plain (32 columns)
+  size_t K = 0, N = 0;  // N: output columns
+  size_t panels = 0;
+  size_t bytes = 0;
+  std::unique_ptr<void, AlignedFree> data;
+
+  size_t cols_per_panel() const { return gate ? kGateHalf : kPanelWidth; }
+  const void* panel(size_t j, size_t k0) const {
+    return static_cast<const char*>(data.get()) + ((j * K + k0) * kPanelWidth) * wtype_bytes(type);
+  }
+};
+
+// Source of a weight matrix: element (k, n) is src[k*N + n] (trans == false: [K][N], "in-out") or
+// src[n*K + k] (trans == true: [N][K], PyTorch nn.Linear "out-in"). src holds floats for kF32 and
+// 16-bit patterns for kBF16/kF16.
+struct WeightSrc {
+  const void* src;
+  bool trans;
+};
+
+// Returns false if the allocation fails (or the size overflows). Parallel over `threads`.
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads);
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads);
+
+// C[M x N] (row stride ldc) = epilogue(A[M x K] (row stride lda) * B). A is fully packed before the
+// first store to C, so C may be exactly A (same memory) when the caller allows it.
+// Returns false on allocation failure (C untouched).
+bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilogue epi, float* C, size_t ldc,
+          int threads);
+
+// Cache sizes (bytes) read from sysfs once, with defaults when unavailable.
+struct CacheSizes {
+  size_t l1d, l2, l3;
+};
+const CacheSizes& cache_sizes();
+
+// Heap buffer aligned to 64 bytes, or nullptr (also on size overflow).
+void* aligned_bytes(size_t count, size_t elem);
+
+}  // namespace swiglu

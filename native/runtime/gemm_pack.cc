@@ -1,0 +1,97 @@
+// Packing of weight matrices into the K-contiguous 32-wide panels of runtime/gemm.h. Runs once per
+// pack (packGate / packFfn) or once per matmul call for its B; parallel over panels.
+#include <cstdlib>
+#include <cstring>
+
+#include "gemm.h"
+#include "pool.h"
+
+namespace swiglu {
+
+void AlignedFree::operator()(void* p) const { std::free(p); }
+
+void* aligned_bytes(size_t count, size_t elem) {
+  size_t bytes;
+  if (__builtin_mul_overflow(count, elem, &bytes)) return nullptr;
+  bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
+  if (bytes == 0) bytes = 64;
+  return std::aligned_alloc(64, bytes);
+}
+
+namespace {
+
+// Copies columns [n0, n0 + ncols) of a weight matrix into panel columns [col0, col0 + ncols).
+template <class E>
+void copy_columns(E* panel, const E* src, bool trans, size_t K, size_t N, size_t n0, size_t ncols, size_t col0) {
+  if (trans) {
+    // src is [N][K]: read each weight row sequentially, write with the panel's 32-element stride
+    // (the panel, K*32 elements, stays in L2 while its columns are filled).
+    for (size_t c = 0; c < ncols; ++c) {
+      const E* row = src + (n0 + c) * K;
+      E* d = panel + col0 + c;
+      for (size_t k = 0; k < K; ++k) d[k * kPanelWidth] = row[k];
+    }
+  } else {
+    for (size_t k = 0; k < K; ++k) std::memcpy(panel + k * kPanelWidth + col0, src + k * N + n0, ncols * sizeof(E));
+  }
+}
+
+bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
+  const size_t per = gate ? kGateHalf : kPanelWidth;
+  const size_t panels = (N + per - 1) / per;
+  size_t elems;
+  if (__builtin_mul_overflow(panels, K, &elems) || __builtin_mul_overflow(elems, size_t(kPanelWidth), &elems)) return false;
+  void* p = aligned_bytes(elems, wtype_bytes(type));
+  if (!p) return false;
+  out->type = type;
+  out->gate = gate;
+  out->K = K;
+  out->N = N;
+  out->panels = panels;
+  out->bytes = elems * wtype_bytes(type);
+  out->data.reset(p);
+  return true;
+}
+
+template <class E>
+void pack_all(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
+  const size_t K = out->K, N = out->N, per = out->cols_per_panel();
+  E* base = static_cast<E*>(out->data.get());
+  // Tiny packs stay on the caller: waking the pool costs more than the copy.
+  const int t = out->bytes < (size_t(1) << 20) ? 1 : threads;
+  parallel_for(out->panels, t, [&](size_t j) {
+    E* panel = base + j * K * kPanelWidth;
+    const size_t n0 = j * per;
+    const size_t ncols = N - n0 < per ? N - n0 : per;
+    // Zero padding past N (and the whole panel when it is short): the tile computes it, never stores it.
+    if (ncols < per) std::memset(panel, 0, K * kPanelWidth * sizeof(E));
+    for (int s = 0; s < nsrc; ++s) {
+      copy_columns(panel, static_cast<const E*>(srcs[s].src), srcs[s].trans, K, N, n0, ncols, size_t(s) * kGateHalf);
+    }
+  });
+}
+
+void pack_any(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
+  if (out->type == WType::kF32) {
+    pack_all<float>(out, srcs, nsrc, threads);
+  } else {
+    pack_all<uint16_t>(out, srcs, nsrc, threads);
+  }
+}
+
+}  // namespace
+
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads) {
+  if (!allocate(out, type, false, K, N)) return false;
+  pack_any(out, &w, 1, threads);
+  return true;
+}
+
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads) {
+  if (!allocate(out, type, true, K, N)) return false;
+  const WeightSrc srcs[2] = {gate, up};
+  pack_any(out, srcs, 2, threads);
+  return true;
+}
+
+}  // namespace swiglu

@@ -1,0 +1,56 @@
+// The dispatch table: one per ISA, filled by native/isa/<name>.cc, chosen once at load.
+// This header is ISA-neutral (plain C++), shared by every translation unit.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace swiglu {
+
+// Elementwise activations. The order is part of the N-API contract (lib/ops.ts mirrors it).
+enum Act : int {
+  kRelu = 0,
+  kLeakyRelu,
+  kRelu6,
+  kSigmoid,
+  kTanh,
+  kSilu,
+  kGelu,       // erf form: x * Phi(x)
+  kGeluTanh,   // tanh approximation
+  kQuickGelu,  // x * sigmoid(1.702 x)
+  kSoftplus,
+  kMish,
+  kElu,
+  kSelu,
+  kHardSigmoid,
+  kHardSwish,
+  kIdentity,   // for the bilinear GLU
+  kActCount
+};
+
+// Scalar parameters of an activation, as JS gave them (double). Kernels split them into float
+// hi/lo pairs where the product with x must be exact (silu beta, softplus beta, leakyRelu slope).
+//   leakyRelu: a = slope        silu: a = beta         softplus: a = beta, b = threshold
+//   elu: a = alpha              others: unused
+struct ActParams {
+  double a = 0.0;
+  double b = 0.0;
+};
+
+// y[i] = act(x[i]). y == x (in place) is allowed; any other overlap is rejected before this point.
+using UnaryFn = void (*)(const float* x, float* y, size_t n, const ActParams& p);
+// y[i] = act(gate[i]) * up[i]. y may equal gate or up exactly.
+using GluFn = void (*)(const float* gate, const float* up, float* y, size_t n, const ActParams& p);
+
+struct OpTable {
+  const char* isa;
+  UnaryFn unary[kActCount];
+  GluFn glu[kActCount];
+};
+
+// Each ISA unit defines its table accessor in its own namespace. Only call one the CPU can run.
+namespace scalar { const OpTable& table(); }
+namespace avx2 { const OpTable& table(); }
+namespace avx512 { const OpTable& table(); }
+namespace neon { const OpTable& table(); }
+
+}  // namespace swiglu

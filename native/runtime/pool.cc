@@ -1,0 +1,120 @@
+// Implementation of the sleeping, process-wide thread pool declared in pool.h.
+#include "pool.h"
+
+#include <sched.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace swiglu {
+
+int available_cores() {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+#endif
+  unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+namespace {
+
+class Pool {
+ public:
+  // Runs the job if the pool is free; returns false (having done nothing) if it is busy.
+  bool try_run(size_t n_tasks, int threads, void (*fn)(void*, size_t), void* ctx) {
+    std::unique_lock<std::mutex> busy(job_mutex_, std::try_to_lock);
+    if (!busy.owns_lock()) return false;
+    const int helpers = threads - 1;
+    ensure_workers(helpers);
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      fn_ = fn;
+      ctx_ = ctx;
+      n_tasks_ = n_tasks;
+      next_.store(0, std::memory_order_relaxed);
+      active_helpers_ = helpers;
+      pending_ = helpers;
+      ++generation_;
+    }
+    wake_.notify_all();
+    work();  // the caller takes tasks too
+    std::unique_lock<std::mutex> lk(m_);
+    done_.wait(lk, [&] { return pending_ == 0; });
+    fn_ = nullptr;
+    return true;
+  }
+
+ private:
+  void ensure_workers(int wanted) {
+    std::lock_guard<std::mutex> lk(m_);
+    while (static_cast<int>(workers_.size()) < wanted) {
+      const int index = static_cast<int>(workers_.size());
+      // Detached on purpose: the pool lives until the process exits (a static destructor joining
+      // threads at exit would race with Node's own teardown).
+      // The worker starts from the generation current now, before this job is published, so it
+      // cannot miss the job that made it.
+      const unsigned long start = generation_;
+      std::thread([this, index, start] { loop(index, start); }).detach();
+      workers_.push_back(index);
+    }
+  }
+
+  void loop(int index, unsigned long seen) {
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lk(m_);
+        wake_.wait(lk, [&] { return generation_ != seen; });
+        seen = generation_;
+        if (index >= active_helpers_) continue;  // not needed for this job
+      }
+      work();
+      std::lock_guard<std::mutex> lk(m_);
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  void work() {
+    for (;;) {
+      size_t t = next_.fetch_add(1, std::memory_order_relaxed);
+      if (t >= n_tasks_) return;
+      fn_(ctx_, t);
+    }
+  }
+
+  std::mutex job_mutex_;  // held by the caller for the duration of one job
+  std::mutex m_;
+  std::condition_variable wake_, done_;
+  std::vector<int> workers_;
+  unsigned long generation_ = 0;
+  int active_helpers_ = 0;
+  int pending_ = 0;
+  void (*fn_)(void*, size_t) = nullptr;
+  void* ctx_ = nullptr;
+  size_t n_tasks_ = 0;
+  std::atomic<size_t> next_{0};
+};
+
+Pool& pool() {
+  static Pool* p = new Pool();  // never destroyed: see ensure_workers
+  return *p;
+}
+
+}  // namespace
+
+void parallel_for(size_t n_tasks, int threads, void (*fn)(void*, size_t), void* ctx) {
+  if (n_tasks == 0) return;
+  if (threads > kMaxThreads) threads = kMaxThreads;
+  if (threads > static_cast<int>(n_tasks)) threads = static_cast<int>(n_tasks);
+  if (threads <= 1 || !pool().try_run(n_tasks, threads, fn, ctx)) {
+    for (size_t t = 0; t < n_tasks; ++t) fn(ctx, t);
+  }
+}
+
+}  // namespace swiglu

@@ -1,0 +1,26 @@
+// The intra-op thread pool: one per process, shared by every Node environment (worker_threads).
+// Workers sleep on a condition variable between jobs (no spinning while idle). One job runs at a
+// time; a caller that finds the pool busy (another environment, or an async op on a libuv thread)
+// runs its whole job on its own thread instead of waiting, so no caller can block or deadlock another.
+// Results never depend on how tasks are spread: callers give each task a disjoint slice of output.
+#pragma once
+#include <cstddef>
+
+namespace swiglu {
+
+// Number of hardware threads this process may use (sched affinity aware), at least 1.
+int available_cores();
+
+// Runs fn(ctx, task) for every task in [0, n_tasks) using up to `threads` threads (the caller is one
+// of them). Returns when all tasks are done. fn must not throw.
+void parallel_for(size_t n_tasks, int threads, void (*fn)(void* ctx, size_t task), void* ctx);
+
+template <class F>
+void parallel_for(size_t n_tasks, int threads, F&& f) {
+  parallel_for(n_tasks, threads, [](void* c, size_t t) { (*static_cast<F*>(c))(t); }, &f);
+}
+
+// Upper bound accepted by setNumThreads: more threads than this is a RangeError, not a fork bomb.
+constexpr int kMaxThreads = 256;
+
+}  // namespace swiglu

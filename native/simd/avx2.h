@@ -1,0 +1,83 @@
+// AVX2 + FMA vector layer: 8 float lanes. Compiled only into native/isa/avx2.cc (-mavx2 -mfma).
+#pragma once
+#include <immintrin.h>
+#include <cstdint>
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+struct V {
+  using F = __m256;
+  using I = __m256i;
+  using M = __m256;  // all-ones / all-zeros lanes, as the compares produce them
+  static constexpr int N = 8;
+
+  static F load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, F v) { _mm256_storeu_ps(p, v); }
+  static F set1(float f) { return _mm256_set1_ps(f); }
+  static I seti(int32_t i) { return _mm256_set1_epi32(i); }
+  static F zero() { return _mm256_setzero_ps(); }
+
+  static F add(F a, F b) { return _mm256_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm256_sub_ps(a, b); }
+  static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+  static F div(F a, F b) { return _mm256_div_ps(a, b); }
+  static F fma(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+  static F fnma(F a, F b, F c) { return _mm256_fnmadd_ps(a, b, c); }
+  static F fms(F a, F b, F c) { return _mm256_fmsub_ps(a, b, c); }
+  static F min(F a, F b) { return _mm256_min_ps(a, b); }
+  static F max(F a, F b) { return _mm256_max_ps(a, b); }
+
+  static I asint(F v) { return _mm256_castps_si256(v); }
+  static F asfloat(I i) { return _mm256_castsi256_ps(i); }
+  static F and_(F a, F b) { return _mm256_and_ps(a, b); }
+  static F or_(F a, F b) { return _mm256_or_ps(a, b); }
+  static F xor_(F a, F b) { return _mm256_xor_ps(a, b); }
+  static F andnot(F a, F b) { return _mm256_andnot_ps(a, b); }
+  static F abs(F v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
+  static F neg(F v) { return _mm256_xor_ps(_mm256_set1_ps(-0.0f), v); }
+
+  static M lt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static M le(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+  static M gt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+  static M ge(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+  static M eq(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+  static M isnan(F v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q); }
+  static M mand(M a, M b) { return _mm256_and_ps(a, b); }
+  static M mor(M a, M b) { return _mm256_or_ps(a, b); }
+  static M mnot(M a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
+  static bool any(M m) { return _mm256_movemask_ps(m) != 0; }
+  static F select(M m, F a, F b) { return _mm256_blendv_ps(b, a, m); }
+  static I selecti(M m, I a, I b) {
+    return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(b), _mm256_castsi256_ps(a), m));
+  }
+
+  static F round(F v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static I cvt(F v) { return _mm256_cvtps_epi32(v); }
+  static F tofloat(I i) { return _mm256_cvtepi32_ps(i); }
+  static I iadd(I a, I b) { return _mm256_add_epi32(a, b); }
+  static I isub(I a, I b) { return _mm256_sub_epi32(a, b); }
+  template <int K> static I ishl(I a) { return _mm256_slli_epi32(a, K); }
+  template <int K> static I isra(I a) { return _mm256_srai_epi32(a, K); }
+  static I imin(I a, I b) { return _mm256_min_epi32(a, b); }
+  static I imax(I a, I b) { return _mm256_max_epi32(a, b); }
+  static M ilt(I a, I b) { return _mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a)); }
+  static float reduce_add(F v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+
+  // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).
+  // bf16 is the top half of a float: zero-extend each 16-bit lane to 32 bits and shift it up.
+  static F load_bf16(const uint16_t* p) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), 16));
+  }
+  static F load_f16(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }  // F16C
+  // Hint the line holding p into all cache levels (prefetcht0); never faults.
+  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+};
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,82 @@
+// AVX-512 (F/BW/DQ/VL) vector layer: 16 float lanes, k-register masks.
+// Compiled only into native/isa/avx512.cc (-mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma).
+#pragma once
+#include <immintrin.h>
+#include <cstdint>
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+struct V {
+  using F = __m512;
+  using I = __m512i;
+  using M = __mmask16;
+  static constexpr int N = 16;
+
+  static F load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, F v) { _mm512_storeu_ps(p, v); }
+  static F set1(float f) { return _mm512_set1_ps(f); }
+  static I seti(int32_t i) { return _mm512_set1_epi32(i); }
+  static F zero() { return _mm512_setzero_ps(); }
+
+  static F add(F a, F b) { return _mm512_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm512_sub_ps(a, b); }
+  static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
+  static F div(F a, F b) { return _mm512_div_ps(a, b); }
+  static F fma(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+  static F fnma(F a, F b, F c) { return _mm512_fnmadd_ps(a, b, c); }
+  static F fms(F a, F b, F c) { return _mm512_fmsub_ps(a, b, c); }
+  static F min(F a, F b) { return _mm512_min_ps(a, b); }
+  static F max(F a, F b) { return _mm512_max_ps(a, b); }
+
+  static I asint(F v) { return _mm512_castps_si512(v); }
+  static F asfloat(I i) { return _mm512_castsi512_ps(i); }
+  static F and_(F a, F b) { return _mm512_and_ps(a, b); }
+  static F or_(F a, F b) { return _mm512_or_ps(a, b); }
+  static F xor_(F a, F b) { return _mm512_xor_ps(a, b); }
+  static F andnot(F a, F b) { return _mm512_andnot_ps(a, b); }
+  static F abs(F v) { return _mm512_abs_ps(v); }
+  static F neg(F v) { return _mm512_xor_ps(_mm512_set1_ps(-0.0f), v); }
+
+  static M lt(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+  static M le(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+  static M gt(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+  static M ge(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+  static M eq(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+  static M isnan(F v) { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q); }
+  static M mand(M a, M b) { return static_cast<M>(a & b); }
+  static M mor(M a, M b) { return static_cast<M>(a | b); }
+  static M mnot(M a) { return static_cast<M>(~a); }
+  static bool any(M m) { return m != 0; }
+  static F select(M m, F a, F b) { return _mm512_mask_blend_ps(m, b, a); }
+  static I selecti(M m, I a, I b) { return _mm512_mask_blend_epi32(m, b, a); }
+
+  static F round(F v) { return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static I cvt(F v) { return _mm512_cvtps_epi32(v); }
+  static F tofloat(I i) { return _mm512_cvtepi32_ps(i); }
+  static I iadd(I a, I b) { return _mm512_add_epi32(a, b); }
+  static I isub(I a, I b) { return _mm512_sub_epi32(a, b); }
+  template <int K> static I ishl(I a) { return _mm512_slli_epi32(a, K); }
+  template <int K> static I isra(I a) { return _mm512_srai_epi32(a, K); }
+  static I imin(I a, I b) { return _mm512_min_epi32(a, b); }
+  static I imax(I a, I b) { return _mm512_max_epi32(a, b); }
+  static M ilt(I a, I b) { return _mm512_cmplt_epi32_mask(a, b); }
+  static float reduce_add(F v) { return _mm512_reduce_add_ps(v); }
+
+  // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).
+  // bf16 is the top half of a float: zero-extend each 16-bit lane to 32 bits and shift it up.
+  // (maskz_ forms with a full mask: same instructions, but g++ 12 does not warn about the
+  // _mm512_undefined_* placeholder the unmasked intrinsics pass.)
+  static F load_bf16(const uint16_t* p) {
+    const __m512i w = _mm512_maskz_cvtepu16_epi32(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xffff, w, 16));
+  }
+  static F load_f16(const uint16_t* p) {
+    return _mm512_maskz_cvtph_ps(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  // Hint the line holding p into all cache levels (prefetcht0); never faults.
+  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+};
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,75 @@
+// NEON (ARMv8.0 AdvSIMD) vector layer: 4 float lanes. Compiled only into native/isa/neon.cc on aarch64.
+#pragma once
+#include <arm_neon.h>
+#include <cstdint>
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+struct V {
+  using F = float32x4_t;
+  using I = int32x4_t;
+  using M = uint32x4_t;
+  static constexpr int N = 4;
+
+  static F load(const float* p) { return vld1q_f32(p); }
+  static void store(float* p, F v) { vst1q_f32(p, v); }
+  static F set1(float f) { return vdupq_n_f32(f); }
+  static I seti(int32_t i) { return vdupq_n_s32(i); }
+  static F zero() { return vdupq_n_f32(0.0f); }
+
+  static F add(F a, F b) { return vaddq_f32(a, b); }
+  static F sub(F a, F b) { return vsubq_f32(a, b); }
+  static F mul(F a, F b) { return vmulq_f32(a, b); }
+  static F div(F a, F b) { return vdivq_f32(a, b); }
+  static F fma(F a, F b, F c) { return vfmaq_f32(c, a, b); }
+  static F fnma(F a, F b, F c) { return vfmsq_f32(c, a, b); }
+  static F fms(F a, F b, F c) { return vnegq_f32(vfmsq_f32(c, a, b)); }
+  // vminnm/vmaxnm: a NaN operand loses (like x86's second-operand rule, it is re-inserted later).
+  static F min(F a, F b) { return vminnmq_f32(a, b); }
+  static F max(F a, F b) { return vmaxnmq_f32(a, b); }
+
+  static I asint(F v) { return vreinterpretq_s32_f32(v); }
+  static F asfloat(I i) { return vreinterpretq_f32_s32(i); }
+  static F and_(F a, F b) { return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b))); }
+  static F or_(F a, F b) { return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b))); }
+  static F xor_(F a, F b) { return vreinterpretq_f32_u32(veorq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b))); }
+  static F andnot(F a, F b) { return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(b), vreinterpretq_u32_f32(a))); }
+  static F abs(F v) { return vabsq_f32(v); }
+  static F neg(F v) { return vnegq_f32(v); }
+
+  static M lt(F a, F b) { return vcltq_f32(a, b); }
+  static M le(F a, F b) { return vcleq_f32(a, b); }
+  static M gt(F a, F b) { return vcgtq_f32(a, b); }
+  static M ge(F a, F b) { return vcgeq_f32(a, b); }
+  static M eq(F a, F b) { return vceqq_f32(a, b); }
+  static M isnan(F v) { return vmvnq_u32(vceqq_f32(v, v)); }
+  static M mand(M a, M b) { return vandq_u32(a, b); }
+  static M mor(M a, M b) { return vorrq_u32(a, b); }
+  static M mnot(M a) { return vmvnq_u32(a); }
+  static bool any(M m) { return vmaxvq_u32(m) != 0; }
+  static F select(M m, F a, F b) { return vbslq_f32(m, a, b); }
+  static I selecti(M m, I a, I b) { return vbslq_s32(m, a, b); }
+
+  static F round(F v) { return vrndnq_f32(v); }
+  static I cvt(F v) { return vcvtnq_s32_f32(v); }
+  static F tofloat(I i) { return vcvtq_f32_s32(i); }
+  static I iadd(I a, I b) { return vaddq_s32(a, b); }
+  static I isub(I a, I b) { return vsubq_s32(a, b); }
+  template <int K> static I ishl(I a) { return vshlq_n_s32(a, K); }
+  template <int K> static I isra(I a) { return vshrq_n_s32(a, K); }
+  static I imin(I a, I b) { return vminq_s32(a, b); }
+  static I imax(I a, I b) { return vmaxq_s32(a, b); }
+  static M ilt(I a, I b) { return vcltq_s32(a, b); }
+  static float reduce_add(F v) { return vaddvq_f32(v); }
+
+  // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).
+  // bf16: shift-left-long by 16 puts the bits in the top half of each 32-bit lane. f16: FCVTL (ARMv8.0).
+  static F load_bf16(const uint16_t* p) { return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p), 16)); }
+  static F load_f16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+  // Hint the line holding p into the caches (prfm pldl1keep); never faults.
+  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+};
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,101 @@
+// Scalar "vector" of one lane: the portable truth every SIMD path is checked against.
+// Included by native/isa/scalar.cc (SWIGLU_NS = scalar) and by the aarch64 NEON unit's tail code.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+struct V {
+  using F = float;
+  using I = int32_t;
+  using M = bool;
+  static constexpr int N = 1;
+
+  static F load(const float* p) { return *p; }
+  static void store(float* p, F v) { *p = v; }
+  static F set1(float f) { return f; }
+  static I seti(int32_t i) { return i; }
+  static F zero() { return 0.0f; }
+
+  static F add(F a, F b) { return a + b; }
+  static F sub(F a, F b) { return a - b; }
+  static F mul(F a, F b) { return a * b; }
+  static F div(F a, F b) { return a / b; }
+  // A true fused multiply-add: the kernels' error analysis (double-float products, Cody-Waite
+  // reductions) relies on the single rounding, so the scalar path must not split it.
+  static F fma(F a, F b, F c) { return __builtin_fmaf(a, b, c); }
+  static F fnma(F a, F b, F c) { return __builtin_fmaf(-a, b, c); }
+  static F fms(F a, F b, F c) { return __builtin_fmaf(a, b, -c); }
+  static F min(F a, F b) { return a < b ? a : b; }
+  static F max(F a, F b) { return a > b ? a : b; }
+
+  static I asint(F v) { I i; std::memcpy(&i, &v, 4); return i; }
+  static F asfloat(I i) { F v; std::memcpy(&v, &i, 4); return v; }
+  static F and_(F a, F b) { return asfloat(asint(a) & asint(b)); }
+  static F or_(F a, F b) { return asfloat(asint(a) | asint(b)); }
+  static F xor_(F a, F b) { return asfloat(asint(a) ^ asint(b)); }
+  static F andnot(F a, F b) { return asfloat(~asint(a) & asint(b)); }
+  static F abs(F v) { return asfloat(asint(v) & 0x7fffffff); }
+  static F neg(F v) { return asfloat(asint(v) ^ int32_t(0x80000000u)); }
+
+  static M lt(F a, F b) { return a < b; }
+  static M le(F a, F b) { return a <= b; }
+  static M gt(F a, F b) { return a > b; }
+  static M ge(F a, F b) { return a >= b; }
+  static M eq(F a, F b) { return a == b; }
+  static M isnan(F v) { return v != v; }
+  static M mand(M a, M b) { return a && b; }
+  static M mor(M a, M b) { return a || b; }
+  static M mnot(M a) { return !a; }
+  static bool any(M m) { return m; }
+  static F select(M m, F a, F b) { return m ? a : b; }
+  static I selecti(M m, I a, I b) { return m ? a : b; }
+
+  // Round half to even, like the SIMD paths (cvtps/frintn), without libm.
+  static F round(F v) {
+    const float big = 8388608.0f;  // 2^23: adding and subtracting it rounds |v| < 2^23 to an integer
+    float a = abs(v);
+    if (!(a < big)) return v;
+    volatile float t = a + big;  // volatile: keep the compiler from folding the trick away
+    float r = t - big;
+    return v < 0 ? -r : r;
+  }
+  static I cvt(F v) { return static_cast<I>(round(v)); }  // callers keep |v| < 2^31
+  static F tofloat(I i) { return static_cast<F>(i); }
+  static I iadd(I a, I b) { return static_cast<I>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); }
+  static I isub(I a, I b) { return static_cast<I>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b)); }
+  template <int K> static I ishl(I a) { return static_cast<I>(static_cast<uint32_t>(a) << K); }
+  template <int K> static I isra(I a) { return a >> K; }
+  static I imin(I a, I b) { return a < b ? a : b; }
+  static I imax(I a, I b) { return a > b ? a : b; }
+  static M ilt(I a, I b) { return a < b; }
+  static F reduce_add(F v) { return v; }
+
+  // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).
+  static F load_bf16(const uint16_t* p) { return asfloat(static_cast<I>(static_cast<uint32_t>(*p) << 16)); }
+  // IEEE binary16 -> binary32, exact for every input (subnormals normalised, Inf/NaN kept, NaN payload kept).
+  static F load_f16(const uint16_t* p) {
+    const uint32_t h = *p;
+    const uint32_t sign = (h & 0x8000u) << 16;
+    uint32_t exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, bits;
+    if (exp == 0x1fu) {
+      bits = sign | 0x7f800000u | (man << 13);
+    } else if (exp != 0) {
+      bits = sign | ((exp + 112u) << 23) | (man << 13);
+    } else if (man == 0) {
+      bits = sign;
+    } else {
+      // Subnormal half: shift the mantissa up to the implicit bit, adjusting the exponent.
+      uint32_t e = 113u;
+      while (!(man & 0x400u)) { man <<= 1; --e; }
+      bits = sign | (e << 23) | ((man & 0x3ffu) << 13);
+    }
+    return asfloat(static_cast<I>(bits));
+  }
+  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+};
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Compiles the NEON translation unit (and the scalar one) for aarch64 so that it cannot rot on an
+# x86 machine. Running it is scripts/test-arm64.sh's job; this only proves it builds warning-free.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/apt-ensure.sh g++-aarch64-linux-gnu
+out=$(mktemp -d)
+for unit in neon scalar; do
+  aarch64-linux-gnu-g++ -std=c++17 -O2 -march=armv8-a -ffp-contract=off -fno-math-errno -Wall -Wextra -Werror \
+    -DSWIGLU_HAVE_NEON=1 -c "native/isa/$unit.cc" -o "$out/$unit.o"
+done
+rm -rf "$out"
+echo "aarch64: native/isa/neon.cc and native/isa/scalar.cc compile cleanly"

@@ -1,0 +1,97 @@
+// Every elementwise op, on every ISA this CPU runs, against the float64 reference: accuracy over
+// the whole float range (random bit patterns), the specials of DESIGN.md, every short length at
+// odd offsets, out/in-place, and thread-count independence.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as sg from '../lib';
+import { binding } from '../lib/binding';
+import { CASES } from './helpers/cases';
+import { SPECIALS, hex, linspace, randomBitPatterns, ulpError, worstUlp } from './helpers/ulp';
+
+const ISAS = binding.runnableIsas();
+const INPUTS = (() => {
+  const random = randomBitPatterns(100_000, 0x5eed);
+  const dense = linspace(-20, 20, 20_001);
+  const all = new Float32Array(random.length + dense.length + SPECIALS.length);
+  all.set(random, 0);
+  all.set(dense, random.length);
+  all.set(SPECIALS, random.length + dense.length);
+  return all;
+})();
+
+afterAll(() => binding.setIsa(binding.runnableIsas().at(-1)!));
+
+describe.each(ISAS)('isa %s', (isa) => {
+  const use = () => binding.setIsa(isa);
+
+  describe.each(CASES)('$name', (c) => {
+    it(`is within ${c.bar} ULP of the float64 reference over ${INPUTS.length} inputs across the float range`, () => {
+      use();
+      const y = c.run(INPUTS);
+      const r = Array.from(INPUTS, c.ref);
+      const w = worstUlp(y, r);
+      const at = w.index >= 0 ? ` at x=${INPUTS[w.index]} (${hex(INPUTS[w.index])}): got ${y[w.index]}, want ${r[w.index]}` : '';
+      expect(w.ulp, `max ${w.ulp.toFixed(3)} ULP${at}`).toBeLessThanOrEqual(c.bar);
+      if (c.bar === 0) {
+        for (let i = 0; i < y.length; i++) {
+          if (!Object.is(y[i], Math.fround(r[i])) && !(Number.isNaN(y[i]) && Number.isNaN(r[i]))) {
+            throw new Error(`${c.name}(${INPUTS[i]}) = ${y[i]}, want exactly ${Math.fround(r[i])}`);
+          }
+        }
+      }
+    });
+
+    it('propagates NaN, keeps the sign of zero results, and reaches the ±Inf limits', () => {
+      use();
+      const nans = new Float32Array(new Uint32Array([0x7fc00000, 0xffc00000, 0x7f800001, 0x7fbfffff, 0xffffffff]).buffer);
+      for (const v of c.run(nans)) expect(v).toBeNaN();
+      const x = new Float32Array([0, -0, Infinity, -Infinity, 2 ** -149, -(2 ** -149), 3.4028234663852886e38, -3.4028234663852886e38]);
+      const y = c.run(x);
+      x.forEach((v, i) => {
+        const exact = c.ref(v);
+        const want = Math.fround(exact);
+        if (exact === 0 || !Number.isFinite(want)) {
+          expect(Object.is(y[i], want), `${c.name}(${v}) = ${y[i]}, want ${Object.is(want, -0) ? '-0' : want}`).toBe(true);
+        } else {
+          expect(ulpError(y[i], c.ref(v))).toBeLessThanOrEqual(Math.max(c.bar, 0.5));
+        }
+      });
+    });
+
+    it('gives the same bits for every length 0..70 at every offset, with and without out, in place', () => {
+      use();
+      const base = linspace(-9, 9, 80);
+      const whole = c.run(base);
+      for (let offset = 0; offset < 4; offset++) {
+        for (let n = 0; n <= 70; n++) {
+          const view = base.subarray(offset, offset + n);
+          const y = c.run(view);
+          expect(y.length).toBe(n);
+          for (let i = 0; i < n; i++) expect(Object.is(y[i], whole[offset + i])).toBe(true);
+          const out = new Float32Array(n + 3).subarray(1, n + 1);
+          expect(c.run(view, out)).toBe(out);
+          for (let i = 0; i < n; i++) expect(Object.is(out[i], whole[offset + i])).toBe(true);
+          const copy = new Float32Array(base).subarray(offset, offset + n);
+          expect(c.run(copy, copy)).toBe(copy);
+          for (let i = 0; i < n; i++) expect(Object.is(copy[i], whole[offset + i])).toBe(true);
+        }
+      }
+    });
+  });
+
+  it('gives the same bits on 1 and 2 threads for arrays large enough to be split', () => {
+    use();
+    const x = randomBitPatterns(300_001, 7).map((v) => (Number.isFinite(v) ? v % 30 : v));
+    const saved = sg.getNumThreads();
+    try {
+      for (const c of CASES) {
+        sg.setNumThreads(1);
+        const one = c.run(x);
+        sg.setNumThreads(2);
+        const two = c.run(x);
+        expect(Buffer.compare(Buffer.from(one.buffer), Buffer.from(two.buffer)), c.name).toBe(0);
+      }
+    } finally {
+      sg.setNumThreads(saved);
+    }
+  });
+});

@@ -1,0 +1,113 @@
+// Dispatch, SWIGLU_ISA, the load error, thread settings and worker_threads. Child processes load
+// the compiled package (dist/, built by `npm test` before vitest runs) with their own environment.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import * as sg from '../lib';
+import { binding } from '../lib/binding';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist', 'lib', 'index.js');
+
+function childIsa(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(DIST)}).isa())`], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
+}
+
+describe('dispatch', () => {
+  it('picks the best runnable ISA by default', () => {
+    const runnable = sg.runnableIsas();
+    expect(runnable).toContain('scalar');
+    expect(childIsa({ SWIGLU_ISA: '' }).stdout).toBe(runnable.at(-1));
+  });
+
+  it.each(binding.runnableIsas())('SWIGLU_ISA=%s forces that ISA at load', (isa) => {
+    const r = childIsa({ SWIGLU_ISA: isa });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(isa);
+  });
+
+  it('an unknown or unrunnable SWIGLU_ISA is a clear Error at load, not a crash', () => {
+    const bogus = childIsa({ SWIGLU_ISA: 'sse9' });
+    expect(bogus.status).toBe(1);
+    expect(bogus.stderr).toMatch(/SWIGLU_ISA=sse9 is not one of scalar, avx2, avx512, neon/);
+    const foreign = process.arch === 'arm64' ? 'avx2' : 'neon';
+    const r = childIsa({ SWIGLU_ISA: foreign });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`SWIGLU_ISA=${foreign} cannot run here`));
+  });
+
+  it('a missing addon says how to rebuild it', () => {
+    const r = childIsa({ SWIGLU_ADDON: path.join(ROOT, 'no-such-dir', 'swiglu.node') });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot load the native addon/);
+    expect(r.stderr).toMatch(/npm rebuild swiglu/);
+    expect(r.stderr).toMatch(/cmake/);
+  });
+});
+
+describe('threads', () => {
+  it('defaults to the cores available and accepts 1..maxThreads', () => {
+    expect(sg.getNumThreads()).toBe(binding.availableCores());
+    const saved = sg.getNumThreads();
+    sg.setNumThreads(3);
+    expect(sg.getNumThreads()).toBe(3);
+    sg.setNumThreads(saved);
+  });
+
+  it('keeps no worker busy between calls (the pool sleeps)', () => {
+    const x = new Float32Array(1 << 20).fill(0.5);
+    sg.setNumThreads(2);
+    sg.silu(x); // wakes the pool
+    const before = process.cpuUsage();
+    const t0 = Date.now();
+    while (Date.now() - t0 < 300) {
+      /* idle on the JS thread only */
+    }
+    const used = process.cpuUsage(before);
+    // one thread busy-waiting here ≈ 300 ms of CPU; a spinning pool worker would add as much again
+    expect((used.user + used.system) / 1000).toBeLessThan(450);
+  });
+
+  it('is safe when several worker_threads load the addon and exit, repeatedly', async () => {
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const sg = require(${JSON.stringify(DIST)});
+      sg.setNumThreads(workerData.threads);
+      const x = new Float32Array(200000);
+      for (let i = 0; i < x.length; i++) x[i] = (i % 2001) / 100 - 10;
+      let bad = 0;
+      for (let round = 0; round < 5; round++) {
+        const y = sg.silu(x);
+        const g = sg.swiglu(x, x);
+        for (let i = 0; i < x.length; i += 997) {
+          const r = sg.reference.scalar.silu(x[i]);
+          if (Math.abs(y[i] - r) > 1e-6 * Math.max(1, Math.abs(r))) bad++;
+          if (Math.abs(g[i] - r * x[i]) > 1e-6 * Math.max(1, Math.abs(r * x[i]))) bad++;
+        }
+      }
+      parentPort.postMessage({ bad, isa: sg.isa() });
+    `;
+    for (let wave = 0; wave < 3; wave++) {
+      const results = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          new Promise<{ bad: number; isa: string }>((resolve, reject) => {
+            const w = new Worker(code, { eval: true, workerData: { threads: 1 + (i % 2) } });
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+        ),
+      );
+      for (const r of results) {
+        expect(r.bad).toBe(0);
+        expect(r.isa).toBe(sg.isa());
+      }
+    }
+    // the main thread's environment is unaffected by the workers' settings and exits
+    expect(sg.silu(new Float32Array([1]))[0]).toBeCloseTo(0.7310586, 6);
+  });
+});
