@@ -13,6 +13,8 @@ export interface RuntimeBinding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   availableCores(): number;
+  /** FMA throughput of the active ISA in GFLOP/s, measured for ~seconds on `threads` threads at once. */
+  fmaPeak(seconds?: number, threads?: number): number;
   readonly maxThreads: number;
 }
 

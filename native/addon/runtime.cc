@@ -1,4 +1,6 @@
 // isa(), the test hook that switches ISA, and the thread-count setting of this environment.
+#include <atomic>
+#include <chrono>
 #include <string>
 
 #include "args.h"
@@ -44,6 +46,36 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), addon_data(info.Env()).threads);
 }
 
+// fmaPeak(seconds, threads): the FMA throughput of this ISA in GFLOP/s, measured for about
+// `seconds` on `threads` threads at once (the roofline the benchmark reports GEMM against).
+Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
+  const double seconds = info.Length() > 0 ? number_arg(info, 0, "seconds") : 0.2;
+  if (!(seconds > 0 && seconds <= 10)) throw Napi::RangeError::New(info.Env(), "seconds must be in (0, 10]");
+  const int threads = info.Length() > 1 ? static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads)) : 1;
+  const FmaProbeFn probe = addon_data(info.Env()).ops->fma_probe;
+  // Calibrate the iteration count on one short run, then time all threads together.
+  float sink = 0;
+  uint64_t iters = 1 << 16;
+  for (;;) {
+    const auto t0 = std::chrono::steady_clock::now();
+    probe(iters, &sink);
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (dt > 0.01 || iters > (uint64_t(1) << 40)) {
+      iters = static_cast<uint64_t>(static_cast<double>(iters) * seconds / dt) + 1;
+      break;
+    }
+    iters *= 4;
+  }
+  std::atomic<uint64_t> flops{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  parallel_for(static_cast<size_t>(threads), threads, [&](size_t) {
+    float s = 0;
+    flops.fetch_add(probe(iters, &s));
+  });
+  const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return Napi::Number::New(info.Env(), static_cast<double>(flops.load()) / dt / 1e9);
+}
+
 Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
 
 }  // namespace
@@ -54,6 +86,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
 }

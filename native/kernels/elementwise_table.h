@@ -1,7 +1,9 @@
-// Builds this ISA's elementwise entries of the OpTable from the Activation<V, A> functors.
+// Builds this ISA's OpTable: the elementwise entries from the Activation<V, A> functors, and the
+// FMA-peak probe.
 #pragma once
 #include "../runtime/op_table.h"
 #include "activations.h"
+#include "fma_probe.h"
 #include "map.h"
 
 namespace swiglu {
@@ -21,7 +23,7 @@ void glu_entry(const float* gate, const float* up, float* y, size_t n, const Act
 
 template <int... A>
 constexpr OpTable make_table(const char* name, std::integer_sequence<int, A...>) {
-  return OpTable{name, {&unary_entry<A>...}, {&glu_entry<A>...}};
+  return OpTable{name, {&unary_entry<A>...}, {&glu_entry<A>...}, &fma_probe<V>};
 }
 
 }  // namespace SWIGLU_NS
