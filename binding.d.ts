@@ -27,7 +27,38 @@ export interface ElementwiseBinding {
   gluSplit(op: ActIndex, x: Float32Array, out: Float32Array, width: number, a?: number, b?: number): Float32Array;
 }
 
-// Filled in by the matrix work (issue 3): matmul, packed gate, FFN and their async twins.
-export interface MatrixBinding {}
+// Matrix ops (issue 3): matmul, packed gate, FFN and their async twins. Shapes are validated
+// natively too (sizes with overflow checks, lengths, overlap); lib/matrix.ts gives the friendly errors.
+
+/** Opaque native handle of packed weights (a type-tagged External). Only packGate/packFfn make one. */
+export interface PackedHandle {
+  readonly __swigluPacked: unique symbol;
+}
+
+/** Weight element type: 0 = f32 (Float32Array), 1 = bf16, 2 = f16 (Uint16Array of bit patterns). */
+export type DtypeIndex = 0 | 1 | 2;
+
+export interface MatrixBinding {
+  /** out[m×n] = a[m×k] · (transB ? b[n×k]ᵀ : b[k×n]); out may be exactly a or b; returns out. */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean): Float32Array;
+  /** As matmul, off the JS thread; every error (including a detached input) is a rejection. */
+  matmulAsync(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean): Promise<Float32Array>;
+  /** Packs both weights (each inFeatures·outFeatures long; inOut: [in][out] rows, else nn.Linear [out][in]). */
+  packGate(wGate: Float32Array | Uint16Array, wUp: Float32Array | Uint16Array, inFeatures: number, outFeatures: number, inOut: boolean, dtype: DtypeIndex): PackedHandle;
+  /** Packs gate, up ([hidden][in] or [in][hidden]) and down ([in][hidden] or [hidden][in]). */
+  packFfn(gate: Float32Array | Uint16Array, up: Float32Array | Uint16Array, down: Float32Array | Uint16Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, dtype: DtypeIndex): PackedHandle;
+  /** Native bytes held by the pack (0 once disposed). */
+  packedByteLength(packed: PackedHandle): number;
+  /** Drops the handle's reference to the packed memory (an async op in flight keeps its own). */
+  disposePacked(packed: PackedHandle): void;
+  /** out[rows×outFeatures] = SiLU(x·Wg) ⊙ (x·Wu), rows = x.length / inFeatures; returns out. */
+  swigluMatmul(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
+  swigluMatmulAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
+  /** out[rows×inFeatures] = (SiLU(x·Wg) ⊙ (x·Wu))·Wd; out may be exactly x; returns out. */
+  swigluFfn(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
+  swigluFfnAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
+  /** True if the view's ArrayBuffer has been detached (transferred). */
+  isDetached(view: ArrayBufferView): boolean;
+}
 
 export interface Binding extends RuntimeBinding, ElementwiseBinding, MatrixBinding {}

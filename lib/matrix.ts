@@ -1,2 +1,326 @@
-// Matrix ops (matmul, packed SwiGLU gate, FFN): being built under issue 3.
-export {};
+// Matrix ops: matmul, the fused SwiGLU gate over packed weights, the whole gated FFN, and their
+// async twins. Row-major Float32Array with shapes in the options; weights default to PyTorch
+// nn.Linear layout [outFeatures, inFeatures] ('out-in'), 'in-out' takes [inFeatures, outFeatures].
+import type { DtypeIndex, PackedHandle } from '../binding';
+import { binding } from './binding';
+import * as check from './check';
+
+export type Layout = 'out-in' | 'in-out';
+export type Dtype = 'f32' | 'bf16' | 'f16';
+/** f32 weights are Float32Array; bf16/f16 weights are Uint16Array holding the 16-bit patterns. */
+export type WeightArray = Float32Array | Uint16Array;
+
+export interface MatmulOptions {
+  m: number;
+  k: number;
+  n: number;
+  /** B is [n×k] (so C = A·Bᵀ) instead of [k×n]. */
+  transB?: boolean;
+  /** Written and returned instead of a new array; may be exactly a or b, no other overlap. */
+  out?: Float32Array;
+}
+export interface PackGateOptions {
+  inFeatures: number;
+  outFeatures: number;
+  layout?: Layout;
+  dtype?: Dtype;
+}
+export interface OutOptions {
+  out?: Float32Array;
+}
+export interface SwigluMatmulRawOptions extends PackGateOptions, OutOptions {}
+export interface PackFfnOptions {
+  gate: WeightArray;
+  up: WeightArray;
+  down: WeightArray;
+  inFeatures: number;
+  hiddenFeatures: number;
+  layout?: Layout;
+  dtype?: Dtype;
+}
+
+const LAYOUTS = ['out-in', 'in-out'] as const;
+const DTYPES = ['f32', 'bf16', 'f16'] as const;
+const DTYPE_INDEX: Record<Dtype, DtypeIndex> = { f32: 0, bf16: 1, f16: 2 };
+const TOKEN = Symbol('swiglu.packed');
+
+function disposedError(kind: string): Error {
+  return new Error(`${kind} has been disposed`);
+}
+
+/**
+ * Weights re-laid once for the fused kernel: gate and up columns of the same outputs side by side,
+ * so one micro-kernel computes both, applies SiLU·multiply in registers and stores H once. The
+ * memory is native; it is freed by dispose() or when this object is garbage-collected. Immutable:
+ * one pack may serve any number of calls, sync or async, at once. Made by packGate().
+ */
+export class PackedGate {
+  readonly #handle: PackedHandle;
+  #disposed = false;
+  /** @internal */
+  constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly outFeatures: number, readonly dtype: Dtype) {
+    if (token !== TOKEN) throw new TypeError('PackedGate: use packGate() to make one');
+    this.#handle = handle;
+  }
+  /** Native bytes held (0 once disposed). */
+  get byteLength(): number {
+    return binding.packedByteLength(this.#handle);
+  }
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+  /** Frees the packed memory now (an async op already running keeps it until it finishes). */
+  dispose(): void {
+    this.#disposed = true;
+    binding.disposePacked(this.#handle);
+  }
+  /** @internal */
+  static handle(p: PackedGate): PackedHandle {
+    if (p.#disposed) throw disposedError('PackedGate');
+    return p.#handle;
+  }
+}
+
+/** The whole gated FFN packed once (gate/up fused panels + down panels). Made by packFfn(). */
+export class PackedFfn {
+  readonly #handle: PackedHandle;
+  #disposed = false;
+  /** @internal */
+  constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly hiddenFeatures: number, readonly dtype: Dtype) {
+    if (token !== TOKEN) throw new TypeError('PackedFfn: use packFfn() to make one');
+    this.#handle = handle;
+  }
+  get byteLength(): number {
+    return binding.packedByteLength(this.#handle);
+  }
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+  dispose(): void {
+    this.#disposed = true;
+    binding.disposePacked(this.#handle);
+  }
+  /** @internal */
+  static handle(p: PackedFfn): PackedHandle {
+    if (p.#disposed) throw disposedError('PackedFfn');
+    return p.#handle;
+  }
+}
+
+// ---- checks ---------------------------------------------------------------------------------
+
+/** A Float32Array input; a detached one is named as such rather than as "length 0". */
+function f32In(v: unknown, name: string): Float32Array {
+  const a = check.float32(v, name);
+  if (a.length === 0 && binding.isDetached(a)) throw new TypeError(`${name} is detached (its ArrayBuffer was transferred)`);
+  return a;
+}
+
+function weight(v: unknown, name: string, dtype: Dtype, length: number, shape: string): WeightArray {
+  const want = dtype === 'f32' ? Float32Array : Uint16Array;
+  if (!(v instanceof want)) {
+    const what = dtype === 'f32' ? 'a Float32Array' : `a Uint16Array of ${dtype} bit patterns`;
+    throw new TypeError(`${name} must be ${what} for dtype '${dtype}', got ${check.describe(v)}`);
+  }
+  if (v.length === 0 && binding.isDetached(v)) throw new TypeError(`${name} is detached (its ArrayBuffer was transferred)`);
+  if (v.length !== length) throw new RangeError(`${name} must have length ${shape} = ${length}, got ${v.length}`);
+  return v;
+}
+
+function required<T extends object>(v: unknown, fn: string, known: readonly string[], needed: string): Partial<T> {
+  if (v === undefined) throw new TypeError(`${fn}: options ${needed} are required, got undefined`);
+  return check.options<T>(v, fn, known);
+}
+
+function bool(v: unknown, name: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${check.describe(v)}`);
+  return v;
+}
+
+function bytesOverlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.byteLength === 0 || b.byteLength === 0 || a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+function noOverlap(out: Float32Array, w: ArrayBufferView, fn: string, name: string): void {
+  if (bytesOverlap(out, w)) throw new RangeError(`${fn}: options.out overlaps ${name}; pass a separate array`);
+}
+
+function shapeText(layout: Layout, inName: string, outName: string, inF: number, outF: number): string {
+  return layout === 'out-in' ? `${outName}·${inName} ([${outF}, ${inF}], layout 'out-in')` : `${inName}·${outName} ([${inF}, ${outF}], layout 'in-out')`;
+}
+
+function rowsOf(x: Float32Array, inFeatures: number, fn: string): number {
+  if (x.length % inFeatures !== 0) {
+    throw new RangeError(`${fn}: x must hold whole rows of inFeatures = ${inFeatures} values, got length ${x.length}`);
+  }
+  return x.length / inFeatures;
+}
+
+// ---- matmul ---------------------------------------------------------------------------------
+
+function matmulArgs(fn: string, a: unknown, b: unknown, options: unknown) {
+  const A = f32In(a, `${fn}: a`);
+  const B = f32In(b, `${fn}: b`);
+  const o = required<MatmulOptions>(options, fn, ['m', 'k', 'n', 'transB', 'out'], '{m, k, n}');
+  const m = check.integer(o.m, `${fn}: options.m`, 0);
+  const k = check.integer(o.k, `${fn}: options.k`, 0);
+  const n = check.integer(o.n, `${fn}: options.n`, 0);
+  const transB = bool(o.transB, `${fn}: options.transB`);
+  if (A.length !== m * k) throw new RangeError(`${fn}: a must have length m·k = ${m}·${k} = ${m * k}, got ${A.length}`);
+  const bShape = transB ? `n·k = ${n}·${k}` : `k·n = ${k}·${n}`;
+  if (B.length !== k * n) throw new RangeError(`${fn}: b must have length ${bShape} = ${k * n}, got ${B.length}`);
+  if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
+  const out = check.output(o.out, m * n, fn, [[A, 'a'], [B, 'b']]);
+  return [A, B, out, m, k, n, transB] as const;
+}
+
+/** C[m×n] = A[m×k] · B, with B [k×n] (or [n×k] when transB). */
+export function matmul(a: Float32Array, b: Float32Array, options: MatmulOptions): Float32Array {
+  const [A, B, out, m, k, n, t] = matmulArgs('matmul', a, b, options);
+  return binding.matmul(A, B, out, m, k, n, t);
+}
+
+/** matmul off the JS thread; resolves to the result (bit-identical to matmul). Errors reject. */
+export async function matmulAsync(a: Float32Array, b: Float32Array, options: MatmulOptions): Promise<Float32Array> {
+  const [A, B, out, m, k, n, t] = matmulArgs('matmulAsync', a, b, options);
+  return binding.matmulAsync(A, B, out, m, k, n, t);
+}
+
+// ---- packing --------------------------------------------------------------------------------
+
+function gateOptions(fn: string, o: Partial<PackGateOptions>) {
+  const inFeatures = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
+  const outFeatures = check.integer(o.outFeatures, `${fn}: options.outFeatures`, 1);
+  const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
+  const dtype = check.oneOf(o.dtype, `${fn}: options.dtype`, DTYPES, 'f32');
+  return { inFeatures, outFeatures, layout, dtype };
+}
+
+function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType<typeof gateOptions>): PackedGate {
+  const shape = shapeText(g.layout, 'inFeatures', 'outFeatures', g.inFeatures, g.outFeatures);
+  const len = g.inFeatures * g.outFeatures;
+  const wg = weight(wGate, `${fn}: wGate`, g.dtype, len, shape);
+  const wu = weight(wUp, `${fn}: wUp`, g.dtype, len, shape);
+  const h = binding.packGate(wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[g.dtype]);
+  return new PackedGate(TOKEN, h, g.inFeatures, g.outFeatures, g.dtype);
+}
+
+/** Packs the gate and up projections once for swigluMatmul. */
+export function packGate(wGate: WeightArray, wUp: WeightArray, options: PackGateOptions): PackedGate {
+  const o = required<PackGateOptions>(options, 'packGate', ['inFeatures', 'outFeatures', 'layout', 'dtype'], '{inFeatures, outFeatures}');
+  return packGateChecked('packGate', wGate, wUp, gateOptions('packGate', o));
+}
+
+/** Packs the whole gated FFN (gate, up, down) once for swigluFfn. */
+export function packFfn(options: PackFfnOptions): PackedFfn {
+  const fn = 'packFfn';
+  const o = required<PackFfnOptions>(
+    options,
+    fn,
+    ['gate', 'up', 'down', 'inFeatures', 'hiddenFeatures', 'layout', 'dtype'],
+    '{gate, up, down, inFeatures, hiddenFeatures}',
+  );
+  const inFeatures = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
+  const hidden = check.integer(o.hiddenFeatures, `${fn}: options.hiddenFeatures`, 1);
+  const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
+  const dtype = check.oneOf(o.dtype, `${fn}: options.dtype`, DTYPES, 'f32');
+  const len = inFeatures * hidden;
+  const upShape = shapeText(layout, 'inFeatures', 'hiddenFeatures', inFeatures, hidden);
+  const downShape = shapeText(layout, 'hiddenFeatures', 'inFeatures', hidden, inFeatures);
+  const g = weight(o.gate, `${fn}: options.gate`, dtype, len, upShape);
+  const u = weight(o.up, `${fn}: options.up`, dtype, len, upShape);
+  const d = weight(o.down, `${fn}: options.down`, dtype, len, downShape);
+  const h = binding.packFfn(g, u, d, inFeatures, hidden, layout === 'in-out', DTYPE_INDEX[dtype]);
+  return new PackedFfn(TOKEN, h, inFeatures, hidden, dtype);
+}
+
+// ---- the fused gate -------------------------------------------------------------------------
+
+type GateCall = { x: Float32Array; out: Float32Array; packed: PackedGate; temporary: boolean };
+
+function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourth: unknown): GateCall {
+  const X = f32In(x, `${fn}: x`);
+  if (second instanceof PackedGate) {
+    if (fourth !== undefined) throw new TypeError(`${fn}: the packed form takes (x, packed, options); got a fourth argument`);
+    const o = check.options<OutOptions>(third, fn, ['out']);
+    const handle = PackedGate.handle(second); // throws if disposed
+    void handle;
+    const rows = rowsOf(X, second.inFeatures, fn);
+    if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
+    const out = check.output(o.out, rows * second.outFeatures, fn, [[X, 'x']]);
+    return { x: X, out, packed: second, temporary: false };
+  }
+  if (second instanceof Float32Array || second instanceof Uint16Array) {
+    const o = required<SwigluMatmulRawOptions>(
+      fourth,
+      fn,
+      ['inFeatures', 'outFeatures', 'layout', 'dtype', 'out'],
+      '{inFeatures, outFeatures}',
+    );
+    const g = gateOptions(fn, o);
+    const rows = rowsOf(X, g.inFeatures, fn);
+    if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
+    const out = check.output(o.out, rows * g.outFeatures, fn, [[X, 'x']]);
+    noOverlap(out, second, fn, 'wGate');
+    if (ArrayBuffer.isView(third)) noOverlap(out, third, fn, 'wUp');
+    const packed = packGateChecked(fn, second, third, g);
+    return { x: X, out, packed, temporary: true };
+  }
+  throw new TypeError(`${fn}: packed must be a PackedGate (or pass wGate, wUp, options), got ${check.describe(second)}`);
+}
+
+/**
+ * H = SiLU(X·Wg) ⊙ (X·Wu) with rows = x.length / inFeatures.
+ * `swigluMatmul(x, packed, {out})`, or `swigluMatmul(x, wGate, wUp, {inFeatures, outFeatures, layout,
+ * dtype, out})` which packs on the fly (convenient, slower: pack once with packGate for repeated use).
+ */
+export function swigluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
+export function swigluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Float32Array;
+export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
+  const c = gateArgs('swigluMatmul', x, second, third, fourth);
+  try {
+    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed), c.out);
+  } finally {
+    if (c.temporary) c.packed.dispose();
+  }
+}
+
+/** swigluMatmul off the JS thread (bit-identical to the sync form). Errors reject. */
+export function swigluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
+export function swigluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Promise<Float32Array>;
+export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
+  const c = gateArgs('swigluMatmulAsync', x, second, third, fourth);
+  try {
+    return await binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed), c.out);
+  } finally {
+    // The native op holds its own reference to the pack, so disposing here never frees it early.
+    if (c.temporary) c.packed.dispose();
+  }
+}
+
+// ---- the FFN --------------------------------------------------------------------------------
+
+function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown) {
+  const X = f32In(x, `${fn}: x`);
+  if (!(packed instanceof PackedFfn)) throw new TypeError(`${fn}: packed must be a PackedFfn (from packFfn), got ${check.describe(packed)}`);
+  const o = check.options<OutOptions>(options, fn, ['out']);
+  const handle = PackedFfn.handle(packed);
+  const rows = rowsOf(X, packed.inFeatures, fn);
+  if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
+  const out = check.output(o.out, rows * packed.inFeatures, fn, [[X, 'x']]);
+  return [X, handle, out] as const;
+}
+
+/** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd; out may be x itself (in place). */
+export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Array {
+  const [X, h, out] = ffnArgs('swigluFfn', x, packed, options);
+  return binding.swigluFfn(X, h, out);
+}
+
+/** swigluFfn off the JS thread (bit-identical to the sync form). Errors reject. */
+export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Array> {
+  const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options);
+  return binding.swigluFfnAsync(X, h, out);
+}

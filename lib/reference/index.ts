@@ -5,6 +5,7 @@ import * as s from './activations';
 
 export * as scalar from './activations';
 export { erfc } from './erf';
+export * from './matrix';
 
 type Unary = (x: number) => number;
 

@@ -50,6 +50,9 @@ struct WeightLoad<V, WType::kF16> {
   static typename V::F load(const E* p) { return V::load_f16(p); }
 };
 
+// How far ahead (in k steps) the weight stream is prefetched: ~2 KiB of f32 panel.
+constexpr size_t kPrefetchSteps = 16;
+
 template <class V, int R, WType T>
 void gemm_tile(const TileArgs& t) {
   using F = typename V::F;
@@ -83,6 +86,11 @@ void gemm_tile(const TileArgs& t) {
     const E* b = b0 + pass * PW;
     const size_t as = t.a_stride;
     for (size_t k = 0; k < t.kc; ++k) {
+      // Software prefetch kPrefetchSteps k-steps ahead in this pass's weight stream: when B comes
+      // from DRAM (the GEMV / small-M case) the hardware prefetcher alone leaves the FMA pipes
+      // waiting at the start of each panel. Past-the-end prefetches are harmless hints.
+      V::prefetch(b + kPrefetchSteps * kPanelWidth);
+      if (sizeof(E) * PW > 64) V::prefetch(b + kPrefetchSteps * kPanelWidth + 64 / sizeof(E));
       F bv[PV];
 #pragma GCC unroll 4
       for (int v = 0; v < PV; ++v) bv[v] = L::load(b + v * V::N);

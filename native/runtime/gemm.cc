@@ -154,8 +154,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   const size_t panel_bytes_kc = kc * kPanelWidth * wtype_bytes(B.type);
   size_t nc = cs.l2 / 2 / panel_bytes_kc;
   if (nc < 1) nc = 1;
-  size_t mc = row_panels < 8 ? row_panels : 8;
-  size_t row_blocks = (row_panels + mc - 1) / mc;
+  const size_t mc = row_panels < 8 ? row_panels : 8;
+  const size_t row_blocks = (row_panels + mc - 1) / mc;
   // Enough tasks that a core slowed by other load does not hold the others up (task shapes never
   // change results: each tile is computed whole by one task).
   if (threads > 1) {

@@ -102,7 +102,7 @@ bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K,
 
 // C[M x N] (row stride ldc) = epilogue(A[M x K] (row stride lda) * B). A is fully packed before the
 // first store to C, so C may be exactly A (same memory) when the caller allows it.
-// Returns false on allocation failure (C untouched).
+// Returns false on allocation failure (C may then be partly written).
 bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilogue epi, float* C, size_t ldc,
           int threads);
 

@@ -2,6 +2,9 @@
 // pack (packGate / packFfn) or once per matmul call for its B; parallel over panels.
 #include <cstdlib>
 #include <cstring>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "gemm.h"
 #include "pool.h"
@@ -12,10 +15,19 @@ void AlignedFree::operator()(void* p) const { std::free(p); }
 
 void* aligned_bytes(size_t count, size_t elem) {
   size_t bytes;
-  if (__builtin_mul_overflow(count, elem, &bytes)) return nullptr;
-  bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
+  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
+  // Big buffers (packed weights streamed at DRAM speed) go on 2 MiB boundaries and ask for
+  // transparent huge pages: one TLB entry per 2 MiB instead of 512, which the weight stream and
+  // the panel-to-panel jumps of the blocked GEMM otherwise miss on.
+  constexpr size_t kHuge = size_t(2) << 20;
+  const size_t align = bytes >= 4 * kHuge ? kHuge : 64;
+  bytes = (bytes + align - 1) / align * align;  // aligned_alloc wants a multiple of the alignment
   if (bytes == 0) bytes = 64;
-  return std::aligned_alloc(64, bytes);
+  void* p = std::aligned_alloc(align, bytes);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (p && align == kHuge) madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+  return p;
 }
 
 namespace {

@@ -1,0 +1,29 @@
+// The package under test, as the benchmark sees it. The matrix ops (matmul, packGate, swigluMatmul,
+// packFfn, swigluFfn) are typed loosely and feature-detected, so that the bench builds and runs on a
+// build that does not have them yet: those subcommands then say "not available in this build".
+import * as lib from '../lib';
+import { binding } from '../lib/binding';
+
+type F32 = Float32Array;
+export interface MatrixApi {
+  matmul?: (a: F32, b: F32, o: { m: number; k: number; n: number; transB?: boolean; out?: F32 }) => F32;
+  packGate?: (wGate: F32 | Uint16Array, wUp: F32 | Uint16Array, o: { inFeatures: number; outFeatures: number; layout?: 'out-in' | 'in-out'; dtype?: Dtype }) => Packed;
+  swigluMatmul?: (x: F32, packed: Packed, o?: { out?: F32 }) => F32;
+  packFfn?: (o: { gate: F32 | Uint16Array; up: F32 | Uint16Array; down: F32 | Uint16Array; inFeatures: number; hiddenFeatures: number; dtype?: Dtype }) => Packed;
+  swigluFfn?: (x: F32, packed: Packed, o?: { out?: F32 }) => F32;
+}
+type Dtype = 'f32' | 'bf16' | 'f16';
+/** PackedGate / PackedFfn, as far as the bench needs them. */
+export interface Packed {
+  dispose?: () => void;
+}
+
+export const sg = lib as unknown as Omit<typeof lib, keyof MatrixApi> & MatrixApi;
+/** The raw addon: setIsa (test hook) and, when this build has it, fmaPeak(seconds, threads) → GFLOP/s. */
+export const raw = binding as Omit<typeof binding, "fmaPeak"> & { fmaPeak?: (seconds?: number, threads?: number) => number };
+
+/** True when both lib/ and the compiled addon have these matrix ops (either may lag the other). */
+export function has(...names: Array<keyof MatrixApi>): boolean {
+  const b = binding as unknown as Record<string, unknown>;
+  return names.every((n) => typeof sg[n] === 'function' && typeof b[n] === 'function');
+}

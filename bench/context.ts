@@ -1,0 +1,99 @@
+// What every subcommand shares in one run: resolved settings, the progress display, the report being
+// filled, and the roofline figures measured on demand once per run (copy bandwidth at a size and
+// thread count, the FMA peak per thread count).
+import { raw, sg } from './api';
+import { Options } from './args';
+import { copyBandwidth } from './copy';
+import { MachineInfo, PeakFigure, measurePeak } from './machine';
+import { Progress } from './progress';
+import { Report, SCHEMA_VERSION } from './report/types';
+import { TimingOptions } from './timing';
+import { loadOrt, ortVersion } from './peers/ort';
+
+export interface Context {
+  opts: Options;
+  threads: number[];
+  isas: string[];
+  timing: TimingOptions;
+  progress: Progress;
+  report: Report;
+  /**
+   * Median copy GB/s at `elements` floats on `threads` threads. Measured anew on each call (so that a
+   * row's ratio compares figures taken seconds apart on this noisy machine, not minutes); the first
+   * figure per size and thread count is also recorded in report.roofline.copy. With `reuse`, the
+   * first figure is returned when there is one.
+   */
+  copyAt(elements: number, threads: number, reuse?: boolean): Promise<number>;
+  /** The FMA peak figure at `threads` (measured once per run). */
+  peakAt(threads: number): PeakFigure;
+  /** Runs fn once per selected ISA with that ISA's kernels switched in. */
+  forEachIsa(fn: (isa: string) => Promise<void>): Promise<void>;
+  useOrt: boolean;
+}
+
+export function createContext(opts: Options, info: MachineInfo, timing: TimingOptions, progress: Progress, command: string, version: string): Context {
+  const threads = opts.threads ?? [...new Set([1, info.cores])];
+  const isas = opts.isa ?? [info.isa];
+  const useOrt = opts.peers && loadOrt() !== null;
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'swiglu-bench',
+    version,
+    command,
+    startedAt: new Date().toISOString(),
+    durationSec: 0,
+    machine: info,
+    settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs },
+    peers: { onnxruntime: useOrt ? ortVersion() : null },
+    roofline: { copy: [], fmaPeak: [] },
+    elementwise: [],
+    roundTrip: [],
+    gate: [],
+    ffn: [],
+    verdicts: [],
+    notes: [],
+  };
+  const copies = new Map<string, number>();
+  const ctx: Context = {
+    opts,
+    threads,
+    isas,
+    timing,
+    progress,
+    report,
+    useOrt,
+    async copyAt(elements, th, reuse = false) {
+      const key = `${elements}/${th}`;
+      const hit = copies.get(key);
+      if (reuse && hit !== undefined) return hit;
+      const s = await copyBandwidth(elements, th, timing);
+      if (hit === undefined) {
+        report.roofline.copy.push({ level: `n=${elements}`, elements, workingSetBytes: 8 * elements, threads: th, gbPerSec: s });
+        copies.set(key, s.median);
+      }
+      return s.median;
+    },
+    peakAt(th) {
+      let p = report.roofline.fmaPeak.find((f) => f.threads === th);
+      if (!p) {
+        const saved = sg.getNumThreads();
+        [p] = measurePeak([th], timing, { tick() {}, start() {}, stop() {}, note() {} });
+        sg.setNumThreads(saved);
+        report.roofline.fmaPeak.push(p);
+      }
+      return p;
+    },
+    async forEachIsa(fn) {
+      const original = sg.isa();
+      try {
+        for (const isa of isas) {
+          raw.setIsa(isa);
+          await fn(isa);
+        }
+      } finally {
+        raw.setIsa(original);
+      }
+    },
+  };
+  return ctx;
+}

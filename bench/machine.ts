@@ -1,0 +1,155 @@
+// `machine`: the roofline of this machine, measured now. Copy bandwidth per cache level (the working
+// set is half the level's size: L1, L2 and L3 per thread for private levels, L3 shared; DRAM far beyond
+// L3) and the FP32 FMA peak. The peak needs native code: the addon's `fmaPeak(seconds, threads)` when it
+// has one; otherwise the best GFLOP/s of a large matmul, a lower bound, when the addon has matmul.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { copyBandwidth } from './copy';
+import { Progress } from './progress';
+import { Stat, TimingOptions, stat } from './timing';
+import { sg, raw } from './api';
+
+export interface CacheInfo {
+  level: string; // 'L1d', 'L2', 'L3'
+  bytes: number;
+  shared: boolean; // shared by all cores (per-thread working sets then split it)
+}
+
+export interface CopyFigure {
+  level: string; // 'L1', 'L2', 'L3', 'DRAM', or 'n=…' for a bench size
+  elements: number; // floats per array (src and dst each)
+  workingSetBytes: number; // src + dst
+  threads: number;
+  gbPerSec: Stat;
+}
+
+export interface PeakFigure {
+  threads: number;
+  gflopsPerSec: Stat | null;
+  source: 'fmaPeak' | 'matmul-lower-bound' | 'unavailable';
+  note?: string;
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  caches: CacheInfo[];
+  node: string;
+  platform: string;
+  isa: string;
+  runnableIsas: string[];
+  /** os.loadavg() when the run started: other work on the machine makes every figure noisier. */
+  loadAverage: number[];
+}
+
+function readCaches(): CacheInfo[] {
+  const out: CacheInfo[] = [];
+  const base = '/sys/devices/system/cpu/cpu0/cache';
+  try {
+    for (const d of fs.readdirSync(base).filter((n) => n.startsWith('index'))) {
+      const rd = (f: string) => fs.readFileSync(`${base}/${d}/${f}`, 'utf8').trim();
+      const type = rd('type');
+      if (type === 'Instruction') continue;
+      const level = Number(rd('level'));
+      const m = /^(\d+)([KMG]?)/.exec(rd('size'));
+      if (!m) continue;
+      const bytes = Number(m[1]) * ({ '': 1, K: 1024, M: 1 << 20, G: 1 << 30 } as Record<string, number>)[m[2]];
+      let shared = false;
+      try {
+        shared = rd('shared_cpu_list').includes(',') || rd('shared_cpu_list').includes('-');
+      } catch {
+        shared = level >= 3;
+      }
+      out.push({ level: level === 1 ? 'L1d' : `L${level}`, bytes, shared });
+    }
+  } catch {
+    /* not Linux: defaults below */
+  }
+  if (out.length === 0) {
+    out.push({ level: 'L1d', bytes: 32 << 10, shared: false }, { level: 'L2', bytes: 1 << 20, shared: false }, { level: 'L3', bytes: 16 << 20, shared: true });
+  }
+  return out.sort((a, b) => a.bytes - b.bytes);
+}
+
+export function machineInfo(): MachineInfo {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    caches: readCaches(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    isa: sg.isa(),
+    runnableIsas: sg.runnableIsas(),
+    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+}
+
+/** Working sets for the cache-level copy figures: floats per array (src and dst each), per thread count. */
+export function levelSizes(caches: CacheInfo[], threads: number, dramBytesPerArray: number): Array<{ level: string; elements: number }> {
+  const sizes = caches.map((c) => {
+    const total = c.shared ? c.bytes / 2 : (c.bytes / 2) * threads; // half the level, on each core for private ones
+    return { level: c.level.replace('L1d', 'L1'), elements: Math.max(256, Math.floor(total / 8)) };
+  });
+  const l3 = caches[caches.length - 1]?.bytes ?? 16 << 20;
+  sizes.push({ level: 'DRAM', elements: Math.floor(Math.max(dramBytesPerArray, 8 * l3) / 4) });
+  return sizes;
+}
+
+export async function measureCopyLevels(
+  info: MachineInfo,
+  threads: number[],
+  t: TimingOptions,
+  dramBytesPerArray: number,
+  progress: Progress,
+): Promise<CopyFigure[]> {
+  const out: CopyFigure[] = [];
+  for (const th of threads) {
+    for (const { level, elements } of levelSizes(info.caches, th, dramBytesPerArray)) {
+      progress.tick(`copy ${level} ${th}T`);
+      out.push({ level, elements, workingSetBytes: 8 * elements, threads: th, gbPerSec: await copyBandwidth(elements, th, t) });
+    }
+  }
+  return out;
+}
+
+/** The FP32 FMA peak in GFLOP/s at each thread count (see the header for the sources). */
+export function measurePeak(threads: number[], t: TimingOptions, progress: Progress): PeakFigure[] {
+  const out: PeakFigure[] = [];
+  for (const th of threads) {
+    progress.tick(`FMA peak ${th}T`);
+    sg.setNumThreads(th);
+    if (typeof raw.fmaPeak === 'function') {
+      const vals: number[] = [];
+      for (let i = 0; i < t.warmup + t.repeat; i++) {
+        const v = raw.fmaPeak(Math.max(0.05, t.minSampleMs / 1e3), th); // GFLOP/s
+        if (i >= t.warmup) vals.push(v);
+      }
+      out.push({ threads: th, gflopsPerSec: stat(vals), source: 'fmaPeak' });
+    } else if (typeof sg.matmul === 'function') {
+      // A matmul big enough to be compute-bound; its best sample is a lower bound on the peak.
+      const m = 256, k = 1024, n = 1024;
+      const a = new Float32Array(m * k).fill(0.5);
+      const b = new Float32Array(k * n).fill(0.25);
+      const c = new Float32Array(m * n);
+      const flop = 2 * m * k * n;
+      const vals: number[] = [];
+      sg.matmul(a, b, { m, k, n, out: c });
+      for (let i = 0; i < t.warmup + t.repeat; i++) {
+        const t0 = performance.now();
+        let reps = 0;
+        do {
+          sg.matmul(a, b, { m, k, n, out: c });
+          reps++;
+        } while (performance.now() - t0 < t.minSampleMs);
+        const sec = (performance.now() - t0) / 1e3 / reps;
+        if (i >= t.warmup) vals.push(flop / sec / 1e9);
+      }
+      const s = stat(vals);
+      const best = { ...s, median: s.max }; // a lower bound: the best sample is the closest to the peak
+      out.push({ threads: th, gflopsPerSec: best, source: 'matmul-lower-bound', note: `best of ${m}x${k}x${n} matmul` });
+    } else {
+      out.push({ threads: th, gflopsPerSec: null, source: 'unavailable', note: 'the addon has neither fmaPeak() nor matmul()' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+// The ops the bench knows: how to call ours, and the plain-JS baseline (a loop over the pure-TS
+// reference's scalar functions writing into a Float32Array, the code a user would otherwise write).
+import { sg } from './api';
+import { reference } from '../lib';
+import { UsageError } from './args';
+
+const s = reference.scalar;
+type F32 = Float32Array;
+
+export interface UnaryOp {
+  name: string;
+  native: (x: F32, out: F32) => void;
+  js: (x: F32, out: F32) => void;
+}
+export interface GluOp {
+  name: string;
+  act: string; // the activation applied to the gate (ONNX graph)
+  native: (g: F32, u: F32, out: F32) => void;
+  js: (g: F32, u: F32, out: F32) => void;
+}
+
+function loop(f: (v: number) => number) {
+  return (x: F32, out: F32) => {
+    for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
+  };
+}
+function loop2(f: (v: number) => number) {
+  return (g: F32, u: F32, out: F32) => {
+    for (let i = 0; i < g.length; i++) out[i] = f(g[i]) * u[i];
+  };
+}
+
+export const UNARY: UnaryOp[] = [
+  { name: 'relu', native: (x, out) => sg.relu(x, { out }), js: loop(s.relu) },
+  { name: 'leakyRelu', native: (x, out) => sg.leakyRelu(x, { out }), js: loop((v) => s.leakyRelu(v, 0.01)) },
+  { name: 'relu6', native: (x, out) => sg.relu6(x, { out }), js: loop(s.relu6) },
+  { name: 'sigmoid', native: (x, out) => sg.sigmoid(x, { out }), js: loop(s.sigmoid) },
+  { name: 'tanh', native: (x, out) => sg.tanh(x, { out }), js: loop(s.tanh) },
+  { name: 'silu', native: (x, out) => sg.silu(x, { out }), js: loop((v) => s.silu(v, 1)) },
+  { name: 'gelu', native: (x, out) => sg.gelu(x, { out }), js: loop(s.gelu) },
+  { name: 'gelu-tanh', native: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), js: loop(s.geluTanh) },
+  { name: 'quickGelu', native: (x, out) => sg.quickGelu(x, { out }), js: loop(s.quickGelu) },
+  { name: 'softplus', native: (x, out) => sg.softplus(x, { out }), js: loop((v) => s.softplus(v, 1, 20)) },
+  { name: 'mish', native: (x, out) => sg.mish(x, { out }), js: loop(s.mish) },
+  { name: 'elu', native: (x, out) => sg.elu(x, { out }), js: loop((v) => s.elu(v, 1)) },
+  { name: 'selu', native: (x, out) => sg.selu(x, { out }), js: loop(s.selu) },
+  { name: 'hardSigmoid', native: (x, out) => sg.hardSigmoid(x, { out }), js: loop(s.hardSigmoid) },
+  { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), js: loop(s.hardSwish) },
+];
+
+export const GLU: GluOp[] = [
+  { name: 'glu', act: 'sigmoid', native: (g, u, out) => sg.glu(g, u, { out }), js: loop2(s.sigmoid) },
+  { name: 'reglu', act: 'relu', native: (g, u, out) => sg.reglu(g, u, { out }), js: loop2(s.relu) },
+  { name: 'geglu', act: 'gelu', native: (g, u, out) => sg.geglu(g, u, { out }), js: loop2(s.gelu) },
+  { name: 'geglu-tanh', act: 'gelu-tanh', native: (g, u, out) => sg.geglu(g, u, { approximate: 'tanh', out }), js: loop2(s.geluTanh) },
+  { name: 'swiglu', act: 'silu', native: (g, u, out) => sg.swiglu(g, u, { out }), js: loop2((v) => s.silu(v, 1)) },
+  { name: 'bilinear', act: 'identity', native: (g, u, out) => sg.bilinear(g, u, { out }), js: loop2(s.identity) },
+];
+
+const ALIASES: Record<string, string> = { swish: 'silu', geluTanh: 'gelu-tanh', 'gelu_tanh': 'gelu-tanh', gegluTanh: 'geglu-tanh' };
+
+/** Picks ops by name (case-sensitive names, a few aliases); unknown names are a UsageError. */
+export function select<T extends { name: string }>(table: T[], names: string[] | null, defaults: string[]): T[] {
+  const wanted = (names ?? defaults).map((n) => ALIASES[n] ?? n);
+  const out: T[] = [];
+  for (const n of wanted) {
+    const op = table.find((o) => o.name === n);
+    if (!op) throw new UsageError(`--ops: unknown op "${n}" (one of ${table.map((o) => o.name).join(', ')})`);
+    if (!out.includes(op)) out.push(op);
+  }
+  return out;
+}
+
+/** Inputs spread over the range where the activations do real work (no shortcut through saturation). */
+export function inputs(n: number, seed = 1): Float32Array {
+  const x = new Float32Array(n);
+  let r = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    r ^= r << 13;
+    r ^= r >>> 17;
+    r ^= r << 5;
+    x[i] = ((r >>> 0) / 4294967296) * 16 - 8; // [-8, 8)
+  }
+  return x;
+}

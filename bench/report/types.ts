@@ -1,0 +1,83 @@
+// The results of one run: what --json prints (schema documented in docs/bench.md) and what the table,
+// Markdown and SVG renderers read. Bump SCHEMA_VERSION on any incompatible change.
+import type { Stat } from '../timing';
+import type { CopyFigure, MachineInfo, PeakFigure } from '../machine';
+
+export const SCHEMA_VERSION = 1;
+
+export interface Verdict {
+  id: string; // stable key, e.g. "in-cache/silu", "copy/silu/2T", "round-trip"
+  bar: string; // the bar in words, e.g. "≥ 5 Gelem/s at 1e5, 1 thread"
+  value: number | null; // the measured figure the bar is checked on (null: not measured)
+  target: number;
+  unit: string;
+  meets: boolean | null; // null: could not be checked in this run
+  source: string; // where the bar comes from ("DESIGN.md", "issue 2")
+}
+
+export interface ElementwiseRow {
+  kind: 'activation' | 'glu';
+  op: string;
+  elements: number; // outputs per call
+  threads: number;
+  isa: string;
+  bytesPerElement: number; // 8 for activations (read x, write out), 12 for GLU (gate, up, out)
+  swiglu: Stat; // Gelem/s
+  gbPerSec: number; // median Gelem/s × bytesPerElement
+  copyGbPerSec: number | null; // copy bandwidth measured in this run at this size and thread count
+  pctOfCopy: number | null; // gbPerSec / copyGbPerSec × 100
+  plainJs: Stat | null; // Gelem/s of the plain-JS loop (single-threaded; same figure on every thread row)
+  xPlainJs: number | null; // swiglu.median / plainJs.median
+  onnxruntime: Stat | null; // Gelem/s of onnxruntime-node session.run, end to end
+  xOnnxruntime: number | null;
+  verdict: 'meets' | 'below bar' | null; // all bars checked on this row (null: none apply)
+  bars: string[]; // ids of the verdicts checked on this row
+}
+
+export interface RoundTripRow {
+  impl: 'swiglu' | 'swiglu-binding' | 'onnxruntime';
+  op: string;
+  elements: number;
+  microsPerCall: Stat;
+}
+
+export interface GemmRow {
+  kind: 'gate' | 'ffn';
+  m: number;
+  k: number;
+  n: number; // gate: outFeatures (hidden); ffn: hiddenFeatures
+  dtype: string;
+  threads: number;
+  isa: string;
+  flop: number; // per call: 4·M·K·N for the gate, 6·M·K·N for the FFN
+  weightBytes: number;
+  fused: { ms: Stat; gflopsPerSec: Stat };
+  pctOfPeak: number | null;
+  weightGbPerSec: number; // weight bytes / median time (the M = 1 figure of merit)
+  pctOfDramCopy: number | null;
+  unfused: { ms: Stat; gflopsPerSec: Stat } | null; // 2×matmul + swiglu (+ matmul), the package's own unfused path
+  xUnfused: number | null; // unfused.ms / fused.ms (speed-up of fusing)
+  onnxruntime: { ms: Stat; gflopsPerSec: Stat } | null;
+  xOnnxruntime: number | null;
+  verdict: 'meets' | 'below bar' | null;
+  bars: string[];
+}
+
+export interface Report {
+  schemaVersion: number;
+  tool: 'swiglu-bench';
+  version: string;
+  command: string;
+  startedAt: string;
+  durationSec: number;
+  machine: MachineInfo;
+  settings: { threads: number[]; isas: string[]; repeat: number; warmup: number; minSampleMs: number };
+  peers: { onnxruntime: string | null };
+  roofline: { copy: CopyFigure[]; fmaPeak: PeakFigure[] };
+  elementwise: ElementwiseRow[];
+  roundTrip: RoundTripRow[];
+  gate: GemmRow[];
+  ffn: GemmRow[];
+  verdicts: Verdict[];
+  notes: string[];
+}

@@ -1,0 +1,107 @@
+// One run of swiglu-bench after its arguments parsed: loads the addon (through ./api), checks the
+// arguments that depend on it, runs the subcommand, judges the bars, and returns the report.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Options, UsageError } from './args';
+import { Context, createContext } from './context';
+import { ALL_ACTIVATIONS, ALL_GLU, QUICK_ACTIVATIONS, runElementwise } from './elementwise';
+import { FULL_SHAPES, QUICK_SHAPES, runGemm } from './gemm';
+import { machineInfo, measureCopyLevels, measurePeak } from './machine';
+import { GLU, UNARY, select } from './ops';
+import { createProgress } from './progress';
+import { Report } from './report/types';
+import { runRoundTrip } from './roundtrip';
+import { TimingOptions } from './timing';
+import { judge } from './verdicts';
+import { raw } from './api';
+
+function packageVersion(): string {
+  for (const p of [path.join(__dirname, '..', '..', 'package.json'), path.join(__dirname, '..', 'package.json')]) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(p, 'utf8'));
+      if (pkg.name === 'swiglu') return String(pkg.version);
+    } catch {
+      /* keep looking */
+    }
+  }
+  return 'unknown';
+}
+
+/** Default timing: the quick tour trades samples for time; the subcommands take more. */
+function timingFor(o: Options): TimingOptions {
+  const quick = o.command === 'all';
+  return { repeat: o.repeat ?? (quick ? 5 : 9), warmup: o.warmup ?? (quick ? 1 : 2), minSampleMs: quick ? 10 : 20 };
+}
+
+/** Checks that need the addon (thread limit, runnable ISAs, op names) before anything runs. */
+export function validate(o: Options): void {
+  for (const t of o.threads ?? []) {
+    if (t > raw.maxThreads) throw new UsageError(`--threads: ${t} is more than this build allows (${raw.maxThreads})`);
+  }
+  const runnable = raw.runnableIsas() as string[];
+  for (const isa of o.isa ?? []) {
+    if (!runnable.includes(isa)) throw new UsageError(`--isa: ${isa} cannot run on this CPU (runnable: ${runnable.join(', ')})`);
+  }
+  if (o.ops) {
+    const known = new Set([...UNARY, ...GLU].map((x) => x.name));
+    if (o.command === 'activations') select(UNARY, o.ops, []);
+    else if (o.command === 'glu') select(GLU, o.ops, []);
+    else if (o.command === 'all') for (const n of o.ops) if (!known.has(n)) select([...UNARY, ...GLU], [n], []);
+  }
+  const gemm = o.command === 'gate' || o.command === 'ffn';
+  if ((gemm || o.command === 'machine') && o.ops) throw new UsageError(`--ops does not apply to ${o.command}`);
+  if ((gemm || o.command === 'machine') && o.sizes) throw new UsageError(`--sizes does not apply to ${o.command} (use --shapes)`);
+  if (!gemm && o.command !== 'all' && o.shapes) throw new UsageError(`--shapes applies to gate and ffn, not ${o.command}`);
+  if (!gemm && o.command !== 'all' && o.dtype) throw new UsageError(`--dtype applies to gate and ffn, not ${o.command} (activations are float32)`);
+}
+
+async function runAll(ctx: Context): Promise<void> {
+  const o = ctx.opts;
+  const unary = o.ops ? o.ops.filter((n) => UNARY.some((u) => u.name === n) || n === 'swish' || n === 'geluTanh') : QUICK_ACTIVATIONS;
+  const glu = o.ops ? o.ops.filter((n) => GLU.some((g) => g.name === n)) : ['swiglu'];
+  if (unary.length) await runElementwise({ ...ctx, opts: { ...o, ops: unary } }, 'activation', unary);
+  if (glu.length) await runElementwise({ ...ctx, opts: { ...o, ops: glu } }, 'glu', glu);
+  await runRoundTrip(ctx);
+  for (const th of ctx.threads) ctx.peakAt(th);
+  await runGemm(ctx, 'gate', QUICK_SHAPES);
+}
+
+export async function run(o: Options, argv: string[]): Promise<Report> {
+  const progress = createProgress();
+  const info = machineInfo();
+  const t0 = Date.now();
+  const ctx = createContext(o, info, timingFor(o), progress, ['swiglu-bench', ...argv].join(' '), packageVersion());
+  if (o.peers && !ctx.useOrt) ctx.report.notes.push('onnxruntime-node is not installed: no onnxruntime columns (see docs/bench.md to add it)');
+  switch (o.command) {
+    case 'machine': {
+      progress.start(ctx.threads.length * (info.caches.length + 2));
+      ctx.report.roofline.copy.push(...(await measureCopyLevels(info, ctx.threads, ctx.timing, 256 << 20, progress)));
+      ctx.report.roofline.fmaPeak.push(...measurePeak(ctx.threads, ctx.timing, progress));
+      progress.stop();
+      if (ctx.report.roofline.fmaPeak.some((p) => p.source !== 'fmaPeak')) {
+        ctx.report.notes.push('FMA peak: the addon has no fmaPeak() probe; the figure is a matmul lower bound or unavailable');
+      }
+      break;
+    }
+    case 'activations':
+      await runElementwise(ctx, 'activation', ALL_ACTIVATIONS);
+      await runRoundTrip(ctx);
+      break;
+    case 'glu':
+      await runElementwise(ctx, 'glu', ALL_GLU);
+      break;
+    case 'gate':
+      await runGemm(ctx, 'gate', FULL_SHAPES);
+      break;
+    case 'ffn':
+      await runGemm(ctx, 'ffn', FULL_SHAPES.filter((s) => s.k <= 2048));
+      break;
+    case 'all':
+      await runAll(ctx);
+      break;
+  }
+  ctx.report.durationSec = (Date.now() - t0) / 1e3;
+  judge(ctx.report);
+  return ctx.report;
+}
+

@@ -1,0 +1,130 @@
+// Float64 references for the matrix ops (matmul, the SwiGLU gate, the gated FFN), used by the tests
+// and the benchmark's plain-JS baseline. Plain triple loops: obviously right, not fast. bf16/f16
+// weights are decoded exactly from their bits, so a reference computed from the 16-bit weights
+// differs from the kernels only by float32 rounding.
+
+export type Layout = 'out-in' | 'in-out';
+export type Dtype = 'f32' | 'bf16' | 'f16';
+export type Weights = Float32Array | Uint16Array | ArrayLike<number>;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** bfloat16 bits → number (exact). */
+export function bf16ToNumber(h: number): number {
+  u32[0] = (h & 0xffff) << 16;
+  return f32[0];
+}
+
+/** IEEE binary16 bits → number (exact, subnormals, Inf and NaN included). */
+export function f16ToNumber(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** number → bfloat16 bits, rounded to nearest even (NaN stays NaN). */
+export function numberToBf16(v: number): number {
+  f32[0] = v;
+  const u = u32[0];
+  if (Number.isNaN(f32[0])) return ((u >>> 16) | 0x40) & 0xffff;
+  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** number → IEEE binary16 bits, rounded to nearest even (overflow to Inf, subnormals kept). */
+export function numberToF16(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(Math.fround(v));
+  if (a >= 65520) return sign | 0x7c00; // rounds past the largest half (65504)
+  if (a < 2 ** -14) {
+    // subnormal: units of 2^-24, round half to even
+    const q = a / 2 ** -24;
+    let r = Math.round(q);
+    if (Math.abs(q - Math.trunc(q) - 0.5) === 0 && r % 2 === 1) r -= 1;
+    return sign | r;
+  }
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  const scaled = a / 2 ** e - 1; // [0, 1)
+  const q = scaled * 1024;
+  let m = Math.floor(q);
+  const rest = q - m;
+  if (rest > 0.5 || (rest === 0.5 && m % 2 === 1)) m++;
+  if (m === 1024) {
+    m = 0;
+    e++;
+  }
+  return sign | ((e + 15) << 10) | m;
+}
+
+/** The weights as numbers: f32 as is, 16-bit dtypes decoded from their bits. */
+export function decodeWeights(w: Weights, dtype: Dtype = 'f32'): Float64Array {
+  const out = new Float64Array(w.length);
+  const dec = dtype === 'bf16' ? bf16ToNumber : dtype === 'f16' ? f16ToNumber : (v: number) => v;
+  for (let i = 0; i < w.length; i++) out[i] = dec(w[i]);
+  return out;
+}
+
+/** C[m×n] = A[m×k] · B, B being [k×n] (or [n×k] with transB). */
+export function matmul(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  o: { m: number; k: number; n: number; transB?: boolean },
+): Float64Array {
+  const { m, k, n } = o;
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * (o.transB ? b[j * k + p] : b[p * n + j]);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+const silu = (v: number) => v / (1 + Math.exp(-v));
+
+/** x · W for W given in `layout` (out-in: [out][in], nn.Linear; in-out: [in][out]). */
+function linear(x: ArrayLike<number>, w: ArrayLike<number>, inF: number, outF: number, layout: Layout): Float64Array {
+  const rows = x.length / inF;
+  return matmul(x, w, { m: rows, k: inF, n: outF, transB: layout !== 'in-out' });
+}
+
+export interface GateRefOptions {
+  inFeatures: number;
+  outFeatures: number;
+  layout?: Layout;
+  dtype?: Dtype;
+}
+
+/** H = SiLU(X·Wg) ⊙ (X·Wu), rows = x.length / inFeatures. */
+export function swigluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GateRefOptions): Float64Array {
+  const dt = o.dtype ?? 'f32';
+  const g = linear(x, decodeWeights(wGate, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
+  const u = linear(x, decodeWeights(wUp, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
+  for (let i = 0; i < g.length; i++) g[i] = silu(g[i]) * u[i];
+  return g;
+}
+
+export interface FfnRefOptions {
+  gate: Weights;
+  up: Weights;
+  down: Weights;
+  inFeatures: number;
+  hiddenFeatures: number;
+  layout?: Layout;
+  dtype?: Dtype;
+}
+
+/** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd: the gated FFN of LLaMA-style blocks. */
+export function swigluFfn(x: ArrayLike<number>, o: FfnRefOptions): Float64Array {
+  const layout = o.layout ?? 'out-in';
+  const h = swigluMatmul(x, o.gate, o.up, { inFeatures: o.inFeatures, outFeatures: o.hiddenFeatures, layout, dtype: o.dtype });
+  return linear(h, decodeWeights(o.down, o.dtype ?? 'f32'), o.hiddenFeatures, o.inFeatures, layout);
+}

@@ -1,0 +1,352 @@
+// GEMM harness: a correctness self-check of every runnable ISA against a double reference, and the
+// fused-gate benchmark of issue 3 (GFLOP/s, % of the FMA peak measured in the same run, fused vs
+// unfused, optionally OpenBLAS's two-sgemm gate side by side via dlopen — a dev-only comparison,
+// never linked).
+//
+//   gemm_bench --check
+//   gemm_bench [--shapes 1024x2816,2048x5632,4096x11008] [--m 1,8,64,512] [--threads 1,2]
+//              [--dtype f32,bf16,f16] [--isa avx512] [--openblas] [--unfused] [--min-time 0.3]
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../runtime/cpu.h"
+#include "../runtime/dispatch.h"
+#include "../runtime/gemm.h"
+#include "../runtime/pool.h"
+
+using namespace swiglu;
+
+namespace {
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t b = 0;
+  while (b <= s.size()) {
+    size_t e = s.find(sep, b);
+    if (e == std::string::npos) e = s.size();
+    if (e > b) out.push_back(s.substr(b, e - b));
+    b = e + 1;
+  }
+  return out;
+}
+
+uint16_t to_bf16(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  u += 0x7fff + ((u >> 16) & 1);  // round to nearest even (finite inputs only here)
+  return static_cast<uint16_t>(u >> 16);
+}
+float from_bf16(uint16_t h) {
+  uint32_t u = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+uint16_t to_f16(float f) {  // finite, normal-range inputs only (the harness's weights)
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  const uint32_t sign = (u >> 16) & 0x8000u;
+  int e = int((u >> 23) & 0xff) - 127 + 15;
+  uint32_t m = u & 0x7fffffu;
+  if (e <= 0) return static_cast<uint16_t>(sign);
+  uint32_t h = (uint32_t(e) << 10) | (m >> 13);
+  const uint32_t rest = m & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (h & 1))) ++h;
+  return static_cast<uint16_t>(sign | h);
+}
+float from_f16(uint16_t h) {
+  const uint32_t e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  float v = e == 0 ? std::ldexp(float(m), -24) : std::ldexp(float(m | 0x400), int(e) - 25);
+  return (h & 0x8000) ? -v : v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correctness: random shapes around the tile and panel edges, both layouts, all weight types.
+int check() {
+  std::mt19937 rng(12345);
+  // Biased away from zero-mean: a float32 dot product of K zero-mean terms can cancel to a result
+  // far below its rounding error (a property of float32 accumulation, not of the kernel).
+  std::uniform_real_distribution<float> dist(-0.5f, 1.f);
+  const size_t Ms[] = {1, 2, 3, 7, 12, 13, 64, 129};
+  const size_t Ks[] = {1, 3, 17, 100, 257, 700};
+  const size_t Ns[] = {1, 3, 17, 33, 100};
+  int failures = 0, cases = 0;
+  for (int ii = 0; ii < kIsaCount; ++ii) {
+    const Isa isa = static_cast<Isa>(ii);
+    if (!isa_runnable(isa)) continue;
+    for (size_t M : Ms)
+      for (size_t K : Ks)
+        for (size_t N : Ns)
+          for (int wt = 0; wt < kWTypeCount; ++wt)
+            for (int gate = 0; gate < 2; ++gate) {
+              const bool trans = (M + K + N + wt) & 1;
+              const WType type = static_cast<WType>(wt);
+              std::vector<float> A(M * K), Wg(K * N), Wu(K * N);
+              for (auto& v : A) v = dist(rng);
+              for (auto& v : Wg) v = dist(rng);
+              for (auto& v : Wu) v = dist(rng);
+              std::vector<uint16_t> Hg(K * N), Hu(K * N);
+              if (type != WType::kF32) {
+                for (size_t i = 0; i < K * N; ++i) {
+                  Hg[i] = type == WType::kBF16 ? to_bf16(Wg[i]) : to_f16(Wg[i]);
+                  Hu[i] = type == WType::kBF16 ? to_bf16(Wu[i]) : to_f16(Wu[i]);
+                  Wg[i] = type == WType::kBF16 ? from_bf16(Hg[i]) : from_f16(Hg[i]);
+                  Wu[i] = type == WType::kBF16 ? from_bf16(Hu[i]) : from_f16(Hu[i]);
+                }
+              }
+              // Element (k, n): trans ? W[n*K + k] : W[k*N + n].
+              auto at = [&](const std::vector<float>& W, size_t k, size_t n) { return trans ? W[n * K + k] : W[k * N + n]; };
+              const void* sg = type == WType::kF32 ? static_cast<const void*>(Wg.data()) : Hg.data();
+              const void* su = type == WType::kF32 ? static_cast<const void*>(Wu.data()) : Hu.data();
+              PackedB B;
+              bool ok = gate ? pack_gate(&B, {sg, trans}, {su, trans}, type, K, N, 2) : pack_b(&B, {sg, trans}, type, K, N, 2);
+              std::vector<float> C(M * N, -7.f), C2(M * N, -9.f);
+              ok = ok && gemm(isa, A.data(), K, M, B, gate ? Epilogue::kSwiglu : Epilogue::kStore, C.data(), N, 1);
+              ok = ok && gemm(isa, A.data(), K, M, B, gate ? Epilogue::kSwiglu : Epilogue::kStore, C2.data(), N, 2);
+              double err2 = 0, ref2 = 0, maxref = 0, maxerr = 0;
+              for (size_t m = 0; m < M; ++m)
+                for (size_t n = 0; n < N; ++n) {
+                  double g = 0, u = 0;
+                  for (size_t k = 0; k < K; ++k) {
+                    g += double(A[m * K + k]) * at(Wg, k, n);
+                    u += double(A[m * K + k]) * at(Wu, k, n);
+                  }
+                  const double ref = gate ? g / (1 + std::exp(-g)) * u : g;
+                  const double e = std::fabs(C[m * N + n] - ref);
+                  err2 += e * e;
+                  ref2 += ref * ref;
+                  maxref = std::max(maxref, std::fabs(ref));
+                  maxerr = std::max(maxerr, e);
+                }
+              const bool same = std::memcmp(C.data(), C2.data(), C.size() * 4) == 0;
+              const bool pass = ok && same && std::sqrt(err2) <= 1e-5 * std::sqrt(ref2) + 1e-30 && maxerr <= 1e-4 * maxref + 1e-30;
+              ++cases;
+              if (!pass) {
+                ++failures;
+                if (failures < 20)
+                  std::printf("FAIL %s M=%zu K=%zu N=%zu wt=%d gate=%d trans=%d ok=%d same=%d rel=%.3g maxerr=%.3g maxref=%.3g\n",
+                              isa_name(isa), M, K, N, wt, gate, trans, ok, same, std::sqrt(err2 / (ref2 + 1e-300)), maxerr, maxref);
+              }
+            }
+  }
+  std::printf("check: %d cases, %d failures\n", cases, failures);
+  return failures ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark.
+
+struct OpenBlas {
+  void* h = nullptr;
+  void (*sgemm)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*, int) = nullptr;
+  void (*sgemv)(int, int, int, int, float, const float*, int, const float*, int, float, float*, int) = nullptr;
+  void (*set_threads)(int) = nullptr;
+  char* (*corename)() = nullptr;
+  bool load() {
+    for (const char* name : {"libopenblas.so.0", "libopenblas.so"}) {
+      h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      if (h) break;
+    }
+    if (!h) return false;
+    sgemm = reinterpret_cast<decltype(sgemm)>(dlsym(h, "cblas_sgemm"));
+    sgemv = reinterpret_cast<decltype(sgemv)>(dlsym(h, "cblas_sgemv"));
+    set_threads = reinterpret_cast<decltype(set_threads)>(dlsym(h, "openblas_set_num_threads"));
+    corename = reinterpret_cast<decltype(corename)>(dlsym(h, "openblas_get_corename"));
+    return sgemm && sgemv && set_threads;
+  }
+};
+
+// Median seconds of fn over enough repetitions to fill min_time.
+template <class Fn>
+double time_it(Fn&& fn, double min_time) {
+  fn();  // warm-up (page faults, pool wake-up, caches)
+  std::vector<double> t;
+  const double start = now();
+  while (t.size() < 3 || (now() - start < min_time && t.size() < 200)) {
+    const double t0 = now();
+    fn();
+    t.push_back(now() - t0);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// Results of the probes land here so the compiler cannot drop them.
+volatile float g_sink;
+
+double fma_peak(const GemmTable& g, int threads) {
+  const size_t iters = 20000000;
+  auto run = [&] {
+    std::vector<std::thread> ts;
+    for (int i = 1; i < threads; ++i) ts.emplace_back([&] { g_sink = g.fma_probe(iters); });
+    g_sink = g.fma_probe(iters);
+    for (auto& t : ts) t.join();
+  };
+  double best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    const double t0 = now();
+    run();
+    best = std::min(best, now() - t0);
+  }
+  return g.fma_probe_flops * double(iters) * threads / best / 1e9;
+}
+
+double read_bw(const GemmTable& g, int threads) {
+  const size_t n = size_t(256) << 20 >> 2;  // 256 MiB of floats
+  std::vector<float> buf(n, 1.0f);
+  auto run = [&] {
+    std::vector<std::thread> ts;
+    const size_t per = n / threads / 64 * 64;
+    for (int i = 1; i < threads; ++i) ts.emplace_back([&, i] { g_sink = g.read_probe(buf.data() + i * per, per); });
+    g_sink = g.read_probe(buf.data(), per);
+    for (auto& t : ts) t.join();
+  };
+  run();
+  double best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    const double t0 = now();
+    run();
+    best = std::min(best, now() - t0);
+  }
+  return double(n / threads / 64 * 64 * threads) * 4 / best / 1e9;
+}
+
+int bench(int argc, char** argv) {
+  std::string shapes = "1024x2816,2048x5632,4096x11008", ms = "1,8,64,512", ths = "1,2", dtypes = "f32,bf16", isa_s;
+  bool use_ob = false, unfused = false;
+  double min_time = 0.3;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--shapes") shapes = next();
+    else if (a == "--m") ms = next();
+    else if (a == "--threads") ths = next();
+    else if (a == "--dtype") dtypes = next();
+    else if (a == "--isa") isa_s = next();
+    else if (a == "--openblas") use_ob = true;
+    else if (a == "--unfused") unfused = true;
+    else if (a == "--min-time") min_time = std::atof(next().c_str());
+  }
+  Isa isa = best_isa();
+  if (!isa_s.empty() && (!parse_isa(isa_s.c_str(), &isa) || !isa_runnable(isa))) {
+    std::fprintf(stderr, "ISA %s not runnable\n", isa_s.c_str());
+    return 2;
+  }
+  const GemmTable& g = gemm_table(isa);
+  OpenBlas ob;
+  if (use_ob && !ob.load()) {
+    std::fprintf(stderr, "OpenBLAS not found (apt-get install -y libopenblas-dev); continuing without it\n");
+    use_ob = false;
+  }
+  std::vector<int> threads;
+  for (auto& s : split(ths, ',')) threads.push_back(std::atoi(s.c_str()));
+  const CacheSizes& cs = cache_sizes();
+  std::printf("isa %s, mr %d, caches L1d %zuK L2 %zuK L3 %zuK%s%s\n", g.isa, g.mr, cs.l1d >> 10, cs.l2 >> 10, cs.l3 >> 10,
+              use_ob ? ", OpenBLAS core " : "", use_ob && ob.corename ? ob.corename() : "");
+  std::vector<double> peak(threads.size()), bw(threads.size());
+  for (size_t i = 0; i < threads.size(); ++i) {
+    peak[i] = fma_peak(g, threads[i]);
+    bw[i] = read_bw(g, threads[i]);
+    std::printf("threads %d: FMA peak %.1f GFLOP/s, DRAM read %.1f GB/s\n", threads[i], peak[i], bw[i]);
+  }
+  std::printf("%-10s %5s %4s %3s | %9s %8s %6s %7s | %9s %9s | %9s %7s\n", "KxN", "dtype", "M", "thr", "fused ms", "GFLOP/s",
+              "%peak", "%DRAM", "unfus ms", "fus/unf", "OBLAS ms", "OB/ours");
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  for (auto& shape : split(shapes, ',')) {
+    const size_t K = std::strtoul(shape.c_str(), nullptr, 10);
+    const size_t N = std::strtoul(shape.c_str() + shape.find('x') + 1, nullptr, 10);
+    std::vector<float> Wg(N * K), Wu(N * K);  // PyTorch [out, in]
+    for (auto& v : Wg) v = dist(rng) * 0.05f;
+    for (auto& v : Wu) v = dist(rng) * 0.05f;
+    for (auto& ds : split(dtypes, ',')) {
+      const WType type = ds == "bf16" ? WType::kBF16 : ds == "f16" ? WType::kF16 : WType::kF32;
+      std::vector<uint16_t> hg, hu;
+      if (type != WType::kF32) {
+        hg.resize(N * K);
+        hu.resize(N * K);
+        for (size_t i = 0; i < N * K; ++i) {
+          hg[i] = type == WType::kBF16 ? to_bf16(Wg[i]) : to_f16(Wg[i]);
+          hu[i] = type == WType::kBF16 ? to_bf16(Wu[i]) : to_f16(Wu[i]);
+        }
+      }
+      const void* sg = type == WType::kF32 ? static_cast<const void*>(Wg.data()) : hg.data();
+      const void* su = type == WType::kF32 ? static_cast<const void*>(Wu.data()) : hu.data();
+      PackedB P, Pg, Pu;
+      if (!pack_gate(&P, {sg, true}, {su, true}, type, K, N, 2)) return 3;
+      if (unfused && (!pack_b(&Pg, {sg, true}, type, K, N, 2) || !pack_b(&Pu, {su, true}, type, K, N, 2))) return 3;
+      if (std::getenv("GEMM_BENCH_RAW")) {  // dev: raw read speed of the packed bytes themselves
+        const double tr = time_it([&] { g_sink = g.read_probe(static_cast<const float*>(P.data.get()), P.bytes / 4 / 64 * 64); }, min_time);
+        std::printf("raw read of the pack: %.3f ms, %.1f GB/s\n", tr * 1e3, P.bytes / tr / 1e9);
+      }
+      for (auto& mstr : split(ms, ',')) {
+        const size_t M = std::strtoul(mstr.c_str(), nullptr, 10);
+        std::vector<float> X(M * K), H(M * N), G(M * N), U(M * N);
+        for (auto& v : X) v = dist(rng);
+        for (size_t ti = 0; ti < threads.size(); ++ti) {
+          const int th = threads[ti];
+          const double flops = 4.0 * M * K * N;
+          const double tf = time_it([&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th); }, min_time);
+          double tu = 0, to = 0;
+          if (unfused) {
+            const GluFn glu = op_table(isa).glu[kSilu];
+            tu = time_it(
+                [&] {
+                  gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th);
+                  gemm(isa, X.data(), K, M, Pu, Epilogue::kStore, U.data(), N, th);
+                  const size_t total = M * N, chunk = (total + th - 1) / th;
+                  parallel_for(size_t(th), th, [&](size_t t) {
+                    const size_t b = t * chunk, e = std::min(total, b + chunk);
+                    if (b < e) glu(G.data() + b, U.data() + b, H.data() + b, e - b, ActParams{1.0, 0.0});
+                  });
+                },
+                min_time);
+          }
+          if (use_ob && type == WType::kF32) {
+            ob.set_threads(th);
+            to = time_it(
+                [&] {
+                  if (M == 1) {  // one token: OpenBLAS's GEMV, which streams the weights (its sgemm does not)
+                    ob.sgemv(101, 111, int(N), int(K), 1.f, Wg.data(), int(K), X.data(), 1, 0.f, G.data(), 1);
+                    ob.sgemv(101, 111, int(N), int(K), 1.f, Wu.data(), int(K), X.data(), 1, 0.f, U.data(), 1);
+                  } else {
+                    ob.sgemm(101, 111, 112, int(M), int(N), int(K), 1.f, X.data(), int(K), Wg.data(), int(K), 0.f, G.data(), int(N));
+                    ob.sgemm(101, 111, 112, int(M), int(N), int(K), 1.f, X.data(), int(K), Wu.data(), int(K), 0.f, U.data(), int(N));
+                  }
+                  for (size_t i = 0; i < M * N; ++i) H[i] = G[i] / (1.f + std::exp(-G[i])) * U[i];
+                },
+                min_time);
+          }
+          const double gf = flops / tf / 1e9;
+          const double wbytes = 2.0 * K * N * wtype_bytes(type);
+          std::printf("%-10s %5s %4zu %3d | %9.3f %8.1f %5.1f%% %6.1f%% | %9.3f %9.2f | %9.3f %7.2f\n", shape.c_str(), ds.c_str(), M, th,
+                      tf * 1e3, gf, 100 * gf / peak[ti], 100 * wbytes / tf / 1e9 / bw[ti], tu * 1e3, tu > 0 ? tu / tf : 0.0,
+                      to * 1e3, to > 0 ? to / tf : 0.0);
+          std::fflush(stdout);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--check") == 0) return check();
+  return bench(argc, argv);
+}

@@ -1,0 +1,203 @@
+// swiglu-bench: argument parsing and errors (exit 2), the JSON schema on a tiny real run, and a
+// well-formed SVG. The CLI runs as users run it, from the compiled dist/bench/cli.js (tsc is run once
+// in beforeAll so that the test sees the current sources; on a clean clone `npm ci` already did it).
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { XMLValidator } from 'fast-xml-parser';
+import { parse, UsageError } from '../bench/args';
+import { renderSvg } from '../bench/report/svg';
+import { renderText } from '../bench/report/text';
+import type { Report } from '../bench/report/types';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'bench', 'cli.js');
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', ROOT], { stdio: 'pipe' });
+  } catch {
+    // tsc exits non-zero on a type error anywhere in the project but still emits; the CLI's own
+    // sources are checked by the existence test below and by the runs themselves.
+  }
+  expect(fs.existsSync(CLI)).toBe(true);
+}, 120_000);
+
+describe('argument parsing', () => {
+  it('defaults to the quick tour with the default figures', () => {
+    const o = parse([]);
+    expect(o.command).toBe('all');
+    expect(o.format).toBe('table');
+    expect(o.threads).toBeNull();
+    expect(o.sizes).toBeNull();
+    expect(o.peers).toBe(true);
+  });
+
+  it('parses lists, exponents and shapes', () => {
+    const o = parse(['activations', '--threads', '1,2,2', '--sizes', '1e3,1e5,100', '--ops', 'silu,gelu', '--repeat', '3', '--warmup', '0', '--json', '--svg', 'x.svg']);
+    expect(o).toMatchObject({ command: 'activations', threads: [1, 2], sizes: [1000, 100000, 100], ops: ['silu', 'gelu'], repeat: 3, warmup: 0, format: 'json', svg: 'x.svg' });
+    const g = parse(['gate', '--shapes', '1x4096x11008,64X2048x5632', '--dtype', 'f32,bf16', '--md', '--isa', 'avx2', '--no-peers']);
+    expect(g.shapes).toEqual([{ m: 1, k: 4096, n: 11008 }, { m: 64, k: 2048, n: 5632 }]);
+    expect(g).toMatchObject({ dtype: ['f32', 'bf16'], format: 'md', isa: ['avx2'], peers: false });
+  });
+
+  it.each([
+    [['bogus']],
+    [['--bogus']],
+    [['activations', 'glu']],
+    [['--sizes', 'abc']],
+    [['--sizes', '1e3,,1e5']],
+    [['--sizes', '0']],
+    [['--sizes', '1.5']],
+    [['--threads', '0']],
+    [['--threads']],
+    [['--shapes', '1x2']],
+    [['--shapes', '1x0x5']],
+    [['--dtype', 'f64']],
+    [['--isa', 'sse9']],
+    [['--repeat', '-1']],
+    [['--json', '--md']],
+    [['--svg', '']],
+  ])('rejects %j with a UsageError', (args) => {
+    expect(() => parse(args as string[])).toThrow(UsageError);
+  });
+
+  it.each([
+    [['--bogus']],
+    [['frobnicate']],
+    [['--sizes', 'lots']],
+    [['--json', '--md']],
+    [['activations', '--ops', 'nope']],
+    [['activations', '--threads', '100000']],
+    [['activations', '--dtype', 'bf16']],
+    [['gate', '--ops', 'silu']],
+  ])('exits 2 with one error line and the usage on stderr for %j', (args) => {
+    const r = cli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(/^swiglu-bench: \S/);
+    expect(lines[1]).toMatch(/^usage: swiglu-bench/);
+  });
+
+  it('prints the usage on stdout for --help, exit 0', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: swiglu-bench/);
+  });
+});
+
+function isStat(s: unknown): boolean {
+  const o = s as Record<string, unknown>;
+  return !!o && ['median', 'min', 'max', 'q1', 'q3', 'samples'].every((k) => typeof o[k] === 'number') && (o.min as number) <= (o.median as number) && (o.median as number) <= (o.max as number);
+}
+
+describe('a tiny real run', () => {
+  const svgFile = path.join(os.tmpdir(), `swiglu-bench-test-${process.pid}.svg`);
+  let run: ReturnType<typeof cli>;
+  beforeAll(() => {
+    run = cli(['activations', '--sizes', '1e3', '--repeat', '2', '--warmup', '0', '--ops', 'silu', '--threads', '1', '--json', '--no-peers', '--svg', svgFile]);
+  }, 120_000);
+
+  it('prints only JSON on stdout, in the documented schema', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const r = JSON.parse(run.stdout) as Report; // throws if anything else is on stdout
+    expect(r.schemaVersion).toBe(1);
+    expect(r.tool).toBe('swiglu-bench');
+    expect(typeof r.version).toBe('string');
+    expect(r.command).toContain('activations');
+    expect(Number.isNaN(Date.parse(r.startedAt))).toBe(false);
+    expect(r.machine).toMatchObject({ cores: expect.any(Number), isa: expect.any(String), node: process.version });
+    expect(Array.isArray(r.machine.caches)).toBe(true);
+    expect(r.settings).toMatchObject({ threads: [1], repeat: 2, warmup: 0 });
+    expect(r.peers).toEqual({ onnxruntime: null });
+    for (const k of ['elementwise', 'roundTrip', 'gate', 'ffn', 'verdicts', 'notes'] as const) expect(Array.isArray(r[k])).toBe(true);
+
+    expect(r.roofline.copy.length).toBeGreaterThan(0);
+    const copy = r.roofline.copy[0];
+    expect(copy).toMatchObject({ elements: 1000, threads: 1, workingSetBytes: 8000 });
+    expect(isStat(copy.gbPerSec)).toBe(true);
+
+    expect(r.elementwise).toHaveLength(1);
+    const e = r.elementwise[0];
+    expect(e).toMatchObject({ kind: 'activation', op: 'silu', elements: 1000, threads: 1, bytesPerElement: 8, isa: r.machine.isa });
+    expect(isStat(e.swiglu)).toBe(true);
+    expect(isStat(e.plainJs)).toBe(true);
+    expect(e.swiglu.samples).toBe(2);
+    expect(e.gbPerSec).toBeCloseTo(e.swiglu.median * 8, 6);
+    expect(e.pctOfCopy).toBeCloseTo((100 * e.gbPerSec) / e.copyGbPerSec!, 6);
+    expect(e.xPlainJs).toBeCloseTo(e.swiglu.median / e.plainJs!.median, 6);
+    expect(e.onnxruntime).toBeNull();
+    expect(e.swiglu.median).toBeGreaterThan(0);
+
+    const rt = r.roundTrip.find((t) => t.impl === 'swiglu');
+    expect(rt).toMatchObject({ op: 'silu', elements: 16 });
+    expect(isStat(rt!.microsPerCall)).toBe(true);
+    const v = r.verdicts.find((x) => x.id === 'round-trip');
+    expect(v).toMatchObject({ unit: 'µs', target: 1, meets: expect.any(Boolean) });
+  });
+
+  it('writes a well-formed SVG', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const svg = fs.readFileSync(svgFile, 'utf8');
+    fs.rmSync(svgFile, { force: true });
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toMatch(/<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('silu');
+    expect(svg).toContain('plain JS');
+  });
+
+  it('says "not available in this build" for gate and ffn when lib has no matrix ops, else measures', () => {
+    const r = cli(['gate', '--shapes', '2x64x96', '--repeat', '1', '--warmup', '0', '--threads', '1', '--json', '--no-peers']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as Report;
+    if (rep.gate.length === 0) expect(rep.notes.join('\n')).toMatch(/not available in this build/);
+    else expect(rep.gate[0]).toMatchObject({ m: 2, k: 64, n: 96, dtype: 'f32', flop: 4 * 2 * 64 * 96 });
+  });
+});
+
+describe('renderers on a synthetic report (no addon)', () => {
+  const st = (m: number) => ({ median: m, min: m * 0.9, max: m * 1.1, q1: m * 0.95, q3: m * 1.05, samples: 3 });
+  const rows = ([1e3, 1e5, 1e7] as const).flatMap((n) =>
+    [1, 2].map((t) => ({
+      kind: 'activation' as const, op: 'silu & <x>', elements: n, threads: t, isa: 'avx2', bytesPerElement: 8,
+      swiglu: st(3 * t), gbPerSec: 24 * t, copyGbPerSec: 30, pctOfCopy: 80, plainJs: st(0.05), xPlainJs: 60,
+      onnxruntime: st(1), xOnnxruntime: 3, verdict: null, bars: [],
+    })),
+  );
+  const gate = [1, 64, 512].map((m) => ({
+    kind: 'gate' as const, m, k: 1024, n: 2816, dtype: 'f32', threads: 1, isa: 'avx2', flop: 4 * m * 1024 * 2816, weightBytes: 8 * 1024 * 2816,
+    fused: { ms: st(1), gflopsPerSec: st(50 * Math.log2(m + 1)) }, pctOfPeak: 40, weightGbPerSec: 20, pctOfDramCopy: 80,
+    unfused: { ms: st(2), gflopsPerSec: st(25) }, xUnfused: 2, onnxruntime: null, xOnnxruntime: null, verdict: null, bars: [],
+  }));
+  const report: Report = {
+    schemaVersion: 1, tool: 'swiglu-bench', version: '0.0.0', command: 'swiglu-bench all', startedAt: new Date(0).toISOString(), durationSec: 1,
+    machine: { cpu: 'Test CPU "quoted"', cores: 2, caches: [], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['scalar', 'avx2'], loadAverage: [0, 0, 0] },
+    settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10 },
+    peers: { onnxruntime: '1.30.0' },
+    roofline: { copy: [], fmaPeak: [{ threads: 1, gflopsPerSec: st(117), source: 'fmaPeak' }] },
+    elementwise: rows, roundTrip: [], gate, ffn: [], verdicts: [], notes: [],
+  };
+
+  it('escapes text and stays well-formed with every kind of panel', () => {
+    const svg = renderSvg(report);
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toContain('silu &amp; &lt;x&gt;');
+    expect(svg).toContain('FMA peak 1T');
+    expect(svg).toContain('onnxruntime 2T');
+  });
+
+  it('renders Markdown tables with a header separator per table', () => {
+    const md = renderText(report, true);
+    expect(md).toMatch(/\| op \| n \| thr \| Gelem\/s \(min–max\) \|/);
+    expect(md).toMatch(/\|---\|/);
+    expect(md).toContain('| 1e7 |');
+  });
+});
