@@ -34,6 +34,13 @@ export interface EluOptions extends OutOption {
 
 const OUT = ['out'] as const;
 
+// Domains of the scale parameters (see check.scale): the kernels split them into float hi/lo
+// pairs; slope/alpha down to the smallest normal float, beta down to 2^-20 (below it the kernels'
+// argument reduction for beta·x loses the low part). Up to 2^64 for all: far beyond any real use.
+const SLOPE_MIN = 2 ** -126;
+const BETA_MIN = 2 ** -20;
+const SCALE_MAX = 2 ** 64;
+
 function run(fn: string, op: number, x: unknown, out: unknown, a = 0, b = 0): Float32Array {
   const input = check.float32(x, `${fn}: x`);
   const o = check.output(out, input.length, fn, [[input, 'x']]);
@@ -69,14 +76,14 @@ export const hardSwish = simple('hardSwish', Act.hardSwish);
 /** x > 0 ? x : slope·x. */
 export function leakyRelu(x: Float32Array, options?: LeakyReluOptions): Float32Array {
   const o = check.options<LeakyReluOptions>(options, 'leakyRelu', ['slope', 'out']);
-  const slope = check.finiteNumber(o.slope, 'leakyRelu: options.slope', 0.01);
+  const slope = check.scale(o.slope, 'leakyRelu: options.slope', 0.01, SLOPE_MIN, SCALE_MAX);
   return run('leakyRelu', Act.leakyRelu, x, o.out, slope);
 }
 
 /** SiLU / swish: x·sigmoid(beta·x). */
 export function silu(x: Float32Array, options?: SiluOptions): Float32Array {
   const o = check.options<SiluOptions>(options, 'silu', ['beta', 'out']);
-  const beta = check.finiteNumber(o.beta, 'silu: options.beta', 1);
+  const beta = check.scale(o.beta, 'silu: options.beta', 1, BETA_MIN, SCALE_MAX);
   return run('silu', Act.silu, x, o.out, beta);
 }
 /** Alias of silu. */
@@ -93,6 +100,7 @@ export function gelu(x: Float32Array, options?: GeluOptions): Float32Array {
 export function softplus(x: Float32Array, options?: SoftplusOptions): Float32Array {
   const o = check.options<SoftplusOptions>(options, 'softplus', ['beta', 'threshold', 'out']);
   const beta = check.positiveNumber(o.beta, 'softplus: options.beta', 1);
+  check.scale(beta, 'softplus: options.beta', 1, BETA_MIN, SCALE_MAX, false);
   const threshold = check.finiteNumber(o.threshold, 'softplus: options.threshold', 20);
   return run('softplus', Act.softplus, x, o.out, beta, threshold);
 }
@@ -100,6 +108,6 @@ export function softplus(x: Float32Array, options?: SoftplusOptions): Float32Arr
 /** x > 0 ? x : alpha·(e^x − 1). */
 export function elu(x: Float32Array, options?: EluOptions): Float32Array {
   const o = check.options<EluOptions>(options, 'elu', ['alpha', 'out']);
-  const alpha = check.finiteNumber(o.alpha, 'elu: options.alpha', 1);
+  const alpha = check.scale(o.alpha, 'elu: options.alpha', 1, SLOPE_MIN, SCALE_MAX);
   return run('elu', Act.elu, x, o.out, alpha);
 }

@@ -43,6 +43,25 @@ export function finiteNumber(v: unknown, name: string, fallback: number): number
   return v;
 }
 
+/**
+ * A finite scale factor whose magnitude the float32 kernels can carry exactly (split into a float
+ * hi + lo pair): 0, or min ≤ |v| ≤ max. Outside that the product with x would over- or underflow
+ * inside the kernel and come back as NaN or ±Inf, so it is refused instead (no silent garbage).
+ */
+export function scale(v: unknown, name: string, fallback: number, min: number, max: number, allowZero = true): number {
+  const x = finiteNumber(v, name, fallback);
+  const a = Math.abs(x);
+  if ((x === 0 && allowZero) || (a >= min && a <= max)) return x;
+  throw new RangeError(
+    `${name} must be ${allowZero ? '0 or ' : ''}of magnitude in [${fmt(min)}, ${fmt(max)}], got ${x}`,
+  );
+}
+
+function fmt(v: number): string {
+  const e = Math.log2(v);
+  return Number.isInteger(e) ? `2^${e}` : `${v}`;
+}
+
 export function positiveNumber(v: unknown, name: string, fallback: number): number {
   const x = finiteNumber(v, name, fallback);
   if (!(x > 0)) throw new RangeError(`${name} must be > 0, got ${x}`);

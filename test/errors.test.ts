@@ -118,3 +118,21 @@ describe('the binding itself stays memory-safe when called directly', () => {
     expect(sg.relu(x, { out: x })).toBe(x);
   });
 });
+
+describe('scale parameters outside what float32 kernels can carry are refused, not turned into NaN', () => {
+  it('bounds slope, beta and alpha', () => {
+    const x = new Float32Array([-1, 0, 1]);
+    expect(() => sg.silu(x, { beta: 1e300 })).toThrow(/beta must be 0 or of magnitude in \[2\^-20, 2\^64\], got 1e\+300/);
+    expect(() => sg.silu(x, { beta: 1e-30 })).toThrow(RangeError);
+    expect(() => sg.leakyRelu(x, { slope: 1e308 })).toThrow(RangeError);
+    expect(() => sg.leakyRelu(x, { slope: 1e-40 })).toThrow(RangeError);
+    expect(() => sg.softplus(x, { beta: 1e-10 })).toThrow(/beta must be of magnitude in \[2\^-20, 2\^64\]/);
+    expect(() => sg.elu(x, { alpha: 1e39 })).toThrow(RangeError);
+    // the edges of the domains and zero are accepted
+    expect(sg.silu(x, { beta: 0 })[2]).toBe(0.5);
+    expect(sg.silu(x, { beta: 2 ** -20 }).length).toBe(3);
+    expect(sg.silu(x, { beta: -(2 ** 64) }).length).toBe(3);
+    expect(sg.leakyRelu(x, { slope: 0 })[0]).toBe(-0);
+    expect(sg.leakyRelu(x, { slope: -0.5 })[0]).toBe(0.5);
+  });
+});

@@ -208,6 +208,43 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 });
 
+describe('small-M matmul (B read unpacked)', () => {
+  it('agrees bit for bit across sync, async, in place and thread counts, both B layouts', async () => {
+    const initialThreads = sg.getNumThreads();
+    // k = n so that out === b is a valid in-place call; wide enough that 2 threads split N.
+    const [k, n] = [1031, 1031];
+    for (const m of [1, 5, 8]) {
+      for (const transB of [false, true]) {
+        const a = activations(m, k, 40 + m);
+        const b = rand(k * n, 41);
+        const want = ref.matmul(a, b, { m, k, n, transB });
+        const runs: Float32Array[] = [];
+        for (const threads of [1, 2]) {
+          binding.setNumThreads(threads);
+          const s = sg.matmul(a, b, { m, k, n, transB });
+          expectClose(s, want, `small matmul m=${m} transB=${transB}`);
+          runs.push(s, await sg.matmulAsync(a, b, { m, k, n, transB }));
+          if (m === 1) {
+            const ia = a.slice();
+            runs.push(sg.matmul(ia, b, { m, k, n, transB, out: ia.length === m * n ? ia : undefined }));
+          }
+        }
+        for (let i = 1; i < runs.length; i++) expect(sameBits(runs[i], runs[0]), `m=${m} transB=${transB} run ${i}`).toBe(true);
+      }
+    }
+    // out === b in place (m = k): B is copied before C is written.
+    const [m2, k2, n2] = [4, 4, 300];
+    const b2 = rand(k2 * n2, 42);
+    const a2 = activations(m2, k2, 43);
+    for (const transB of [false, true]) {
+      const plain = sg.matmul(a2, b2, { m: m2, k: k2, n: n2, transB });
+      const inPlace = b2.slice();
+      expect(sameBits(sg.matmul(a2, inPlace, { m: m2, k: k2, n: n2, transB, out: inPlace }), plain)).toBe(true);
+    }
+    binding.setNumThreads(initialThreads);
+  });
+});
+
 describe('out, in place and views', () => {
   it('writes and returns options.out; accepts views at any byte offset', () => {
     const [m, k, n] = [3, 17, 33];

@@ -98,7 +98,13 @@ const void* weight_arg(const Napi::CallbackInfo& info, size_t index, const char*
   }
   Napi::TypedArray a = v.As<Napi::TypedArray>();
   length_check(info.Env(), name, expected, a.ElementLength(), "rows*cols");
-  return static_cast<const char*>(a.ArrayBuffer().Data()) + a.ByteOffset();
+  // The typed array's own data pointer (offset included): going through ArrayBuffer() would reject
+  // SharedArrayBuffer-backed weights, which are valid.
+  void* data = nullptr;
+  if (napi_get_typedarray_info(info.Env(), v, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok) {
+    throw_type(info.Env(), std::string(name) + " could not be read");
+  }
+  return data;
 }
 
 WType dtype_arg(const Napi::CallbackInfo& info, size_t index) {
@@ -187,6 +193,13 @@ struct Job {
   int threads;
   // matmul
   std::unique_ptr<PackedB> b_own;
+  // small-M matmul (m <= kSmallM): B read unpacked; private copies where the caller's memory may not
+  // be read (off the JS thread) or is also the output (in place)
+  bool small = false;
+  bool trans = false;
+  size_t k = 0, n = 0;
+  const float* b_small = nullptr;
+  std::unique_ptr<float, AlignedFree> b_copy, a_copy;
   // swiglu / ffn
   std::shared_ptr<const Packed> packed;
   bool ffn = false;
@@ -197,6 +210,10 @@ struct Job {
 
   // Returns false on allocation failure.
   bool run() const {
+    if (small) {
+      matmul_small(isa, a_copy ? a_copy.get() : x, k, rows, b_small, trans, k, n, y, n, threads);
+      return true;
+    }
     if (b_own) return gemm(isa, x, b_own->K, rows, *b_own, Epilogue::kStore, y, b_own->N, threads);
     const Packed& p = *packed;
     if (!ffn) return gemm(isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, y, p.out, threads);
@@ -210,8 +227,17 @@ struct Job {
   }
 };
 
-// matmul(a, b, out, m, k, n, transB): validates and packs B; the Job reads a and writes out in place.
-Job matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* out_out) {
+float* copy_floats(const Napi::Env& env, const float* src, size_t count, std::unique_ptr<float, AlignedFree>* keep) {
+  keep->reset(static_cast<float*>(aligned_bytes(count ? count : 1, sizeof(float))));
+  if (!*keep) throw Napi::Error::New(env, "matmul: out of memory");
+  if (count) std::memcpy(keep->get(), src, count * sizeof(float));
+  return keep->get();
+}
+
+// matmul(a, b, out, m, k, n, transB): validates and packs B (or, for m <= kSmallM, keeps B unpacked:
+// the GEMV-like kernel reads it once, which is cheaper than packing it). The Job reads a and writes
+// out in place. `async`: the Job will run off the JS thread, so B is copied now.
+Job matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* out_out, bool async) {
   Napi::Env env = info.Env();
   const F32View a = float32_arg(info, 0, "a");
   const F32View b = float32_arg(info, 1, "b");
@@ -231,10 +257,21 @@ Job matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* out_out)
   job.isa = d.isa;
   job.threads = d.threads;
   job.rows = m;
-  job.b_own.reset(new PackedB());
-  if (!pack_b(job.b_own.get(), {b.data, trans}, WType::kF32, k, n, d.threads)) throw Napi::Error::New(env, "matmul: out of memory");
   *a_out = a;
   *out_out = out;
+  if (m <= kSmallM) {
+    job.small = true;
+    job.trans = trans;
+    job.k = k;
+    job.n = n;
+    // Same kernel (same bits) whether sync, async or in place: only where B comes from differs.
+    const bool b_is_out = b.data && b.data == out.data;
+    job.b_small = async || b_is_out ? copy_floats(env, b.data, b.length, &job.b_copy) : b.data;
+    if (!async && a.data && a.data == out.data) copy_floats(env, a.data, a.length, &job.a_copy);
+    return job;
+  }
+  job.b_own.reset(new PackedB());
+  if (!pack_b(job.b_own.get(), {b.data, trans}, WType::kF32, k, n, d.threads)) throw Napi::Error::New(env, "matmul: out of memory");
   return job;
 }
 
@@ -274,7 +311,7 @@ Napi::Value run_sync(const Napi::CallbackInfo& info, Job job, const F32View& x, 
 
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   F32View a, out;
-  Job job = matmul_job(info, &a, &out);
+  Job job = matmul_job(info, &a, &out, false);
   return run_sync(info, std::move(job), a, out, 2);
 }
 
@@ -313,17 +350,32 @@ class GemmWorker : public Napi::AsyncWorker {
   void Execute() override {
     if (!job_.run()) SetError("out of memory");
   }
+  // Both completions may run while the environment is being torn down (a worker_thread terminated
+  // mid-op): settling the promise can then fail, and nothing may escape into libuv's callback.
   void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Float32Array out = out_.Value();
-    if (out.ArrayBuffer().IsDetached() || out.ElementLength() != y_len_) {
-      deferred_.Reject(Napi::TypeError::New(env, "out was detached (its ArrayBuffer transferred) while the operation ran").Value());
-      return;
+    try {
+      Napi::Env env = Env();
+      Napi::Float32Array out = out_.Value();
+      // Read length and pointer from the typed array itself (valid for SharedArrayBuffer too); a
+      // transferred buffer reports length 0.
+      size_t length = 0;
+      void* data = nullptr;
+      napi_get_typedarray_info(env, out, nullptr, &length, &data, nullptr, nullptr);
+      if (length != y_len_ || (y_len_ && !data)) {
+        deferred_.Reject(Napi::TypeError::New(env, "out was detached (its ArrayBuffer transferred) while the operation ran").Value());
+        return;
+      }
+      if (y_len_) std::memcpy(data, y_.get(), y_len_ * sizeof(float));
+      deferred_.Resolve(out);
+    } catch (const Napi::Error&) {
     }
-    if (y_len_) std::memcpy(out.Data(), y_.get(), y_len_ * sizeof(float));
-    deferred_.Resolve(out);
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    try {
+      deferred_.Reject(e.Value());
+    } catch (const Napi::Error&) {
+    }
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
@@ -365,7 +417,7 @@ Napi::Value run_async(const Napi::CallbackInfo& info, const char* name, MakeJob 
 Napi::Value MatmulAsync(const Napi::CallbackInfo& info) {
   return run_async(info, "matmulAsync", [&](F32View* x, F32View* out) {
     reject_detached(info, {{0, "a"}, {1, "b"}, {2, "out"}});
-    return matmul_job(info, x, out);
+    return matmul_job(info, x, out, true);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "activations.h"
+#include "gemm_small.h"
 #include "gemm_tile.h"
 
 namespace swiglu {
@@ -33,8 +34,7 @@ GemmTable make_gemm_table(const char* name, std::integer_sequence<int, R...>) {
     t.tile[static_cast<int>(WType::kBF16)][i] = bf16[i];
     t.tile[static_cast<int>(WType::kF16)][i] = f16[i];
   }
-  t.fma_probe = &fma_probe<V>;
-  t.fma_probe_flops = 2.0 * fma_probe_chains<V>() * V::N;
+  t.small = &small_matmul<V>;
   t.read_probe = &read_probe<V>;
   return t;
 }

@@ -44,18 +44,36 @@ struct TileArgs {
   float* c;              // output tile origin (row 0, column 0 of this panel's outputs)
   size_t ldc;            // floats between output rows
   size_t cols;           // valid output columns in this panel
+  const void* prefetch;  // optional: prefetch_lines cache lines from here into L2 (the next weight
+  size_t prefetch_lines; //   micro-panel), spread over the k loop; a hint, never read
+  bool stream_a;         // A streams from L2 (blocked loop): prefetch it ahead too
 };
 
 // rows x one panel, over kc steps. Indexed [wtype][rows]; rows in 1..mr.
 using TileFn = void (*)(const TileArgs&);
 
+
+// Small-M matmul straight from an unpacked B (kernels/gemm_small.h): columns [n0, n1) of C.
+constexpr size_t kSmallM = 8;
+struct SmallArgs {
+  const float* a;
+  size_t lda;
+  size_t M;              // 1..kSmallM
+  const float* b;        // trans ? [N][K] : [K][N], dense
+  bool trans;
+  size_t K, N;
+  float* c;
+  size_t ldc;
+  size_t n0, n1;
+};
+using SmallFn = void (*)(const SmallArgs&);
+
 struct GemmTable {
   const char* isa;
   int mr;  // tile rows
   TileFn tile[kWTypeCount][kMaxTileRows + 1];
-  // Bench probes (not used by the ops): FMA throughput and streaming read.
-  float (*fma_probe)(size_t iters);  // iters * fma_probe_flops FLOPs
-  double fma_probe_flops;
+  SmallFn small;
+  // Bench probe (not used by the ops): streaming read. The FMA peak probe is OpTable::fma_probe.
   float (*read_probe)(const float* p, size_t n);  // sums n floats (n % 64 == 0)
 };
 
@@ -105,6 +123,12 @@ bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K,
 // Returns false on allocation failure (C may then be partly written).
 bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilogue epi, float* C, size_t ldc,
           int threads);
+
+// matmul for M <= kSmallM without packing B: C[M x N] (row stride ldc) = A[M x K] (row stride lda) *
+// B, B dense [K][N] or (trans) [N][K]. Reads A and B while writing C: C must not overlap them.
+// Parallel over N; each element reduced in one fixed order whatever the thread count.
+void matmul_small(Isa isa, const float* A, size_t lda, size_t M, const float* B, bool trans, size_t K, size_t N,
+                  float* C, size_t ldc, int threads);
 
 // Cache sizes (bytes) read from sysfs once, with defaults when unavailable.
 struct CacheSizes {

@@ -6,6 +6,7 @@
 //   gemm_bench --check
 //   gemm_bench [--shapes 1024x2816,2048x5632,4096x11008] [--m 1,8,64,512] [--threads 1,2]
 //              [--dtype f32,bf16,f16] [--isa avx512] [--openblas] [--unfused] [--min-time 0.3]
+//   gemm_bench --matmul [--shapes ...] [--m 1,8] [--threads 1,2]   (small-M matmul: packed vs unpacked B)
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <time.h>
 #include <vector>
 
 #include "../runtime/cpu.h"
@@ -28,7 +30,18 @@ using namespace swiglu;
 
 namespace {
 
+// Results of the probes land here so the compiler cannot drop them.
+volatile float g_sink;
+
+// GEMM_BENCH_CPUTIME=1 (dev, on a machine shared with other jobs): process CPU time instead of wall
+// time, so time slices lost to other processes do not count (the pool blocks, never spins, when idle).
 double now() {
+  static const bool cpu = std::getenv("GEMM_BENCH_CPUTIME") != nullptr;
+  if (cpu) {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+  }
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
@@ -132,7 +145,21 @@ int check() {
                   maxref = std::max(maxref, std::fabs(ref));
                   maxerr = std::max(maxerr, e);
                 }
-              const bool same = std::memcmp(C.data(), C2.data(), C.size() * 4) == 0;
+              bool same = std::memcmp(C.data(), C2.data(), C.size() * 4) == 0;
+              if (!gate && type == WType::kF32 && M <= kSmallM) {
+                // matmul's unpacked small-M kernel: within tolerance of the same reference, and
+                // identical at 1 and 2 threads (its N split is over threads).
+                std::vector<float> S(M * N, -5.f), S2(M * N, -6.f);
+                matmul_small(isa, A.data(), K, M, Wg.data(), trans, K, N, S.data(), N, 1);
+                matmul_small(isa, A.data(), K, M, Wg.data(), trans, K, N, S2.data(), N, 2);
+                same = same && std::memcmp(S.data(), S2.data(), S.size() * 4) == 0;
+                for (size_t i = 0; i < M * N; ++i) {
+                  const double e = std::fabs(double(S[i]) - double(C[i]));
+                  if (!(e <= 2e-5 * (std::fabs(double(C[i])) + 1.0) * std::sqrt(double(K)))) same = false;
+                }
+                // B [K][N]: the same k-ascending order as the packed tile, so the same bits.
+                if (!trans && std::memcmp(S.data(), C.data(), C.size() * 4) != 0) same = false;
+              }
               const bool pass = ok && same && std::sqrt(err2) <= 1e-5 * std::sqrt(ref2) + 1e-30 && maxerr <= 1e-4 * maxref + 1e-30;
               ++cases;
               if (!pass) {
@@ -185,24 +212,33 @@ double time_it(Fn&& fn, double min_time) {
   return t[t.size() / 2];
 }
 
-// Results of the probes land here so the compiler cannot drop them.
-volatile float g_sink;
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
 
-double fma_peak(const GemmTable& g, int threads) {
-  const size_t iters = 20000000;
-  auto run = [&] {
-    std::vector<std::thread> ts;
-    for (int i = 1; i < threads; ++i) ts.emplace_back([&] { g_sink = g.fma_probe(iters); });
-    g_sink = g.fma_probe(iters);
-    for (auto& t : ts) t.join();
-  };
-  double best = 1e30;
-  for (int r = 0; r < 5; ++r) {
-    const double t0 = now();
-    run();
-    best = std::min(best, now() - t0);
-  }
-  return g.fma_probe_flops * double(iters) * threads / best / 1e9;
+
+// The addon's FMA probe (OpTable::fma_probe, the same one binding.fmaPeak runs), on `threads` pool
+// threads at once. Returns seconds; *flops gets the work done.
+double fma_probe_run(Isa isa, int threads, uint64_t iters, double* flops) {
+  const FmaProbeFn probe = op_table(isa).fma_probe;
+  std::vector<uint64_t> f(size_t(threads), 0);
+  std::vector<float> sink(size_t(threads) * 16, 0.f);
+  const double t0 = now();
+  parallel_for(size_t(threads), threads, [&](size_t t) { f[t] = probe(iters, &sink[t * 16]); });
+  const double dt = now() - t0;
+  double total = 0;
+  for (auto v : f) total += double(v);
+  for (auto v : sink) g_sink = v;
+  *flops = total;
+  return dt;
+}
+
+double fma_peak(Isa isa, int threads) {
+  double flops = 0, best = 1e30;
+  fma_probe_run(isa, threads, 1000000, &flops);  // warm-up (pool wake-up, clocks)
+  for (int r = 0; r < 5; ++r) best = std::min(best, fma_probe_run(isa, threads, 4000000, &flops));
+  return flops / best / 1e9;
 }
 
 double read_bw(const GemmTable& g, int threads) {
@@ -227,7 +263,7 @@ double read_bw(const GemmTable& g, int threads) {
 
 int bench(int argc, char** argv) {
   std::string shapes = "1024x2816,2048x5632,4096x11008", ms = "1,8,64,512", ths = "1,2", dtypes = "f32,bf16", isa_s;
-  bool use_ob = false, unfused = false;
+  bool use_ob = false, unfused = false, matmul_mode = false;
   double min_time = 0.3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -239,6 +275,7 @@ int bench(int argc, char** argv) {
     else if (a == "--isa") isa_s = next();
     else if (a == "--openblas") use_ob = true;
     else if (a == "--unfused") unfused = true;
+    else if (a == "--matmul") matmul_mode = true;
     else if (a == "--min-time") min_time = std::atof(next().c_str());
   }
   Isa isa = best_isa();
@@ -247,6 +284,39 @@ int bench(int argc, char** argv) {
     return 2;
   }
   const GemmTable& g = gemm_table(isa);
+  if (matmul_mode) {
+    // matmul at small M: pack B + GEMM (what every matmul call did) vs the unpacked small-M kernel.
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<float> dist(-1.f, 1.f);
+    std::printf("matmul (B = weights, K x N), 1 thread unless --threads\n%-10s %4s %6s %3s | %10s %10s %8s\n", "KxN", "M", "transB",
+                "thr", "pack+gemm", "unpacked", "speedup");
+    for (auto& shape : split(shapes, ',')) {
+      const size_t K = std::strtoul(shape.c_str(), nullptr, 10);
+      const size_t N = std::strtoul(shape.c_str() + shape.find('x') + 1, nullptr, 10);
+      std::vector<float> W(N * K);
+      for (auto& v : W) v = dist(rng);
+      for (auto& mstr : split(ms, ',')) {
+        const size_t M = std::strtoul(mstr.c_str(), nullptr, 10);
+        if (M > kSmallM) continue;
+        std::vector<float> X(M * K), C(M * N);
+        for (auto& v : X) v = dist(rng);
+        for (int trans = 0; trans < 2; ++trans)
+          for (auto& ts : split(ths, ',')) {
+            const int th = std::atoi(ts.c_str());
+            const double tp = time_it([&] {
+              PackedB B;
+              pack_b(&B, {W.data(), trans != 0}, WType::kF32, K, N, th);
+              gemm(isa, X.data(), K, M, B, Epilogue::kStore, C.data(), N, th);
+            }, min_time);
+            const double tsml = time_it([&] { matmul_small(isa, X.data(), K, M, W.data(), trans != 0, K, N, C.data(), N, th); }, min_time);
+            std::printf("%-10s %4zu %6s %3d | %8.3fms %8.3fms %7.1fx  (%.1f GB/s)\n", shape.c_str(), M, trans ? "true" : "false", th,
+                        tp * 1e3, tsml * 1e3, tp / tsml, double(K) * N * 4 / tsml / 1e9);
+            std::fflush(stdout);
+          }
+      }
+    }
+    return 0;
+  }
   OpenBlas ob;
   if (use_ob && !ob.load()) {
     std::fprintf(stderr, "OpenBLAS not found (apt-get install -y libopenblas-dev); continuing without it\n");
@@ -259,12 +329,15 @@ int bench(int argc, char** argv) {
               use_ob ? ", OpenBLAS core " : "", use_ob && ob.corename ? ob.corename() : "");
   std::vector<double> peak(threads.size()), bw(threads.size());
   for (size_t i = 0; i < threads.size(); ++i) {
-    peak[i] = fma_peak(g, threads[i]);
+    peak[i] = fma_peak(isa, threads[i]);
     bw[i] = read_bw(g, threads[i]);
     std::printf("threads %d: FMA peak %.1f GFLOP/s, DRAM read %.1f GB/s\n", threads[i], peak[i], bw[i]);
   }
-  std::printf("%-10s %5s %4s %3s | %9s %8s %6s %7s | %9s %9s | %9s %7s\n", "KxN", "dtype", "M", "thr", "fused ms", "GFLOP/s",
-              "%peak", "%DRAM", "unfus ms", "fus/unf", "OBLAS ms", "OB/ours");
+  std::printf("%-10s %5s %4s %3s | %9s %8s %6s %7s | %9s %9s | %9s %7s | %6s %6s\n", "KxN", "dtype", "M", "thr", "fused ms",
+              "GFLOP/s", "%peak", "%DRAM", "unfus ms", "fus/unf", "OBLAS ms", "OB/ours", "probe", "%best");
+  std::printf("(%%peak: against the median FMA probe run interleaved with this row, each probe as long as one fused\n"
+              " call; last columns: that probe's GFLOP/s, and %% of the best probe seen so far in the run)\n");
+  std::vector<float> rbuf(size_t(256) << 20 >> 2, 1.0f);  // interleaved read probe (M = 1 rows)
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
   for (auto& shape : split(shapes, ',')) {
@@ -273,6 +346,7 @@ int bench(int argc, char** argv) {
     std::vector<float> Wg(N * K), Wu(N * K);  // PyTorch [out, in]
     for (auto& v : Wg) v = dist(rng) * 0.05f;
     for (auto& v : Wu) v = dist(rng) * 0.05f;
+    PackedB P32;  // the f32 pack of this shape, kept for the 16-bit rows' M = 1 comparison
     for (auto& ds : split(dtypes, ',')) {
       const WType type = ds == "bf16" ? WType::kBF16 : ds == "f16" ? WType::kF16 : WType::kF32;
       std::vector<uint16_t> hg, hu;
@@ -300,45 +374,99 @@ int bench(int argc, char** argv) {
         for (size_t ti = 0; ti < threads.size(); ++ti) {
           const int th = threads[ti];
           const double flops = 4.0 * M * K * N;
-          const double tf = time_it([&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th); }, min_time);
-          double tu = 0, to = 0;
-          if (unfused) {
-            const GluFn glu = op_table(isa).glu[kSilu];
-            tu = time_it(
-                [&] {
-                  gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th);
-                  gemm(isa, X.data(), K, M, Pu, Epilogue::kStore, U.data(), N, th);
-                  const size_t total = M * N, chunk = (total + th - 1) / th;
-                  parallel_for(size_t(th), th, [&](size_t t) {
-                    const size_t b = t * chunk, e = std::min(total, b + chunk);
-                    if (b < e) glu(G.data() + b, U.data() + b, H.data() + b, e - b, ActParams{1.0, 0.0});
-                  });
-                },
-                min_time);
+          // Round-robin: fused, FMA probe, unfused, OpenBLAS, one run of each per round, so every figure
+          // (and the peak the ratio divides by) sees the same machine load; medians per kind.
+          const GluFn glu = op_table(isa).glu[kSilu];
+          auto run_fused = [&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th); };
+          auto run_unfused = [&] {
+            gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th);
+            gemm(isa, X.data(), K, M, Pu, Epilogue::kStore, U.data(), N, th);
+            const size_t total = M * N, chunk = (total + th - 1) / th;
+            parallel_for(size_t(th), th, [&](size_t t) {
+              const size_t b = t * chunk, e = std::min(total, b + chunk);
+              if (b < e) glu(G.data() + b, U.data() + b, H.data() + b, e - b, ActParams{1.0, 0.0});
+            });
+          };
+          const bool do_ob = use_ob && type == WType::kF32;
+          auto run_ob = [&] {
+            if (M == 1) {  // one token: OpenBLAS's GEMV, which streams the weights (its sgemm does not)
+              ob.sgemv(101, 111, int(N), int(K), 1.f, Wg.data(), int(K), X.data(), 1, 0.f, G.data(), 1);
+              ob.sgemv(101, 111, int(N), int(K), 1.f, Wu.data(), int(K), X.data(), 1, 0.f, U.data(), 1);
+            } else {
+              ob.sgemm(101, 111, 112, int(M), int(N), int(K), 1.f, X.data(), int(K), Wg.data(), int(K), 0.f, G.data(), int(N));
+              ob.sgemm(101, 111, 112, int(M), int(N), int(K), 1.f, X.data(), int(K), Wu.data(), int(K), 0.f, U.data(), int(N));
+            }
+            for (size_t i = 0; i < M * N; ++i) H[i] = G[i] / (1.f + std::exp(-G[i])) * U[i];
+          };
+          if (do_ob) ob.set_threads(th);
+          run_fused();
+          // The probe runs about as long as one fused call (>= 1 ms), so both see the same share of
+          // the core when other jobs time-slice it (a sub-slice probe would always see a whole core).
+          uint64_t probe_iters;
+          {
+            double t0 = now();
+            run_fused();
+            const double tfu = std::max(now() - t0, 1e-3);
+            double fl = 0;
+            const double pt = fma_probe_run(isa, th, 100000, &fl);
+            probe_iters = uint64_t(std::min(1e9, std::max(1e4, 100000.0 * tfu / std::max(pt, 1e-6))));
           }
-          if (use_ob && type == WType::kF32) {
-            ob.set_threads(th);
-            to = time_it(
-                [&] {
-                  if (M == 1) {  // one token: OpenBLAS's GEMV, which streams the weights (its sgemm does not)
-                    ob.sgemv(101, 111, int(N), int(K), 1.f, Wg.data(), int(K), X.data(), 1, 0.f, G.data(), 1);
-                    ob.sgemv(101, 111, int(N), int(K), 1.f, Wu.data(), int(K), X.data(), 1, 0.f, U.data(), 1);
-                  } else {
-                    ob.sgemm(101, 111, 112, int(M), int(N), int(K), 1.f, X.data(), int(K), Wg.data(), int(K), 0.f, G.data(), int(N));
-                    ob.sgemm(101, 111, 112, int(M), int(N), int(K), 1.f, X.data(), int(K), Wu.data(), int(K), 0.f, U.data(), int(N));
-                  }
-                  for (size_t i = 0; i < M * N; ++i) H[i] = G[i] / (1.f + std::exp(-G[i])) * U[i];
-                },
-                min_time);
+          if (unfused) run_unfused();
+          if (do_ob) run_ob();
+          // M = 1 is DRAM-bound: the read probe runs in the round-robin as well (the bandwidth other
+          // jobs leave us moves by 2x from minute to minute), and a 16-bit pack is raced against the
+          // f32 pack of the same shape (the bf16/f32 bar).
+          const bool m1 = M == 1;
+          const bool vs32 = m1 && type != WType::kF32 && P32.data;
+          std::vector<double> vf, vu, vo, vp, vr, v32;
+          const double start = now();
+          while (vf.size() < 3 || (now() - start < min_time * (1 + unfused + do_ob) && vf.size() < 200)) {
+            double t0 = now();
+            run_fused();
+            vf.push_back(now() - t0);
+            double pf = 0;
+            const double pt = fma_probe_run(isa, th, probe_iters, &pf);
+            vp.push_back(pf / pt / 1e9);
+            if (m1) {
+              const size_t per = rbuf.size() / size_t(th) / 64 * 64;
+              t0 = now();
+              parallel_for(size_t(th), th, [&](size_t i) { g_sink = g.read_probe(rbuf.data() + i * per, per); });
+              vr.push_back(double(per) * th * 4 / (now() - t0) / 1e9);
+            }
+            if (vs32) {
+              t0 = now();
+              gemm(isa, X.data(), K, M, P32, Epilogue::kSwiglu, H.data(), N, th);
+              v32.push_back(now() - t0);
+            }
+            if (unfused) {
+              t0 = now();
+              run_unfused();
+              vu.push_back(now() - t0);
+            }
+            if (do_ob) {
+              t0 = now();
+              run_ob();
+              vo.push_back(now() - t0);
+            }
           }
+          const double tf = median(vf), tu = median(vu), to = median(vo);
+          const double row_peak = median(vp);
+          const double row_bw = m1 ? median(vr) : bw[ti];
+          if (row_peak > peak[ti]) peak[ti] = row_peak;  // the best the probe ever saw (conservative %)
           const double gf = flops / tf / 1e9;
           const double wbytes = 2.0 * K * N * wtype_bytes(type);
-          std::printf("%-10s %5s %4zu %3d | %9.3f %8.1f %5.1f%% %6.1f%% | %9.3f %9.2f | %9.3f %7.2f\n", shape.c_str(), ds.c_str(), M, th,
-                      tf * 1e3, gf, 100 * gf / peak[ti], 100 * wbytes / tf / 1e9 / bw[ti], tu * 1e3, tu > 0 ? tu / tf : 0.0,
-                      to * 1e3, to > 0 ? to / tf : 0.0);
+          std::printf("%-10s %5s %4zu %3d | %9.3f %8.1f %5.1f%% %6.1f%% | %9.3f %9.2f | %9.3f %7.2f | %6.1f %5.1f%%\n", shape.c_str(), ds.c_str(), M, th,
+                      tf * 1e3, gf, 100 * gf / row_peak, 100 * wbytes / tf / 1e9 / row_bw, tu * 1e3, tu > 0 ? tu / tf : 0.0,
+                      to * 1e3, to > 0 ? to / tf : 0.0, row_peak, 100 * gf / peak[ti]);
+          if (m1) {
+            std::printf("           M=1: weights %.1f GB/s vs read probe %.1f GB/s (interleaved medians)", wbytes / tf / 1e9, row_bw);
+            if (vs32) std::printf("; f32 pack %.3f ms -> %s/f32 speedup %.2fx", median(v32) * 1e3, ds.c_str(), median(v32) / tf);
+            std::printf("\n");
+          }
           std::fflush(stdout);
         }
       }
+      if (type == WType::kF32) P32 = std::move(P);
     }
   }
   return 0;

@@ -1,0 +1,421 @@
+// Accuracy sweep of the elementwise activations (issue 6): every finite float32 input (or every N-th bit
+// pattern with --sample N), through the real OpTable entries of each ISA the CPU runs, against an
+// independent float64 reference (libm: exp, expm1, log1p, tanh, erfc), in ulps of the float32 result.
+//
+//   accuracy [--sample N] [--ops silu,gelu] [--isa scalar,avx512] [--threads N] [--md] [--json]
+//
+// Error metric (DESIGN.md): ulp(r) = 2^(max(floor(log2|r|), -126) - 23), err = |y - r| / ulp(r).
+// Where |r| < 2^-126 an absolute error <= 2^-126 is accepted (counted as 0). Where r rounds to +-Inf in
+// float32, y must be that Inf. relu/relu6 must match the correctly rounded reference bit for bit.
+// Also checked (any failure -> exit 1): NaN propagation (several payloads, both signs), the limits at
+// +-Inf, +-0 (bitwise), the sign of zero results, and padded tails / in-place calls.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../runtime/op_table.h"
+
+using namespace swiglu;
+
+namespace {
+
+// ---- the float64 references (independent of the kernels' approximations) ----------------------------
+double sigmoid_ref(double z) {
+  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+
+double reference(int act, double x, const ActParams& p) {
+  switch (act) {
+    case kRelu: return x > 0 ? x : 0.0;
+    case kLeakyRelu: return x > 0 ? x : p.a * x;
+    case kRelu6: return x <= 0 ? 0.0 : (x >= 6 ? 6.0 : x);
+    case kSigmoid: return sigmoid_ref(x);
+    case kTanh: return std::tanh(x);
+    case kSilu: return x * sigmoid_ref(p.a * x);
+    case kGelu: return 0.5 * x * std::erfc(-x * 0.70710678118654752440084436210485);
+    case kGeluTanh: {
+      // 0.5 x (1 + tanh u) = x sigmoid(2u): no cancellation for x < 0
+      const double u2 = 2.0 * 0.79788456080286535587989211986876 * (x + 0.044715 * x * x * x);
+      return x * sigmoid_ref(u2);
+    }
+    case kQuickGelu: return x * sigmoid_ref(1.702 * x);
+    case kSoftplus: {
+      const double z = p.a * x;
+      if (z > p.b) return x;
+      // log1p(e^z) = max(z, 0) + log1p(e^-|z|): no overflow of e^z
+      return (std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z)))) / p.a;
+    }
+    case kMish: {
+      const double sp = std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
+      return x * std::tanh(sp);
+    }
+    case kElu: return x > 0 ? x : p.a * std::expm1(x);
+    case kSelu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
+    case kHardSigmoid: return x <= -3 ? 0.0 : (x >= 3 ? 1.0 : (x + 3) / 6);
+    case kHardSwish: return x <= -3 ? 0.0 : (x >= 3 ? x : x * (x + 3) / 6);
+    default: return x;
+  }
+}
+
+// ---- the cases -----------------------------------------------------------------------------------
+struct Case {
+  const char* name;  // as in --ops
+  int act;
+  ActParams p;
+  double bar;        // max ulp allowed; 0 = bitwise exact
+  float inf_pos, inf_neg;  // f(+Inf), f(-Inf) (bitwise, -0 vs +0 matters)
+};
+
+const float kInf = std::numeric_limits<float>::infinity();
+
+std::vector<Case> all_cases() {
+  return {
+      {"relu", kRelu, {}, 0, kInf, 0.0f},
+      {"leakyRelu", kLeakyRelu, {0.01, 0}, 1, kInf, -kInf},
+      {"relu6", kRelu6, {}, 0, 6.0f, 0.0f},
+      {"sigmoid", kSigmoid, {}, 4, 1.0f, 0.0f},
+      {"tanh", kTanh, {}, 4, 1.0f, -1.0f},
+      {"silu", kSilu, {1.0, 0}, 4, kInf, -0.0f},
+      {"gelu", kGelu, {}, 4, kInf, -0.0f},
+      {"geluTanh", kGeluTanh, {}, 4, kInf, -0.0f},
+      {"quickGelu", kQuickGelu, {}, 4, kInf, -0.0f},
+      {"softplus", kSoftplus, {1.0, 20.0}, 4, kInf, 0.0f},
+      {"mish", kMish, {}, 8, kInf, -0.0f},
+      {"elu", kElu, {1.0, 0}, 4, kInf, -1.0f},
+      {"selu", kSelu, {}, 4, kInf, float(-kSeluScale * kSeluAlpha)},
+      {"hardSigmoid", kHardSigmoid, {}, 4, 1.0f, 0.0f},
+      {"hardSwish", kHardSwish, {}, 4, kInf, 0.0f},
+      {"silu(beta=1.5)", kSilu, {1.5, 0}, 4, kInf, -0.0f},
+      {"softplus(beta=2)", kSoftplus, {2.0, 20.0}, 4, kInf, 0.0f},
+      {"leakyRelu(slope=0.2)", kLeakyRelu, {0.2, 0}, 1, kInf, -kInf},
+      {"elu(alpha=0.5)", kElu, {0.5, 0}, 4, kInf, -0.5f},
+  };
+}
+
+struct Isa {
+  const char* name;
+  const OpTable* table;
+};
+
+std::vector<Isa> runnable_isas() {
+  std::vector<Isa> v;
+  v.push_back({"scalar", &scalar::table()});
+#if defined(__x86_64__) || defined(_M_X64)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back({"avx2", &avx2::table()});
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+    v.push_back({"avx512", &avx512::table()});
+#elif defined(__aarch64__)
+  v.push_back({"neon", &neon::table()});
+#endif
+  return v;
+}
+
+uint32_t bits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
+float fromBits(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+
+// ---- statistics -----------------------------------------------------------------------------------
+struct Stats {
+  double max_ulp = 0;
+  uint32_t worst = 0;           // input bits at max_ulp
+  float worst_y = 0;
+  double worst_r = 0;
+  uint64_t n = 0, over05 = 0, over1 = 0, over2 = 0, over4 = 0;
+  uint64_t bad_special = 0;     // NaN / Inf / zero-sign mismatches found in the sweep
+  uint32_t bad_special_x = 0;
+  void merge(const Stats& o) {
+    if (o.max_ulp > max_ulp || (o.max_ulp == max_ulp && o.n && !n)) {
+      max_ulp = o.max_ulp; worst = o.worst; worst_y = o.worst_y; worst_r = o.worst_r;
+    }
+    n += o.n; over05 += o.over05; over1 += o.over1; over2 += o.over2; over4 += o.over4;
+    if (o.bad_special && !bad_special) bad_special_x = o.bad_special_x;
+    bad_special += o.bad_special;
+  }
+};
+
+// Error of y against the exact r, per the contract. Returns +inf for a NaN/Inf/sign mismatch.
+double ulp_error(float y, double r, bool exact) {
+  const float rf = static_cast<float>(r);  // correctly rounded (double -> float rounds to nearest)
+  if (std::isnan(r)) return std::isnan(y) ? 0 : INFINITY;
+  if (std::isnan(y)) return INFINITY;
+  if (exact) return bits(y) == bits(rf) ? 0 : INFINITY;
+  if (std::isinf(rf)) return bits(y) == bits(rf) ? 0 : INFINITY;
+  if (std::isinf(y)) return INFINITY;
+  if (rf == 0 && y == 0 && std::signbit(rf) != std::signbit(y)) return INFINITY;  // zero of the wrong sign
+  const double ar = std::fabs(r), d = std::fabs(double(y) - r);
+  if (ar < 0x1p-126) return d <= 0x1p-126 ? 0 : d / 0x1p-149;
+  int e;
+  std::frexp(ar, &e);  // ar = m 2^e, m in [0.5, 1): floor(log2 ar) = e - 1
+  return d / std::ldexp(1.0, e - 1 - 23);
+}
+
+void account(Stats& s, uint32_t xb, float y, double r, double err) {
+  ++s.n;
+  if (std::isinf(err)) {
+    if (!s.bad_special) s.bad_special_x = xb;
+    ++s.bad_special;
+    return;
+  }
+  if (err > 0.5) ++s.over05;
+  if (err > 1) ++s.over1;
+  if (err > 2) ++s.over2;
+  if (err > 4) ++s.over4;
+  if (s.n == 1 || err > s.max_ulp) { s.max_ulp = err; s.worst = xb; s.worst_y = y; s.worst_r = r; }
+}
+
+// ---- the sweep --------------------------------------------------------------------------------------
+constexpr size_t kBatch = 1 << 16;
+
+struct Options {
+  uint64_t sample = 1;
+  std::vector<std::string> ops, isas;
+  unsigned threads = 0;
+  bool md = false, json = false;
+};
+
+bool selected(const std::vector<std::string>& list, const std::string& name, bool base_match) {
+  if (list.empty()) return true;
+  for (const auto& s : list) {
+    if (s == name) return true;
+    if (base_match && name.compare(0, s.size(), s) == 0 && name.size() > s.size() && name[s.size()] == '(')
+      return true;
+  }
+  return false;
+}
+
+// Sweeps one case over all selected ISAs: the reference is computed once per input and shared.
+std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Options& o) {
+  const uint64_t total = (uint64_t(1) << 32);
+  const uint64_t span = kBatch * o.sample;  // bit patterns per batch
+  const uint64_t nbatches = (total + span - 1) / span;
+  std::atomic<uint64_t> next{0};
+  std::vector<Stats> result(isas.size());
+  std::mutex mu;
+  auto worker = [&]() {
+    std::vector<float> x(kBatch), y(kBatch);
+    std::vector<double> r(kBatch);
+    std::vector<uint32_t> xb(kBatch);
+    std::vector<Stats> local(isas.size());
+    for (;;) {
+      const uint64_t b = next.fetch_add(1);
+      if (b >= nbatches) break;
+      size_t n = 0;
+      for (uint64_t u = b * span; u < std::min(total, (b + 1) * span); u += o.sample) {
+        const uint32_t ub = uint32_t(u);
+        if ((ub & 0x7f800000u) == 0x7f800000u) continue;  // NaN, Inf: checked separately
+        xb[n] = ub;
+        x[n] = fromBits(ub);
+        r[n] = reference(c.act, double(x[n]), c.p);
+        ++n;
+      }
+      for (size_t k = 0; k < isas.size(); ++k) {
+        isas[k].table->unary[c.act](x.data(), y.data(), n, c.p);
+        for (size_t i = 0; i < n; ++i) account(local[k], xb[i], y[i], r[i], ulp_error(y[i], r[i], c.bar == 0));
+      }
+    }
+    std::lock_guard<std::mutex> g(mu);
+    for (size_t k = 0; k < isas.size(); ++k) result[k].merge(local[k]);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < o.threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  return result;
+}
+
+// Edge checks: NaN payloads, +-Inf limits, +-0 (bitwise against the reference), tails and in-place.
+std::vector<std::string> edge_checks(const Case& c, const Isa& isa) {
+  std::vector<std::string> fails;
+  char msg[256];
+  const uint32_t nans[] = {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7fbfffffu, 0xffffffffu, 0x7fc12345u, 0xff800010u};
+  for (uint32_t nb : nans) {
+    float x = fromBits(nb), y = 0;
+    isa.table->unary[c.act](&x, &y, 1, c.p);
+    if (!std::isnan(y)) {
+      std::snprintf(msg, sizeof msg, "NaN 0x%08x -> %g (0x%08x)", nb, y, bits(y));
+      fails.push_back(msg);
+    }
+  }
+  const float inx[2] = {kInf, -kInf};
+  const float want[2] = {c.inf_pos, c.inf_neg};
+  for (int i = 0; i < 2; ++i) {
+    float y = 0;
+    isa.table->unary[c.act](&inx[i], &y, 1, c.p);
+    if (bits(y) != bits(want[i])) {
+      std::snprintf(msg, sizeof msg, "f(%cInf) = %g (0x%08x), want %g (0x%08x)", i ? '-' : '+', y, bits(y), want[i],
+                    bits(want[i]));
+      fails.push_back(msg);
+    }
+  }
+  for (float z : {0.0f, -0.0f}) {
+    float y = 1;
+    isa.table->unary[c.act](&z, &y, 1, c.p);
+    const float w = float(reference(c.act, double(z), c.p));
+    if (bits(y) != bits(w)) {
+      std::snprintf(msg, sizeof msg, "f(%s0) = %g (0x%08x), want 0x%08x", std::signbit(z) ? "-" : "+", y, bits(y),
+                    bits(w));
+      fails.push_back(msg);
+    }
+  }
+  // Tails (every length 1..40, one full call for reference) and in place: must equal lane-by-lane results.
+  std::vector<float> x(40), full(40), y(40);
+  for (int i = 0; i < 40; ++i) x[i] = (i - 20) * 0.37f + (i % 3) * 1e-3f;
+  isa.table->unary[c.act](x.data(), full.data(), 40, c.p);
+  for (size_t len = 1; len <= 40; ++len) {
+    std::fill(y.begin(), y.end(), -7.0f);
+    isa.table->unary[c.act](x.data(), y.data(), len, c.p);
+    for (size_t i = 0; i < 40; ++i) {
+      const bool ok = i < len ? bits(y[i]) == bits(full[i]) : y[i] == -7.0f;
+      if (!ok) {
+        std::snprintf(msg, sizeof msg, "tail: length %zu, element %zu differs (or written past the end)", len, i);
+        fails.push_back(msg);
+        len = 41;
+        break;
+      }
+    }
+  }
+  std::vector<float> inplace = x;
+  isa.table->unary[c.act](inplace.data(), inplace.data(), 40, c.p);
+  if (std::memcmp(inplace.data(), full.data(), 40 * sizeof(float)) != 0) fails.push_back("in-place result differs");
+  return fails;
+}
+
+std::vector<std::string> split_list(const char* s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char* p = s;; ++p) {
+    if (*p == ',' || *p == 0) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      if (!*p) break;
+    } else {
+      cur += *p;
+    }
+  }
+  return out;
+}
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: accuracy [--sample N] [--ops a,b] [--isa x,y] [--threads N] [--md] [--json]\n"
+               "  every N-th float32 bit pattern (default 1: all 2^32 minus NaN/Inf) per op and ISA\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto val = [&]() -> const char* {
+      if (i + 1 >= argc) { usage(); std::exit(2); }
+      return argv[++i];
+    };
+    if (a == "--sample") o.sample = std::max<uint64_t>(1, std::strtoull(val(), nullptr, 10));
+    else if (a == "--ops") o.ops = split_list(val());
+    else if (a == "--isa") o.isas = split_list(val());
+    else if (a == "--threads") o.threads = unsigned(std::strtoul(val(), nullptr, 10));
+    else if (a == "--md") o.md = true;
+    else if (a == "--json") o.json = true;
+    else { usage(); return 2; }
+  }
+  if (!o.threads) o.threads = std::max(1u, std::thread::hardware_concurrency());
+
+  std::vector<Isa> isas;
+  for (const Isa& i : runnable_isas())
+    if (selected(o.isas, i.name, false)) isas.push_back(i);
+  for (const auto& want : o.isas) {
+    bool found = false;
+    for (const Isa& i : isas) found |= want == i.name;
+    if (!found) std::fprintf(stderr, "note: ISA '%s' not runnable here (or unknown), skipped\n", want.c_str());
+  }
+  std::vector<Case> cases;
+  for (const Case& c : all_cases())
+    if (selected(o.ops, c.name, true)) cases.push_back(c);
+  if (cases.empty() || isas.empty()) {
+    std::fprintf(stderr, "nothing to do (unknown --ops / --isa?)\n");
+    return 2;
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  bool fail = false;
+  struct Row { const Case* c; const Isa* isa; Stats s; std::vector<std::string> edges; };
+  std::vector<Row> rows;
+  for (const Case& c : cases) {
+    const std::vector<Stats> st = sweep(c, isas, o);
+    for (size_t k = 0; k < isas.size(); ++k) {
+      Row row{&c, &isas[k], st[k], edge_checks(c, isas[k])};
+      const bool ok = row.s.bad_special == 0 && row.edges.empty() && row.s.max_ulp <= c.bar;
+      fail |= !ok;
+      if (!o.md && !o.json) {
+        std::printf("%-21s %-7s max %7.3f ulp at 0x%08x (x=%.9g y=%.9g ref=%.17g)  >0.5:%llu >1:%llu >2:%llu >4:%llu  n=%llu%s\n",
+                    c.name, isas[k].name, row.s.max_ulp, row.s.worst, double(fromBits(row.s.worst)),
+                    double(row.s.worst_y), row.s.worst_r, (unsigned long long)row.s.over05,
+                    (unsigned long long)row.s.over1, (unsigned long long)row.s.over2,
+                    (unsigned long long)row.s.over4, (unsigned long long)row.s.n, ok ? "" : "   FAIL");
+        if (row.s.bad_special)
+          std::printf("    %llu NaN/Inf/zero-sign mismatches, first at x=0x%08x\n",
+                      (unsigned long long)row.s.bad_special, row.s.bad_special_x);
+        for (const auto& e : row.edges) std::printf("    edge: %s\n", e.c_str());
+        std::fflush(stdout);
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  if (o.md) {
+    std::printf("| op | bar (ulp) |");
+    for (const Isa& i : isas) std::printf(" %s max ulp (at x) |", i.name);
+    std::printf(" edges |\n|---|---|");
+    for (size_t k = 0; k < isas.size(); ++k) std::printf("---|");
+    std::printf("---|\n");
+    for (size_t r = 0; r < rows.size(); r += isas.size()) {
+      std::printf("| %s | %s |", rows[r].c->name, rows[r].c->bar == 0 ? "exact" : std::to_string(int(rows[r].c->bar)).c_str());
+      bool edges_ok = true;
+      for (size_t k = 0; k < isas.size(); ++k) {
+        const Row& w = rows[r + k];
+        edges_ok &= w.edges.empty() && w.s.bad_special == 0;
+        if (w.c->bar == 0) std::printf(" %s |", w.s.max_ulp == 0 ? "exact" : "MISMATCH");
+        else std::printf(" %.3f (%.6g) |", w.s.max_ulp, double(fromBits(w.s.worst)));
+      }
+      std::printf(" %s |\n", edges_ok ? "ok" : "FAIL");
+    }
+    std::printf("\n%llu inputs per op per ISA (--sample %llu), %.0f s on %u threads.\n",
+                (unsigned long long)(rows.empty() ? 0 : rows[0].s.n), (unsigned long long)o.sample, secs, o.threads);
+  } else if (o.json) {
+    std::printf("{\"sample\": %llu, \"seconds\": %.1f, \"pass\": %s, \"results\": [\n",
+                (unsigned long long)o.sample, secs, fail ? "false" : "true");
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const Row& w = rows[r];
+      std::printf("  {\"op\": \"%s\", \"isa\": \"%s\", \"bar\": %g, \"max_ulp\": %.4f, \"worst_bits\": \"0x%08x\", "
+                  "\"worst_x\": %.9g, \"n\": %llu, \"over_0_5\": %llu, \"over_1\": %llu, \"over_2\": %llu, "
+                  "\"over_4\": %llu, \"special_mismatches\": %llu, \"edge_failures\": %zu}%s\n",
+                  w.c->name, w.isa->name, w.c->bar, w.s.max_ulp, w.s.worst, double(fromBits(w.s.worst)),
+                  (unsigned long long)w.s.n, (unsigned long long)w.s.over05, (unsigned long long)w.s.over1,
+                  (unsigned long long)w.s.over2, (unsigned long long)w.s.over4,
+                  (unsigned long long)w.s.bad_special, w.edges.size(), r + 1 < rows.size() ? "," : "");
+    }
+    std::printf("]}\n");
+  } else {
+    std::printf("%s in %.1f s (%u threads, --sample %llu)\n", fail ? "FAIL" : "PASS", secs, o.threads,
+                (unsigned long long)o.sample);
+  }
+  return fail ? 1 : 0;
+}

@@ -1,0 +1,114 @@
+// Microbenchmark of the elementwise activations per ISA (in-cache throughput, 1 thread).
+//
+//   act_bench [--n 100000] [--ops silu,gelu] [--isa avx512,avx2,scalar] [--min-time 0.2]
+//
+// Input: n floats spread over [-8, 8] (the range real activations see, every branch of every kernel
+// exercised); output to a separate buffer. Reports Gelem/s (best of 5 timed rounds) and, as the ceiling
+// for a streaming op, the same loop for y = 3x (plain C++ compiled with baseline flags).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../runtime/op_table.h"
+
+using namespace swiglu;
+
+namespace {
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::vector<std::string> split_list(const char* s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char* p = s;; ++p) {
+    if (*p == ',' || *p == 0) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      if (!*p) break;
+    } else {
+      cur += *p;
+    }
+  }
+  return out;
+}
+
+bool pick(const std::vector<std::string>& l, const char* n) {
+  return l.empty() || std::find(l.begin(), l.end(), std::string(n)) != l.end();
+}
+
+template <class Fn>
+double gelems(Fn fn, size_t n, double min_time) {
+  double best = 0;
+  for (int round = 0; round < 5; ++round) {
+    size_t reps = 0;
+    const double t0 = now();
+    double t;
+    do {
+      for (int i = 0; i < 16; ++i) fn();
+      reps += 16;
+      t = now() - t0;
+    } while (t < min_time / 5);
+    best = std::max(best, double(reps) * double(n) / t / 1e9);
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t n = 100000;
+  double min_time = 0.5;
+  std::vector<std::string> ops, isas;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--n")) n = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--ops")) ops = split_list(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--isa")) isas = split_list(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--min-time")) min_time = std::atof(argv[i + 1]);
+  }
+  struct Isa { const char* name; const OpTable* t; };
+  std::vector<Isa> avail;
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl"))
+    avail.push_back({"avx512", &avx512::table()});
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) avail.push_back({"avx2", &avx2::table()});
+#elif defined(__aarch64__)
+  avail.push_back({"neon", &neon::table()});
+#endif
+  avail.push_back({"scalar", &scalar::table()});
+
+  struct Op { const char* name; int act; ActParams p; };
+  const Op all[] = {
+      {"relu", kRelu, {}}, {"leakyRelu", kLeakyRelu, {0.01, 0}}, {"relu6", kRelu6, {}}, {"sigmoid", kSigmoid, {}},
+      {"tanh", kTanh, {}}, {"silu", kSilu, {1.0, 0}}, {"gelu", kGelu, {}}, {"geluTanh", kGeluTanh, {}},
+      {"quickGelu", kQuickGelu, {}}, {"softplus", kSoftplus, {1.0, 20.0}}, {"mish", kMish, {}},
+      {"elu", kElu, {1.0, 0}}, {"selu", kSelu, {}}, {"hardSigmoid", kHardSigmoid, {}},
+      {"hardSwish", kHardSwish, {}},
+  };
+  std::vector<float> x(n), y(n);
+  for (size_t i = 0; i < n; ++i) x[i] = -8.0f + 16.0f * float((i * 2654435761u) % 1000003u) / 1000003.0f;
+
+  const double copy = gelems([&] { for (size_t i = 0; i < n; ++i) y[i] = 3.0f * x[i]; }, n, min_time);
+  std::printf("n = %zu, y = 3x: %.2f Gelem/s\n%-12s", n, copy, "op");
+  for (const Isa& I : avail) if (pick(isas, I.name)) std::printf(" %9s", I.name);
+  std::printf("   (Gelem/s)\n");
+  for (const Op& op : all) {
+    if (!pick(ops, op.name)) continue;
+    std::printf("%-12s", op.name);
+    for (const Isa& I : avail) {
+      if (!pick(isas, I.name)) continue;
+      const double g = gelems([&] { I.t->unary[op.act](x.data(), y.data(), n, op.p); }, n, min_time);
+      std::printf(" %9.2f", g);
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  return 0;
+}

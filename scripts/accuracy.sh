@@ -1,0 +1,16 @@
+#!/bin/sh
+# Accuracy sweep of the elementwise activations (native/tools/accuracy.cc), every ISA this CPU runs.
+#   sh scripts/accuracy.sh                   # all 2^32 - 2^24 finite inputs per op and ISA (~30 min, 2 cores)
+#   sh scripts/accuracy.sh --sample 4093     # ~1e6 inputs per op and ISA (CI; seconds)
+#   sh scripts/accuracy.sh --ops silu,gelu --isa avx512 --md
+# Builds with plain cmake (Release) in build/tools; arguments pass through; exit 1 if any bar is missed.
+set -e
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build/tools"
+mkdir -p "$build"
+if ! { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release && cmake --build "$build" --target accuracy -j 2; } \
+    >"$build/build.log" 2>&1; then
+  cat "$build/build.log" >&2
+  exit 2
+fi
+exec "$build/accuracy" "$@"

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+'use strict';
+// RSS stays put: 10^6 small calls (mixed elementwise/GLU, with and without `out`) and 10^3
+// pack/dispose cycles (packGate and packFfn, when the build has them; half disposed explicitly, half
+// left to the GC) must leave RSS within 10 MB of where it was after warm-up and a full GC.
+//   node --expose-gc test/reliability/memory.js [--calls 1000000] [--packs 1000] [--limit-mb 10]
+// (re-executes itself with --expose-gc if needed). Meaningless under ASan (quarantine): skipped there.
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+if (typeof global.gc !== 'function') {
+  const r = spawnSync(process.execPath, ['--expose-gc', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status === null ? 1 : r.status);
+}
+if ((process.env.LD_PRELOAD || '').includes('asan')) {
+  console.log('memory: skipped under AddressSanitizer (its quarantine holds freed memory by design)');
+  process.exit(0);
+}
+const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
+const CALLS = arg('calls', 1e6), PACKS = arg('packs', 1000), LIMIT = arg('limit-mb', 10);
+const sg = require(path.resolve(__dirname, '..', '..', 'dist', 'lib', 'index.js'));
+
+// GC, then let the event loop turn: Node-API finalizers of collected packs run from the loop.
+const settle = async () => {
+  for (let i = 0; i < 4; i++) {
+    global.gc();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+const rssMB = () => process.memoryUsage().rss / 2 ** 20;
+
+const x = new Float32Array(16).map((_, i) => i - 8), up = x.map((v) => v / 2), out = new Float32Array(16);
+const split = new Float32Array(32).map((_, i) => i / 7 - 2);
+function small(i) {
+  switch (i & 7) {
+    case 0: return sg.silu(x);
+    case 1: return sg.gelu(x, { out });
+    case 2: return sg.swiglu(x, up);
+    case 3: return sg.swiglu(split, { width: 8 });
+    case 4: return sg.sigmoid(x, { out });
+    case 5: return sg.leakyRelu(x, { slope: 0.2 });
+    case 6: return sg.softplus(x, { beta: 2, out });
+    default: return sg.relu(x.subarray(3, 11));
+  }
+}
+const hasPack = typeof sg.packGate === 'function' && typeof sg.packFfn === 'function';
+const K = 64, N = 96;
+const wg = new Float32Array(K * N).fill(0.01), wu = new Float32Array(K * N).fill(0.02), wd = new Float32Array(K * N).fill(0.03);
+const xm = new Float32Array(2 * K).fill(0.5);
+function packCycle(i) {
+  const p = i & 1 ? sg.packGate(wg, wu, { inFeatures: K, outFeatures: N }) : sg.packFfn({ gate: wg, up: wu, down: wd, inFeatures: K, hiddenFeatures: N });
+  if (i & 1) sg.swigluMatmul(xm, p); else sg.swigluFfn(xm, p);
+  if (dispose) p.dispose(); // otherwise dropped: collected by the GC (the addon reports external memory)
+}
+let dispose = true;
+async function packs(n) {
+  for (let i = 0; i < n; i++) {
+    packCycle(i);
+    if (i % 100 === 99) await new Promise((r) => setImmediate(r)); // as a server's event loop would turn
+  }
+  await settle();
+}
+
+(async () => {
+// warm-up: JIT, pool threads, allocator arenas
+for (let i = 0; i < 50000; i++) small(i);
+if (hasPack) await packs(PACKS); // the allocator reaches its steady state for pack-sized blocks
+await settle();
+const before = rssMB();
+const t0 = Date.now();
+for (let i = 0; i < CALLS; i++) small(i);
+await settle();
+const afterCalls = rssMB();
+let afterPacks = afterCalls, droppedFrom = 0, droppedTo = 0;
+if (hasPack) {
+  await packs(PACKS);
+  afterPacks = rssMB();
+  // packs never disposed, left to the GC: reclaimed too. How much garbage V8 lets pile up between
+  // collections varies run to run, so this is a ceiling, not the 10 MB bar: 3·10^3 packs of ~60 KB
+  // would hold ~180 MB if none were reclaimed.
+  dispose = false;
+  droppedFrom = afterPacks;
+  await packs(3 * PACKS);
+  droppedTo = rssMB();
+}
+const secs = ((Date.now() - t0) / 1000).toFixed(1);
+const grew = afterPacks - before;
+const droppedGrew = droppedTo - droppedFrom;
+const DROPPED_CEILING = 90; // MB
+console.log(`memory: RSS ${before.toFixed(1)} MB -> ${afterCalls.toFixed(1)} MB after ${CALLS} calls -> ${afterPacks.toFixed(1)} MB after ` +
+  `${hasPack ? PACKS + ' pack/dispose cycles' : 'no pack cycles (no matrix ops in this build)'}` +
+  (hasPack ? `; then ${3 * PACKS} packs left to the GC: ${droppedTo.toFixed(1)} MB (ceiling +${DROPPED_CEILING} MB)` : '') + ` (${secs} s); limit +${LIMIT} MB`);
+if (grew > LIMIT || afterCalls - before > LIMIT || droppedGrew > DROPPED_CEILING) {
+  console.log(`memory: FAIL, RSS grew by ${Math.max(grew, afterCalls - before).toFixed(1)} MB (dropped packs: +${droppedGrew.toFixed(1)} MB)`);
+  process.exit(1);
+}
+console.log('memory: ok');
+})();
