@@ -48,18 +48,12 @@ function disposedError(kind: string): Error {
   return new Error(`${kind} has been disposed`);
 }
 
-/**
- * Weights re-laid once for the fused kernel: gate and up columns of the same outputs side by side,
- * so one micro-kernel computes both, applies SiLU·multiply in registers and stores H once. The
- * memory is native; it is freed by dispose() or when this object is garbage-collected. Immutable:
- * one pack may serve any number of calls, sync or async, at once. Made by packGate().
- */
-export class PackedGate {
+/** Native packed weights: what PackedGate and PackedFfn share (ownership, size, disposal). */
+abstract class PackedWeights {
   readonly #handle: PackedHandle;
   #disposed = false;
-  /** @internal */
-  constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly outFeatures: number, readonly dtype: Dtype) {
-    if (token !== TOKEN) throw new TypeError('PackedGate: use packGate() to make one');
+  protected constructor(token: symbol, handle: PackedHandle, kind: string) {
+    if (token !== TOKEN) throw new TypeError(`${kind}: use pack${kind.slice(6)}() to make one`);
     this.#handle = handle;
   }
   /** Native bytes held (0 once disposed). */
@@ -74,36 +68,31 @@ export class PackedGate {
     this.#disposed = true;
     binding.disposePacked(this.#handle);
   }
-  /** @internal */
-  static handle(p: PackedGate): PackedHandle {
-    if (p.#disposed) throw disposedError('PackedGate');
+  /** @internal The native handle; throws if disposed. */
+  static handle(p: PackedWeights): PackedHandle {
+    if (p.#disposed) throw disposedError(p.constructor.name);
     return p.#handle;
   }
 }
 
+/**
+ * Weights re-laid once for the fused kernel: gate and up columns of the same outputs side by side,
+ * so one micro-kernel computes both, applies SiLU·multiply in registers and stores H once. The
+ * memory is native; it is freed by dispose() or when this object is garbage-collected. Immutable:
+ * one pack may serve any number of calls, sync or async, at once. Made by packGate().
+ */
+export class PackedGate extends PackedWeights {
+  /** @internal */
+  constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly outFeatures: number, readonly dtype: Dtype) {
+    super(token, handle, 'PackedGate');
+  }
+}
+
 /** The whole gated FFN packed once (gate/up fused panels + down panels). Made by packFfn(). */
-export class PackedFfn {
-  readonly #handle: PackedHandle;
-  #disposed = false;
+export class PackedFfn extends PackedWeights {
   /** @internal */
   constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly hiddenFeatures: number, readonly dtype: Dtype) {
-    if (token !== TOKEN) throw new TypeError('PackedFfn: use packFfn() to make one');
-    this.#handle = handle;
-  }
-  get byteLength(): number {
-    return binding.packedByteLength(this.#handle);
-  }
-  get disposed(): boolean {
-    return this.#disposed;
-  }
-  dispose(): void {
-    this.#disposed = true;
-    binding.disposePacked(this.#handle);
-  }
-  /** @internal */
-  static handle(p: PackedFfn): PackedHandle {
-    if (p.#disposed) throw disposedError('PackedFfn');
-    return p.#handle;
+    super(token, handle, 'PackedFfn');
   }
 }
 

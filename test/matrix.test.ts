@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import * as ref from '../lib/reference/matrix';
+import { xorshift32 } from './helpers/ulp';
 
 type Dtype = 'f32' | 'bf16' | 'f16';
 type Layout = 'out-in' | 'in-out';
@@ -15,16 +16,9 @@ const KN = [1, 3, 17, 33, 100, 257];
 
 /** Deterministic uniform values in [lo, hi). */
 function rand(n: number, seed: number, lo = -0.5, hi = 1): Float32Array {
-  let s = (seed * 2654435761) >>> 0 || 1;
+  const next = xorshift32((seed * 2654435761) >>> 0);
   const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    a[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
+  for (let i = 0; i < n; i++) a[i] = lo + ((next() >>> 8) / 2 ** 24) * (hi - lo);
   return a;
 }
 

@@ -41,18 +41,25 @@ export function worstUlp(y: ArrayLike<number>, r: ArrayLike<number>): Worst {
   return worst;
 }
 
-/** Float32 values whose bit patterns are uniformly random (so every binade is hit), NaN-free. */
-export function randomBitPatterns(n: number, seed: number): Float32Array {
-  const bits = new Uint32Array(n);
+/** A deterministic xorshift32 stream, so a failure names inputs that can be replayed. */
+export function xorshift32(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    // xorshift32: deterministic, so a failure names an input that can be replayed
+  return () => {
     s ^= s << 13;
     s >>>= 0;
     s ^= s >>> 17;
     s ^= s << 5;
     s >>>= 0;
-    let b = s;
+    return s;
+  };
+}
+
+/** Float32 values whose bit patterns are uniformly random (so every binade is hit), NaN-free. */
+export function randomBitPatterns(n: number, seed: number): Float32Array {
+  const bits = new Uint32Array(n);
+  const next = xorshift32(seed);
+  for (let i = 0; i < n; i++) {
+    let b = next();
     if ((b & 0x7f800000) === 0x7f800000) b &= 0xff7fffff; // NaN/Inf exponent → largest finite binade
     bits[i] = b;
   }
