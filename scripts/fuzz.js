@@ -742,14 +742,9 @@ function genBinding(ctx) {
 }
 
 // ---- matrix ops (issue 3): covered when lib/matrix.ts exports them ---------------------------------------
+// The package's own float64 reference (lib/reference/matrix.ts), in this file's argument order.
 function refMatmul(a, b, m, k, n, transB) {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a[i * k + p] * (transB ? b[j * k + p] : b[p * n + j]);
-    c[i * n + j] = s;
-  }
-  return c;
+  return require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js')).matmul(a, b, { m, k, n, transB });
 }
 function siluD(v) { return v / (1 + Math.exp(-v)); }
 // W in nn.Linear layout [out][in] ('out-in') or [in][out] ('in-out') as a [in x out] matrix: transB = out-in

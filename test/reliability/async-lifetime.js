@@ -30,14 +30,9 @@ const detach = (a) => structuredClone(a.buffer, { transfer: [a.buffer] });
 const failures = [];
 const fail = (m) => failures.length < 20 && failures.push(m);
 
+// The package's own float64 reference (lib/reference/matrix.ts), in this file's argument order.
 function refMatmul(a, b, m, k, n, transB) {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let t = 0;
-    for (let p = 0; p < k; p++) t += a[i * k + p] * (transB ? b[j * k + p] : b[p * n + j]);
-    c[i * n + j] = t;
-  }
-  return c;
+  return sg.reference.matmul(a, b, { m, k, n, transB });
 }
 const refGate = (x, wg, wu, rows, K, N) => {
   const g = refMatmul(x, wg, rows, K, N, true), u = refMatmul(x, wu, rows, K, N, true);

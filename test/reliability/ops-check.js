@@ -70,14 +70,9 @@ const UNARY = [
 ];
 const GLU = [['glu', (v) => R.sigmoid(v), 4.5], ['reglu', (v) => R.relu(v), 0.5], ['geglu', (v) => R.gelu(v), 4.5], ['swiglu', (v) => R.silu(v, 1), 4.5], ['bilinear', (v) => v, 0.5]];
 
+// The package's own float64 reference (lib/reference/matrix.ts), in this file's argument order.
 function refMatmul(a, b, m, k, n, transB) {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let t = 0;
-    for (let p = 0; p < k; p++) t += a[i * k + p] * (transB ? b[j * k + p] : b[p * n + j]);
-    c[i * n + j] = t;
-  }
-  return c;
+  return sg.reference.matmul(a, b, { m, k, n, transB });
 }
 function closeM(name, y, want) {
   let maxRef = 0, num = 0, den = 0;

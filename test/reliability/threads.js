@@ -183,14 +183,9 @@ function check(failures, name, y, r, bar) {
     return;
   }
 }
+// The package's own float64 reference (lib/reference/matrix.ts), in this file's argument order.
 function refMatmul(a, b, m, k, n, transB) {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a[i * k + p] * (transB ? b[j * k + p] : b[p * n + j]);
-    c[i * n + j] = s;
-  }
-  return c;
+  return require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js')).matmul(a, b, { m, k, n, transB });
 }
 function refGate(x, wg, wu, rows, K, N) {
   // nn.Linear layout [N][K]
