@@ -9,6 +9,7 @@
 // float32, y must be that Inf. relu/relu6 must match the correctly rounded reference bit for bit.
 // Also checked (any failure -> exit 1): NaN propagation (several payloads, both signs), the limits at
 // +-Inf, +-0 (bitwise), the sign of zero results, and padded tails / in-place calls.
+#include "split_list.h"
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -296,20 +297,6 @@ std::vector<std::string> edge_checks(const Case& c, const Isa& isa) {
   return fails;
 }
 
-std::vector<std::string> split_list(const char* s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char* p = s;; ++p) {
-    if (*p == ',' || *p == 0) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-      if (!*p) break;
-    } else {
-      cur += *p;
-    }
-  }
-  return out;
-}
 
 void usage() {
   std::fprintf(stderr,

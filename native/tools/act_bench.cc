@@ -5,6 +5,7 @@
 // Input: n floats spread over [-8, 8] (the range real activations see, every branch of every kernel
 // exercised); output to a separate buffer. Reports Gelem/s (best of 5 timed rounds) and, as the ceiling
 // for a streaming op, the same loop for y = 3x (plain C++ compiled with baseline flags).
+#include "split_list.h"
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,20 +24,6 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-std::vector<std::string> split_list(const char* s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char* p = s;; ++p) {
-    if (*p == ',' || *p == 0) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-      if (!*p) break;
-    } else {
-      cur += *p;
-    }
-  }
-  return out;
-}
 
 bool pick(const std::vector<std::string>& l, const char* n) {
   return l.empty() || std::find(l.begin(), l.end(), std::string(n)) != l.end();
