@@ -86,13 +86,9 @@ export function oneOf<T extends string>(v: unknown, name: string, allowed: reado
   return v as T;
 }
 
-function sameMemory(a: Float32Array, b: Float32Array): boolean {
-  return a.buffer === b.buffer;
-}
-
 /** True if the two views share any byte. */
-export function overlaps(a: Float32Array, b: Float32Array): boolean {
-  if (a.length === 0 || b.length === 0 || !sameMemory(a, b)) return false;
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.byteLength === 0 || b.byteLength === 0 || a.buffer !== b.buffer) return false;
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 

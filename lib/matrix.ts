@@ -127,13 +127,8 @@ function bool(v: unknown, name: string): boolean {
   return v;
 }
 
-function bytesOverlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  if (a.byteLength === 0 || b.byteLength === 0 || a.buffer !== b.buffer) return false;
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
 function noOverlap(out: Float32Array, w: ArrayBufferView, fn: string, name: string): void {
-  if (bytesOverlap(out, w)) throw new RangeError(`${fn}: options.out overlaps ${name}; pass a separate array`);
+  if (check.overlaps(out, w)) throw new RangeError(`${fn}: options.out overlaps ${name}; pass a separate array`);
 }
 
 function shapeText(layout: Layout, inName: string, outName: string, inF: number, outF: number): string {

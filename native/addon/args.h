@@ -43,6 +43,13 @@ inline int64_t integer_arg(const Napi::CallbackInfo& info, size_t index, const c
   return static_cast<int64_t>(d);
 }
 
+// `name` must hold `expected` floats (what: how the expectation was formed, e.g. "m*k"), or a RangeError.
+inline void check_length(const Napi::Env& env, const char* name, size_t expected, size_t actual, const char* what = nullptr) {
+  if (expected == actual) return;
+  throw Napi::RangeError::New(env, std::string(name) + " must have length " + (what ? std::string(what) + " = " : "") +
+                                       std::to_string(expected) + ", got " + std::to_string(actual));
+}
+
 inline bool ranges_overlap(const F32View& a, const F32View& b) {
   if (a.length == 0 || b.length == 0) return false;
   const uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + a.length * sizeof(float);

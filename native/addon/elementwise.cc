@@ -21,11 +21,6 @@ ActParams params_arg(const Napi::CallbackInfo& info, size_t first) {
   return p;
 }
 
-void length_error(const Napi::Env& env, const char* name, size_t expected, size_t actual) {
-  throw Napi::RangeError::New(env, std::string(name) + " must have length " + std::to_string(expected) + ", got " +
-                                       std::to_string(actual));
-}
-
 // unary(op, x, out, a?, b?): out[i] = act(x[i]).
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -33,7 +28,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   const F32View x = float32_arg(info, 1, "x");
   const F32View out = float32_arg(info, 2, "out");
   const ActParams p = params_arg(info, 3);
-  if (out.length != x.length) length_error(env, "out", x.length, out.length);
+  check_length(env, "out", x.length, out.length);
   check_alias(env, x, "x", out);
   const AddonData& d = addon_data(env);
   const UnaryFn fn = d.ops->unary[op];
@@ -49,8 +44,8 @@ Napi::Value Glu(const Napi::CallbackInfo& info) {
   const F32View up = float32_arg(info, 2, "up");
   const F32View out = float32_arg(info, 3, "out");
   const ActParams p = params_arg(info, 4);
-  if (up.length != gate.length) length_error(env, "up", gate.length, up.length);
-  if (out.length != gate.length) length_error(env, "out", gate.length, out.length);
+  check_length(env, "up", gate.length, up.length);
+  check_length(env, "out", gate.length, out.length);
   check_alias(env, gate, "gate", out);
   check_alias(env, up, "up", out);
   const AddonData& d = addon_data(env);
@@ -72,7 +67,7 @@ Napi::Value GluSplit(const Napi::CallbackInfo& info) {
                                          std::to_string(2 * width));
   }
   const size_t rows = x.length / (2 * width);
-  if (out.length != rows * width) length_error(env, "out", rows * width, out.length);
+  check_length(env, "out", rows * width, out.length);
   check_alias(env, x, "x", out, /*allow_exact=*/false);
   const AddonData& d = addon_data(env);
   const GluFn fn = d.ops->glu[op];

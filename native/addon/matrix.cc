@@ -45,13 +45,6 @@ const char* kind_name(PackKind k) { return k == PackKind::kGate ? "PackedGate" :
 [[noreturn]] void throw_range(const Napi::Env& env, const std::string& msg) { throw Napi::RangeError::New(env, msg); }
 [[noreturn]] void throw_type(const Napi::Env& env, const std::string& msg) { throw Napi::TypeError::New(env, msg); }
 
-void length_check(const Napi::Env& env, const char* name, size_t expected, size_t actual, const char* what) {
-  if (expected != actual) {
-    throw_range(env, std::string(name) + " must have length " + what + " = " + std::to_string(expected) + ", got " +
-                         std::to_string(actual));
-  }
-}
-
 size_t mul_or_throw(const Napi::Env& env, size_t a, size_t b, const char* what) {
   size_t r;
   if (__builtin_mul_overflow(a, b, &r) || r > (size_t(1) << 52)) throw_range(env, std::string(what) + " is too large");
@@ -97,7 +90,7 @@ const void* weight_arg(const Napi::CallbackInfo& info, size_t index, const char*
                                " for dtype " + (type == WType::kF32 ? "f32" : type == WType::kBF16 ? "bf16" : "f16"));
   }
   Napi::TypedArray a = v.As<Napi::TypedArray>();
-  length_check(info.Env(), name, expected, a.ElementLength(), "rows*cols");
+  check_length(info.Env(), name, expected, a.ElementLength(), "rows*cols");
   // The typed array's own data pointer (offset included): going through ArrayBuffer() would reject
   // SharedArrayBuffer-backed weights, which are valid.
   void* data = nullptr;
@@ -246,9 +239,9 @@ Job matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* out_out,
   const size_t k = static_cast<size_t>(integer_arg(info, 4, "k", 0, kMaxDim));
   const size_t n = static_cast<size_t>(integer_arg(info, 5, "n", 0, kMaxDim));
   const bool trans = bool_arg(info, 6, "transB");
-  length_check(env, "a", mul_or_throw(env, m, k, "m*k"), a.length, "m*k");
-  length_check(env, "b", mul_or_throw(env, k, n, "k*n"), b.length, "k*n");
-  length_check(env, "out", mul_or_throw(env, m, n, "m*n"), out.length, "m*n");
+  check_length(env, "a", mul_or_throw(env, m, k, "m*k"), a.length, "m*k");
+  check_length(env, "b", mul_or_throw(env, k, n, "k*n"), b.length, "k*n");
+  check_length(env, "out", mul_or_throw(env, m, n, "m*n"), out.length, "m*n");
   // A and B are both packed before C is stored, so out may be exactly a or b; partial overlap may not.
   check_alias(env, a, "a", out);
   check_alias(env, b, "b", out);
@@ -286,7 +279,7 @@ Job packed_job(const Napi::CallbackInfo& info, bool ffn, F32View* x_out, F32View
   }
   const size_t rows = x.length / p->in;
   const size_t width = ffn ? p->in : p->out;
-  length_check(env, "out", mul_or_throw(env, rows, width, "rows*width"), out.length, "rows*outFeatures");
+  check_length(env, "out", mul_or_throw(env, rows, width, "rows*width"), out.length, "rows*outFeatures");
   // x is packed before the first store, so out === x is a valid in-place call when the sizes match.
   check_alias(env, x, "x", out);
   const AddonData& d = addon_data(env);
