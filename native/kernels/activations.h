@@ -103,29 +103,21 @@ struct Activation<V, kSigmoid> {
 // -|beta x| is formed from |x| clamped to X = 150/|beta|: past it the result underflows (the clamp also
 // keeps beta*x finite). NaN takes the x branch (compare false). Supported: beta = 0 or 2^-20 <= |beta|;
 // below 2^-20, |x| > 2^27 would overflow the offset form (x * 2^100) of mul_sigmoid.
-template <class V>
-struct Activation<V, kSilu> {
+// The three cases are three kernels, chosen once per call (visit; see map.h), not per vector.
+enum SiluMode { kSiluUnit, kSiluGeneral, kSiluZero };
+
+template <class V, int kMode>
+struct SiluKernel {
   math::Split nb;     // -|beta| split
   float xmax;         // clamp on |x| for the exponent
   float flip;         // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
-  bool unit;          // beta == 1
-  bool zero;          // beta == 0: x/2 (the offset form below would overflow for |x| > 2^27)
-  explicit Activation(const ActParams& p) {
-    const double b = p.a < 0 ? -p.a : p.a;
-    nb = math::split(-b);
-    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
-    xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
-    flip = p.a < 0 ? 0.0f : -0.0f;
-    unit = p.a == 1.0;
-    zero = p.a == 0.0;
-  }
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
-    if (unit) {
+    if (kMode == kSiluUnit) {
       const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
       return math::mul_sigmoid<V>(V::lt(x, V::zero()), ah, x, ah);
     }
-    if (zero) return V::mul(x, V::set1(0.5f));
+    if (kMode == kSiluZero) return V::mul(x, V::set1(0.5f));
     const F xa = V::min(V::abs(x), V::set1(xmax));
     const F ah = V::mul(V::set1(nb.hi), xa);
     const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
@@ -136,12 +128,41 @@ struct Activation<V, kSilu> {
   }
 };
 
+template <class V>
+struct Activation<V, kSilu> {
+  SiluKernel<V, kSiluGeneral> general;
+  int mode;
+  explicit Activation(const ActParams& p) {
+    const double b = p.a < 0 ? -p.a : p.a;
+    general.nb = math::split(-b);
+    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
+    general.xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
+    general.flip = p.a < 0 ? 0.0f : -0.0f;
+    mode = p.a == 1.0 ? kSiluUnit : p.a == 0.0 ? kSiluZero : kSiluGeneral;
+  }
+  template <class Fn>
+  void visit(Fn&& fn) const {
+    if (mode == kSiluUnit) {
+      fn(SiluKernel<V, kSiluUnit>{});
+    } else if (mode == kSiluZero) {
+      fn(SiluKernel<V, kSiluZero>{});
+    } else {
+      fn(general);
+    }
+  }
+  typename V::F operator()(typename V::F x) const {
+    return mode == kSiluUnit ? SiluKernel<V, kSiluUnit>{}(x) : mode == kSiluZero ? SiluKernel<V, kSiluZero>{}(x) : general(x);
+  }
+};
+
 // quickGelu(x) = x sigmoid(1.702 x), 1.702 the exact decimal as a double-float: silu with that beta.
 template <class V>
 struct Activation<V, kQuickGelu> {
   Activation<V, kSilu> silu;
   explicit Activation(const ActParams&) : silu(ActParams{1.702, 0.0}) {}
-  typename V::F operator()(typename V::F x) const { return silu(x); }
+  template <class Fn>
+  void visit(Fn&& fn) const { fn(silu.general); }
+  typename V::F operator()(typename V::F x) const { return silu.general(x); }
 };
 
 // gelu tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = (a x)(1 + c x^2), a = 2 sqrt(2/pi), c = 0.044715.
@@ -244,35 +265,31 @@ struct Activation<V, kSelu> {
 // softplus(x; beta, threshold) = beta x > threshold ? x : log1p(e^(beta x))/beta
 //                              = max-part + log1p(e^-|z|)/beta, z = beta x (double-float, see silu):
 // z > 0: x + log1p(e^-z)/beta (x exact, the correction small); z <= 0: log1p(e^z)/beta.
-// For e^-|z| < 2^-25, log1p(E) = E to 2^-26 and the value is kept in offset form down to the underflow.
+// log1p(e^-|z|) is carried in offset form (math_log1p.h) down to the underflow.
 // 1/beta as a double split (one rounding). Past |z| = 150 the correction underflows. Supported:
 // 2^-20 <= |beta| (below, the offset form l * 2^100 / beta could overflow).
-template <class V>
-struct Activation<V, kSoftplus> {
+// kUnit (beta = 1, the default) skips the double-float products: z = x and 1/beta = 1 are exact, and
+// the result is bit-identical to the general path's. The choice is made once per call (visit), not
+// per vector: a branch inside the loop costs softplus 15 %.
+template <class V, bool kUnit>
+struct SoftplusKernel {
+  // Two vectors per loop iteration (map.h): at four, the constants no longer fit the registers.
+  static constexpr int kUnroll = 2;
   math::Split nb, ib;
   float xmax, th;
   float flip;
-  explicit Activation(const ActParams& p) {
-    const double b = p.a < 0 ? -p.a : p.a;
-    nb = math::split(-b);
-    ib = math::split(1.0 / p.a);
-    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
-    xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
-    th = float(p.b);
-    flip = p.a < 0 ? 0.0f : -0.0f;
-  }
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
     const F xa = V::min(V::abs(x), V::set1(xmax));
-    const F ah = V::mul(V::set1(nb.hi), xa);  // -|z|
-    const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
-    const math::ExpParts<V> e = math::exp_parts<V>(ah, al);
-    const F s = math::pow2<V, math::kOff>(e.t);
-    const F p = V::fma(s, e.tm, s);                     // e^-|z| 2^kOff
-    const F E = V::mul(p, V::set1(math::kInvOff));
-    const auto tiny = V::lt(E, V::set1(0x1p-25f));
-    const F l = V::select(tiny, p, V::mul(math::log1p_unit<V>(E), V::set1(1.0f / math::kInvOff)));
-    const F r = V::mul(V::fma(l, V::set1(ib.hi), V::mul(l, V::set1(ib.lo))), V::set1(math::kInvOff));
+    F r;
+    if (kUnit) {
+      r = V::mul(log1p_exp(math::exp_parts<V>(V::neg(xa))), V::set1(math::kInvOff));
+    } else {
+      const F ah = V::mul(V::set1(nb.hi), xa);  // -|z|
+      const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
+      const F l = log1p_exp(math::exp_parts<V>(ah, al));
+      r = V::mul(V::fma(l, V::set1(ib.hi), V::mul(l, V::set1(ib.lo))), V::set1(math::kInvOff));
+    }
     // z > 0 <=> x has the sign of beta (and x != 0)
     const F xs = V::xor_(x, V::xor_(V::set1(flip), math::sign_mask<V>()));
     const auto zpos = V::gt(xs, V::zero());
@@ -281,6 +298,41 @@ struct Activation<V, kSoftplus> {
     const F zf = V::mul(V::neg(V::set1(nb.hi)), xs);  // |beta| * (sign-adjusted x) = beta * x
     return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), x, y));
   }
+  // log1p(E) 2^kOff from the parts of E = e^-|z|.
+  static typename V::F log1p_exp(const math::ExpParts<V>& e) {
+    const typename V::F s = math::pow2<V, math::kOff>(e.t);
+    const typename V::F p = V::fma(s, e.tm, s);  // E 2^kOff
+    return math::log1p_scaled<V>(V::mul(p, V::set1(math::kInvOff)), p);
+  }
+};
+
+template <class V>
+struct Activation<V, kSoftplus> {
+  SoftplusKernel<V, false> general;
+  bool unit;
+  explicit Activation(const ActParams& p) {
+    const double b = p.a < 0 ? -p.a : p.a;
+    general.nb = math::split(-b);
+    general.ib = math::split(1.0 / p.a);
+    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
+    general.xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
+    general.th = float(p.b);
+    general.flip = p.a < 0 ? 0.0f : -0.0f;
+    unit = p.a == 1.0;
+  }
+  // The drivers (map.h) run fn over the kernel this call needs.
+  template <class Fn>
+  void visit(Fn&& fn) const {
+    if (unit) {
+      fn(unit_kernel());
+    } else {
+      fn(general);
+    }
+  }
+  typename V::F operator()(typename V::F x) const { return unit ? unit_kernel()(x) : general(x); }
+
+ private:
+  SoftplusKernel<V, true> unit_kernel() const { return {general.nb, general.ib, general.xmax, general.th, general.flip}; }
 };
 
 // mish(x) = x tanh(log1p(e^x)). With E = e^-|x| no log is needed:

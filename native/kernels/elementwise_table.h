@@ -12,13 +12,13 @@ namespace SWIGLU_NS {
 template <int A>
 void unary_entry(const float* x, float* y, size_t n, const ActParams& p) {
   const Activation<V, A> op(p);
-  map_unary<V>(x, y, n, op);
+  visit_kernel(op, [&](const auto& k) { map_unary<V>(x, y, n, k); }, 0);
 }
 
 template <int A>
 void glu_entry(const float* gate, const float* up, float* y, size_t n, const ActParams& p) {
   const Activation<V, A> op(p);
-  map_glu<V>(gate, up, y, n, op);
+  visit_kernel(op, [&](const auto& k) { map_glu<V>(gate, up, y, n, k); }, 0);
 }
 
 template <int... A>

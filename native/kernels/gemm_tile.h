@@ -130,7 +130,7 @@ void gemm_tile(const TileArgs& t) {
   size_t cols = t.cols;
   if (t.epilogue == Epilogue::kSwiglu) {
     // H = SiLU(gate) * up, computed in place in the first half of each tile row.
-    const Activation<V, kSilu> silu(ActParams{1.0, 0.0});
+    const SiluKernel<V, kSiluUnit> silu{};
     for (int r = 0; r < R; ++r) {
       for (int v = 0; v < kGateHalf / V::N; ++v) {
         float* g = tile + r * kPanelWidth + v * V::N;

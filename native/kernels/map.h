@@ -6,15 +6,51 @@
 namespace swiglu {
 namespace SWIGLU_NS {
 
+// How many vectors one loop iteration of map_unary works on: Op::kUnroll when the functor says
+// (a functor with many constants spills them at 4), else 4, which lets the scheduler interleave
+// independent dependency chains (the kernels are latency-bound on their polynomial chains).
+template <class Op, class = void>
+struct UnrollOf {
+  static constexpr int value = 4;
+};
+template <class Op>
+struct UnrollOf<Op, decltype(void(Op::kUnroll))> {
+  static constexpr int value = Op::kUnroll;
+};
+
+// Calls fn(kernel) with the functor that does op's work for this call: op.visit(fn) when op picks
+// among specialised kernels once per call (see softplus), else op itself.
+template <class Op, class Fn>
+inline auto visit_kernel(const Op& op, Fn&& fn, int) -> decltype(op.visit(fn)) {
+  return op.visit(fn);
+}
+template <class Op, class Fn>
+inline void visit_kernel(const Op& op, Fn&& fn, long) {
+  fn(op);
+}
+
 // y[i] = op(x[i]). x == y is allowed: each vector is loaded before it is stored.
 template <class V, class Op>
 inline void map_unary(const float* x, float* y, size_t n, const Op& op) {
+  constexpr int U = UnrollOf<Op>::value;
   size_t i = 0;
-  for (; i + 2 * V::N <= n; i += 2 * V::N) {
-    typename V::F a = V::load(x + i);
-    typename V::F b = V::load(x + i + V::N);
-    V::store(y + i, op(a));
-    V::store(y + i + V::N, op(b));
+  for (; i + U * V::N <= n; i += U * V::N) {
+    // Spelled out (not an array loop): g++ then keeps each chain in registers.
+    if constexpr (U == 1) {
+      V::store(y + i, op(V::load(x + i)));
+    } else if constexpr (U == 2) {
+      const typename V::F a = V::load(x + i), b = V::load(x + i + V::N);
+      V::store(y + i, op(a));
+      V::store(y + i + V::N, op(b));
+    } else {
+      static_assert(U == 4, "map_unary unrolls by 1, 2 or 4");
+      const typename V::F a = V::load(x + i), b = V::load(x + i + V::N);
+      const typename V::F c = V::load(x + i + 2 * V::N), d = V::load(x + i + 3 * V::N);
+      V::store(y + i, op(a));
+      V::store(y + i + V::N, op(b));
+      V::store(y + i + 2 * V::N, op(c));
+      V::store(y + i + 3 * V::N, op(d));
+    }
   }
   for (; i + V::N <= n; i += V::N) V::store(y + i, op(V::load(x + i)));
   if (i < n) {

@@ -6,32 +6,30 @@ namespace swiglu {
 namespace SWIGLU_NS {
 namespace math {
 
-// log1p(f) = f + f^2 Q(f) on f in [sqrt(1/2) - 1, sqrt(2) - 1], rel error 2^-30.3 (fit_coeffs.py, kLog1pQ9).
-constexpr float kLog1pQ[10] = {-0x1.000000p-1f, 0x1.555548p-2f, -0x1.000006p-2f, 0x1.99a47ap-3f, -0x1.555c52p-3f,
-                               0x1.233b38p-3f,  -0x1.fc256cp-4f, 0x1.e6c3a6p-4f, -0x1.de1b4ep-4f, 0x1.148b0cp-4f};
-constexpr float kSqrt2 = 0x1.6a09e6p+0f;
-constexpr float kLn2F = 0x1.62e430p-1f;    // ln2 hi (exactly kLn2Hi)
-constexpr float kLn2FLo = -0x1.05c610p-29f;
+// log1p(E) = E + E^2 P(E) on E in [0, 1], P of degree 8, rel error 2^-27.5 (fit_coeffs.py, kLog1pE8).
+// A polynomial straight in E, with no reduction to a mantissa: log1p's nearest singularity (E = -1) is
+// far enough from [0, 1] for degree 8, and dropping the reduction (1 + E, its Fast2Sum correction, the
+// k ln2 split) shortens softplus's dependency chain, which is what bounds its speed (exp then log).
+constexpr float kLog1pE[9] = {-0x1.ffffd2p-2f, 0x1.554dd8p-2f, -0x1.ff2518p-3f, 0x1.9353f2p-3f, -0x1.3a62aap-3f,
+                              0x1.b52c4ap-4f,  -0x1.d7cf8ep-5f, 0x1.4a6fd6p-6f, -0x1.b1ee3ep-9f};
 
-// log1p(E) for E in [0, 1] (NaN-free input). u = 1 + E rounds, but c = (1 - u) + E recovers the lost
-// bits exactly (Fast2Sum, 1 >= E). With u = m 2^k, m in [sqrt(1/2), sqrt(2)), k in {0, 1}:
-// log1p(E) = k ln2 + log1p(f), f = (m - 1) + c 2^-k = ((1 + E) 2^-k - 1) rounded ONCE (m - 1 is exact by
-// Sterbenz), so f carries 0.5 ulp and log1p(f) (condition ~1) keeps it; k = 1 only for E > 0.414 where
-// the result is >= 0.35 and ln2 + log1p(f) (log1p(f) >= -0.35) does not cancel. Total <= ~1 ulp.
+// log1p(E) * 2^kOff from E in [0, 1] and p = E * 2^kOff (math.h's offset form; p exact, E = p 2^-kOff
+// may be subnormal or 0). The result is fma(E p, P(E), p): E p = E^2 2^kOff underflows to 0 exactly
+// where E^2 is negligible, so tiny E gives p itself (log1p(E) = E to 2^-26) with no branch, and the
+// result stays normal down to softplus's own underflow.
+// Error: E carries the exp's ~0.75 ulp (log1p's condition number on [0, 1] is <= 1); P by Estrin (the
+// chain is 4 deep instead of 8) ~1.5 ulp of P, entering with weight |E^2 P| / log1p(E) <= 0.45; the
+// last fma rounds once. Total <= ~1.8 ulp.
 template <class V>
-inline typename V::F log1p_unit(typename V::F E) {
+inline typename V::F log1p_scaled(typename V::F E, typename V::F p) {
   using F = typename V::F;
-  const F one = V::set1(1.0f);
-  const F u = V::add(one, E);
-  const F c = V::add(V::sub(one, u), E);
-  const auto big = V::gt(u, V::set1(kSqrt2));
-  const F half = V::select(big, V::set1(0.5f), one);
-  const F f = V::fma(c, half, V::fms(u, half, one));  // (u 2^-k - 1) exact, + c 2^-k: one rounding
-  F q = V::fma(V::set1(kLog1pQ[9]), f, V::set1(kLog1pQ[8]));
-  for (int i = 7; i >= 0; --i) q = V::fma(q, f, V::set1(kLog1pQ[i]));
-  const F kh = V::select(big, V::set1(kLn2F), V::zero());
-  const F kl = V::select(big, V::set1(kLn2FLo), V::zero());
-  return V::add(kh, V::fma(V::mul(f, f), q, V::add(f, kl)));
+  const F E2 = V::mul(E, E);
+  const F E4 = V::mul(E2, E2);
+  auto pair = [&](int i) { return V::fma(V::set1(kLog1pE[i + 1]), E, V::set1(kLog1pE[i])); };
+  const F p03 = V::fma(pair(2), E2, pair(0));
+  const F p47 = V::fma(pair(6), E2, pair(4));
+  const F P = V::fma(V::set1(kLog1pE[8]), V::mul(E4, E4), V::fma(p47, E4, p03));
+  return V::fma(V::mul(E, p), P, p);
 }
 
 }  // namespace math

@@ -63,14 +63,13 @@ qt = np.array([float((mp.exp(mp.mpf(v)) - 1 - mp.mpf(v)) / mp.mpf(v) ** 2) for v
 c, e = fit_rounded(r, qt, ex / r**2, 4)
 emit("kExpQ", c, e)
 
-# 2. log1p: log1p(f) = f + f^2 Q(f), f in [sqrt(1/2)-1, sqrt(2)-1]. Error relative to log1p(f).
-f = grid(np.sqrt(0.5) - 1 - 1e-4, np.sqrt(2) - 1 + 1e-4)
-f = f[np.abs(f) > 1e-6]
-lf = np.array([float(mp.log1p(mp.mpf(v))) for v in f])
-Qt = np.array([float((mp.log1p(mp.mpf(v)) - mp.mpf(v)) / mp.mpf(v) ** 2) for v in f])
-for deg in (8, 9):
-    c, e = fit_rounded(f, Qt, np.abs(lf) / f**2, deg)
-    emit(f"kLog1pQ{deg}", c, e)
+# 2. log1p for softplus: log1p(E) = E + E^2 P(E), E = e^-|z| in [0, 1], straight in E (no mantissa
+#    reduction: log1p's singularity at E = -1 is far enough for degree 8). Error relative to log1p(E).
+E = grid(1e-7, 1.0 + 1e-6)
+lf = np.array([float(mp.log1p(mp.mpf(v))) for v in E])
+Pt = np.array([float((mp.log1p(mp.mpf(v)) - mp.mpf(v)) / mp.mpf(v) ** 2) for v in E])
+c, e = fit_rounded(E, Pt, np.abs(lf) / E**2, 8)
+emit("kLog1pE8", c, e)
 
 # 3. erfc tail for gelu: G(a) = erfcx(a/sqrt2) = e^(a^2/2) erfc(a/sqrt2), a = |x| in [0, 14.5].
 #    G(a) = H(Z) / (L + a) with Z = (L - a)/(L + a) = 1 - 2Y, Y = a/(L + a): a rational form in a with a
