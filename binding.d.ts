@@ -15,6 +15,8 @@ export interface RuntimeBinding {
   availableCores(): number;
   /** FMA throughput of the active ISA in GFLOP/s, measured for ~seconds on `threads` threads at once. */
   fmaPeak(seconds?: number, threads?: number): number;
+  /** DRAM read bandwidth in GB/s, one figure per timed pass over a fresh `mib` MiB buffer on `threads` threads. */
+  readBandwidth(mib: number, threads: number, passes: number): number[];
   readonly maxThreads: number;
 }
 

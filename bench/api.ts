@@ -19,8 +19,14 @@ export interface Packed {
 }
 
 export const sg = lib as unknown as Omit<typeof lib, keyof MatrixApi> & MatrixApi;
-/** The raw addon: setIsa (test hook) and, when this build has it, fmaPeak(seconds, threads) → GFLOP/s. */
-export const raw = binding as Omit<typeof binding, "fmaPeak"> & { fmaPeak?: (seconds?: number, threads?: number) => number };
+/**
+ * The raw addon: setIsa (test hook) and, when this build has them, fmaPeak(seconds, threads) → GFLOP/s and
+ * readBandwidth(mib, threads, passes) → GB/s per pass.
+ */
+export const raw = binding as Omit<typeof binding, 'fmaPeak' | 'readBandwidth'> & {
+  fmaPeak?: (seconds?: number, threads?: number) => number;
+  readBandwidth?: (mib: number, threads: number, passes: number) => number[];
+};
 
 /** True when both lib/ and the compiled addon have these matrix ops (either may lag the other). */
 export function has(...names: Array<keyof MatrixApi>): boolean {

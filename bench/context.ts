@@ -1,13 +1,16 @@
 // What every subcommand shares in one run: resolved settings, the progress display, the report being
 // filled, and the roofline figures measured on demand once per run (copy bandwidth at a size and
-// thread count, the FMA peak per thread count).
+// thread count, DRAM read bandwidth and the FMA peak per thread count).
 import { raw, sg } from './api';
 import { Options } from './args';
 import { copyBandwidth } from './copy';
 import { MachineInfo, PeakFigure, measurePeak } from './machine';
 import { Progress } from './progress';
 import { Report, SCHEMA_VERSION } from './report/types';
-import { TimingOptions } from './timing';
+import { TimingOptions, stat } from './timing';
+
+/** The DRAM read probe's buffer: 8× this machine's 32 MiB L3, so no pass is served from cache. */
+export const DRAM_READ_MIB = 256;
 import { loadOrt, ortVersion } from './peers/ort';
 
 export interface Context {
@@ -24,6 +27,8 @@ export interface Context {
    * first figure is returned when there is one.
    */
   copyAt(elements: number, threads: number, reuse?: boolean): Promise<number>;
+  /** Median DRAM read GB/s at `threads` (measured once per run; null when the addon has no probe). */
+  dramReadAt(threads: number): number | null;
   /** The FMA peak figure at `threads` (measured once per run). */
   peakAt(threads: number): PeakFigure;
   /** Runs fn once per selected ISA with that ISA's kernels switched in. */
@@ -45,7 +50,7 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     machine: info,
     settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs },
     peers: { onnxruntime: useOrt ? ortVersion() : null },
-    roofline: { copy: [], fmaPeak: [] },
+    roofline: { copy: [], fmaPeak: [], dramRead: [] },
     elementwise: [],
     roundTrip: [],
     gate: [],
@@ -72,6 +77,16 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
         copies.set(key, s.median);
       }
       return s.median;
+    },
+    dramReadAt(th) {
+      let f = report.roofline.dramRead.find((r) => r.threads === th);
+      if (!f) {
+        if (typeof raw.readBandwidth !== 'function') return null;
+        const passes = Math.max(3, timing.repeat);
+        f = { threads: th, bufferBytes: DRAM_READ_MIB << 20, gbPerSec: stat(raw.readBandwidth(DRAM_READ_MIB, th, passes)) };
+        report.roofline.dramRead.push(f);
+      }
+      return f.gbPerSec.median;
     },
     peakAt(th) {
       let p = report.roofline.fmaPeak.find((f) => f.threads === th);

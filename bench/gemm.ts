@@ -16,8 +16,6 @@ export const FULL_SHAPES: Shape[] = [
   [2048, 5632],
   [4096, 11008],
 ].flatMap(([k, n]) => [1, 8, 64, 512].map((m) => ({ m, k, n })));
-/** Floats per array for the DRAM copy figure the M = 1 rows are compared with (2 × 128 MiB). */
-export const DRAM_COPY_ELEMENTS = 32 << 20;
 
 const BYTES: Record<Dtype, number> = { f32: 4, bf16: 2, f16: 2 };
 
@@ -146,7 +144,7 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           const peak = ctx.peakAt(th);
           const weightBytes = (ffn ? 3 : 2) * k * n * BYTES[dtype];
           const weightGbPerSec = weightBytes / (f.ms.median / 1e3) / 1e9;
-          const dram = m <= 8 ? await ctx.copyAt(DRAM_COPY_ELEMENTS, th, true) : null;
+          const dram = m <= 8 ? ctx.dramReadAt(th) : null;
           const ratio = (other: { ms: Stat } | null) => (other ? other.ms.median / f.ms.median : null);
           const row: GemmRow = {
             kind,
@@ -162,7 +160,7 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
             // The peak is its best sample: what the cores do undisturbed (the median drops whenever a neighbour runs).
             pctOfPeak: peak.gflopsPerSec ? (100 * f.gflopsPerSec.median) / peak.gflopsPerSec.max : null,
             weightGbPerSec,
-            pctOfDramCopy: dram ? (100 * weightGbPerSec) / dram : null,
+            pctOfDramRead: dram ? (100 * weightGbPerSec) / dram : null,
             unfused: uf,
             xUnfused: ratio(uf),
             onnxruntime: ort,

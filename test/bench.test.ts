@@ -109,7 +109,7 @@ describe('a tiny real run', () => {
   it('prints only JSON on stdout, in the documented schema', () => {
     expect(run.code, run.stderr).toBe(0);
     const r = JSON.parse(run.stdout) as Report; // throws if anything else is on stdout
-    expect(r.schemaVersion).toBe(1);
+    expect(r.schemaVersion).toBe(2);
     expect(r.tool).toBe('swiglu-bench');
     expect(typeof r.version).toBe('string');
     expect(r.command).toContain('activations');
@@ -174,15 +174,15 @@ describe('renderers on a synthetic report (no addon)', () => {
   );
   const gate = [1, 64, 512].map((m) => ({
     kind: 'gate' as const, m, k: 1024, n: 2816, dtype: 'f32', threads: 1, isa: 'avx2', flop: 4 * m * 1024 * 2816, weightBytes: 8 * 1024 * 2816,
-    fused: { ms: st(1), gflopsPerSec: st(50 * Math.log2(m + 1)) }, pctOfPeak: 40, weightGbPerSec: 20, pctOfDramCopy: 80,
+    fused: { ms: st(1), gflopsPerSec: st(50 * Math.log2(m + 1)) }, pctOfPeak: 40, weightGbPerSec: 20, pctOfDramRead: 80,
     unfused: { ms: st(2), gflopsPerSec: st(25) }, xUnfused: 2, onnxruntime: null, xOnnxruntime: null, verdict: null, bars: [],
   }));
   const report: Report = {
-    schemaVersion: 1, tool: 'swiglu-bench', version: '0.0.0', command: 'swiglu-bench all', startedAt: new Date(0).toISOString(), durationSec: 1,
+    schemaVersion: 2, tool: 'swiglu-bench', version: '0.0.0', command: 'swiglu-bench all', startedAt: new Date(0).toISOString(), durationSec: 1,
     machine: { cpu: 'Test CPU "quoted"', cores: 2, caches: [], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['scalar', 'avx2'], loadAverage: [0, 0, 0] },
     settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10 },
     peers: { onnxruntime: '1.30.0' },
-    roofline: { copy: [], fmaPeak: [{ threads: 1, gflopsPerSec: st(117), source: 'fmaPeak' }] },
+    roofline: { copy: [], fmaPeak: [{ threads: 1, gflopsPerSec: st(117), source: 'fmaPeak' }], dramRead: [{ threads: 1, bufferBytes: 256 << 20, gbPerSec: st(40) }] },
     elementwise: rows, roundTrip: [], gate, ffn: [], verdicts: [], notes: [],
   };
 

@@ -70,13 +70,24 @@ export function renderText(r: Report, md: boolean): string {
   );
   const multiIsa = r.settings.isas.length > 1;
 
-  if (r.roofline.copy.length || r.roofline.fmaPeak.length) {
+  const dramRead = r.roofline.dramRead ?? [];
+  if (r.roofline.copy.length || r.roofline.fmaPeak.length || dramRead.length) {
     out.push(heading('roofline (copy = Float32Array.prototype.set, GB/s counting read + write)', md), '');
     if (r.roofline.copy.length) {
       out.push(
         table(
           ['level / size', 'floats per array', 'working set', 'threads', 'copy GB/s', 'Gelem/s at 8 B/elem'],
           r.roofline.copy.map((c) => [c.level.startsWith('n=') ? `n=${sizeLabel(c.elements)}` : c.level, String(c.elements), bytesLabel(c.workingSetBytes), String(c.threads), spread(c.gbPerSec), num(c.gbPerSec.median / 8)]),
+          md,
+        ),
+        '',
+      );
+    }
+    if (dramRead.length) {
+      out.push(
+        table(
+          ['threads', 'DRAM read GB/s', 'buffer'],
+          dramRead.map((f) => [String(f.threads), spread(f.gbPerSec), bytesLabel(f.bufferBytes)]),
           md,
         ),
         '',
@@ -135,7 +146,7 @@ export function renderText(r: Report, md: boolean): string {
     out.push(heading(kind === 'gate' ? 'fused gate SiLU(X·Wg)⊙(X·Wu)' : 'SwiGLU FFN', md), '');
     out.push(
       table(
-        ['M×K×N', 'dtype', 'thr', ...(multiIsa ? ['isa'] : []), 'ms (min–max)', 'GFLOP/s', '% peak', 'weights GB/s', 'unfused ms', '× unfused', ...(ort ? ['onnxruntime ms', '× ort'] : []), 'verdict'],
+        ['M×K×N', 'dtype', 'thr', ...(multiIsa ? ['isa'] : []), 'ms (min–max)', 'GFLOP/s', '% peak', 'weights GB/s', '% DRAM read', 'unfused ms', '× unfused', ...(ort ? ['onnxruntime ms', '× ort'] : []), 'verdict'],
         rows.map((g) => [
           `${g.m}×${g.k}×${g.n}`,
           g.dtype,
@@ -145,6 +156,7 @@ export function renderText(r: Report, md: boolean): string {
           num(g.fused.gflopsPerSec.median),
           num(g.pctOfPeak),
           num(g.weightGbPerSec),
+          num(g.pctOfDramRead),
           num(g.unfused?.ms.median),
           num(g.xUnfused),
           ...(ort ? [num(g.onnxruntime?.ms.median), num(g.xOnnxruntime)] : []),

@@ -3,7 +3,14 @@
 import type { Stat } from '../timing';
 import type { CopyFigure, MachineInfo, PeakFigure } from '../machine';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** DRAM read bandwidth (the addon's readBandwidth probe): what the M = 1 weight stream is held against. */
+export interface ReadFigure {
+  threads: number;
+  bufferBytes: number;
+  gbPerSec: Stat;
+}
 
 export interface Verdict {
   id: string; // stable key, e.g. "in-cache/silu", "copy/silu/2T", "round-trip"
@@ -54,7 +61,7 @@ export interface GemmRow {
   fused: { ms: Stat; gflopsPerSec: Stat };
   pctOfPeak: number | null;
   weightGbPerSec: number; // weight bytes / median time (the M = 1 figure of merit)
-  pctOfDramCopy: number | null;
+  pctOfDramRead: number | null; // weightGbPerSec / the DRAM read bandwidth at this thread count × 100 (M ≤ 8 rows)
   unfused: { ms: Stat; gflopsPerSec: Stat } | null; // 2×matmul + swiglu (+ matmul), the package's own unfused path
   xUnfused: number | null; // unfused.ms / fused.ms (speed-up of fusing)
   onnxruntime: { ms: Stat; gflopsPerSec: Stat } | null;
@@ -73,7 +80,7 @@ export interface Report {
   machine: MachineInfo;
   settings: { threads: number[]; isas: string[]; repeat: number; warmup: number; minSampleMs: number };
   peers: { onnxruntime: string | null };
-  roofline: { copy: CopyFigure[]; fmaPeak: PeakFigure[] };
+  roofline: { copy: CopyFigure[]; fmaPeak: PeakFigure[]; dramRead: ReadFigure[] };
   elementwise: ElementwiseRow[];
   roundTrip: RoundTripRow[];
   gate: GemmRow[];

@@ -1,11 +1,16 @@
 // isa(), the test hook that switches ISA, and the thread-count setting of this environment.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "args.h"
 #include "instance.h"
 #include "register.h"
+#include "../runtime/gemm.h"
 #include "../runtime/pool.h"
 
 namespace swiglu {
@@ -76,6 +81,36 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(flops.load()) / dt / 1e9);
 }
 
+// readBandwidth(mib, threads, passes): DRAM read bandwidth in GB/s, one figure per timed pass: `threads`
+// threads each stream their own slice of a fresh `mib` MiB buffer (the roofline of the M = 1 GEMV, which
+// only reads its weights; a copy's GB/s counts writes as well and overstates what reads alone reach).
+// The buffer is touched by a first, untimed pass; a buffer several times the last-level cache keeps
+// every pass out of it.
+Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const size_t mib = static_cast<size_t>(integer_arg(info, 0, "mib", 1, 4096));
+  const int threads = static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads));
+  const int passes = static_cast<int>(integer_arg(info, 2, "passes", 1, 1000));
+  const size_t floats = mib << 18;
+  const size_t per = floats / static_cast<size_t>(threads) / 64 * 64;
+  std::unique_ptr<float, AlignedFree> buf(static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
+  if (!buf) throw Napi::Error::New(env, "readBandwidth: could not allocate " + std::to_string(mib) + " MiB");
+  float* const p = buf.get();
+  const auto probe = gemm_table(addon_data(env).isa).read_probe;
+  std::atomic<float> sink{0};
+  parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) {
+    std::fill(p + t * per, p + (t + 1) * per, 1.0f);  // each thread faults in its own slice
+  });
+  Napi::Array out = Napi::Array::New(env, static_cast<size_t>(passes));
+  for (int i = 0; i < passes; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) { sink.store(probe(p + t * per, per)); });
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, double(per) * threads * sizeof(float) / dt / 1e9));
+  }
+  return out;
+}
+
 Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
 
 }  // namespace
@@ -87,6 +122,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth, "readBandwidth"));
   exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
 }
