@@ -1,6 +1,6 @@
 // Every elementwise op, on every ISA this CPU runs, against the float64 reference: accuracy over
 // the whole float range (random bit patterns), the specials of DESIGN.md, every short length at
-// odd offsets, out/in-place, and thread-count independence.
+// odd offsets, out/in-place, thread-count independence, and long calls (the prefetching loop) against short ones.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
@@ -76,6 +76,27 @@ describe.each(ISAS)('isa %s', (isa) => {
         }
       }
     });
+  });
+
+  it('gives the same bits in one long call (the prefetching loop past L2, on 1 and 2 threads) as in short calls', () => {
+    use();
+    // 600,001 floats: each thread's part of a 2-thread call is past map.h's 2^18-float streaming threshold.
+    const x = randomBitPatterns(600_001, 11).map((v) => (Number.isFinite(v) ? v % 40 : v));
+    const saved = sg.getNumThreads();
+    try {
+      for (const c of CASES) {
+        sg.setNumThreads(1);
+        const short = new Float32Array(x.length);
+        for (let i = 0; i < x.length; i += 4099) c.run(x.subarray(i, i + 4099), short.subarray(i, i + 4099));
+        for (const th of [1, 2]) {
+          sg.setNumThreads(th);
+          const long = c.run(x);
+          expect(Buffer.compare(Buffer.from(long.buffer), Buffer.from(short.buffer)), `${c.name}, ${th} thread(s)`).toBe(0);
+        }
+      }
+    } finally {
+      sg.setNumThreads(saved);
+    }
   });
 
   it('gives the same bits on 1 and 2 threads for arrays large enough to be split', () => {

@@ -19,9 +19,12 @@ void run_chunked(size_t n, int threads, Body&& body) {
     body(size_t(0), n);
     return;
   }
-  // A few chunks per thread smooths out a core that the machine's other load slows down.
-  size_t chunk = n / (static_cast<size_t>(threads) * 4);
-  if (chunk < 8192) chunk = 8192;
+  // One contiguous chunk per thread, the same part of the array on every call: the pool's caller takes
+  // the first task and the woken worker the next, so a core meets the part of x and out it had last
+  // time in its own cache. Four dynamic chunks per thread (as before) balanced a slowed core better,
+  // but moved every part between cores from call to call: at 1e7 floats on two cores, with the vCPUs
+  // on two L3s, the copy probe (each thread its own arrays) reached 100-128 GB/s and the ops 75-80 % of it.
+  size_t chunk = (n + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
   chunk = (chunk + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
   const size_t tasks = (n + chunk - 1) / chunk;
   parallel_for(tasks, threads, [&](size_t t) {

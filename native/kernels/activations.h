@@ -33,6 +33,7 @@ struct Activation<V, kIdentity> {
 // relu(x) = x > 0 ? x : +0. "x <= 0 -> +0" keeps NaN (the compare is false) and maps -0 to +0.
 template <class V>
 struct Activation<V, kRelu> {
+  static constexpr bool kPrefetch = false;  // see map.h: the hardware prefetcher keeps this loop fed
   explicit Activation(const ActParams&) {}
   typename V::F operator()(typename V::F x) const { return V::select(V::le(x, V::zero()), V::zero(), x); }
 };
@@ -50,6 +51,7 @@ struct Activation<V, kRelu6> {
 // lo*x uses x clamped to finite so that x = -Inf gives hi*(-Inf) alone (no Inf - Inf when lo < 0).
 template <class V>
 struct Activation<V, kLeakyRelu> {
+  static constexpr bool kPrefetch = false;  // measured faster without (map.h)
   math::Split s;
   explicit Activation(const ActParams& p) : s(math::split(p.a)) {}
   typename V::F operator()(typename V::F x) const {
@@ -76,6 +78,7 @@ struct Activation<V, kHardSigmoid> {
 // hardSwish = x (x + 3) / 6 inside (-3, 3): three roundings (x + 3 exact near -3), <= 1.5 ulp.
 template <class V>
 struct Activation<V, kHardSwish> {
+  static constexpr bool kPrefetch = false;  // measured faster without (map.h)
   explicit Activation(const ActParams&) {}
   typename V::F operator()(typename V::F x) const {
     const typename V::F three = V::set1(3.0f);
@@ -275,6 +278,7 @@ template <class V, bool kUnit>
 struct SoftplusKernel {
   // Two vectors per loop iteration (map.h): at four, the constants no longer fit the registers.
   static constexpr int kUnroll = 2;
+  static constexpr bool kPrefetch = false;  // compute-bound even out of cache: the prefetches only cost (map.h)
   math::Split nb, ib;
   float xmax, th;
   float flip;
