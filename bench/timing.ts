@@ -60,14 +60,16 @@ function calibrate(once: () => number, minSampleMs: number): number {
 }
 
 /** Seconds per call of a synchronous function, one value per timed sample. */
-export function timeSync(fn: () => unknown, o: TimingOptions): number[] {
+export function timeSync(fn: () => unknown, o: TimingOptions, after?: (sampleSeconds: number, timed: boolean) => void): number[] {
   const iters = calibrate(() => (fn(), 0), o.minSampleMs);
   const out: number[] = [];
   for (let s = 0; s < o.warmup + o.repeat; s++) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) fn();
-    const sec = (performance.now() - t0) / 1e3 / iters;
-    if (s >= o.warmup) out.push(sec);
+    const total = (performance.now() - t0) / 1e3;
+    if (s >= o.warmup) out.push(total / iters);
+    // Untimed work interleaved with the samples (the gate's FMA-peak probe), told how long the sample took.
+    after?.(total, s >= o.warmup);
   }
   return out;
 }

@@ -59,7 +59,8 @@ export interface GemmRow {
   flop: number; // per call: 4·M·K·N for the gate, 6·M·K·N for the FFN
   weightBytes: number;
   fused: { ms: Stat; gflopsPerSec: Stat };
-  pctOfPeak: number | null;
+  peakInterleaved: Stat | null; // GFLOP/s of the FMA probe run after each timed sample, as long as it
+  pctOfPeak: number | null; // fused median GFLOP/s / peakInterleaved.median (else / the run's best peak sample) × 100
   weightGbPerSec: number; // weight bytes / median time (the M = 1 figure of merit)
   pctOfDramRead: number | null; // weightGbPerSec / the DRAM read bandwidth at this thread count × 100 (M ≤ 8 rows)
   unfused: { ms: Stat; gflopsPerSec: Stat } | null; // 2×matmul + swiglu (+ matmul), the package's own unfused path
