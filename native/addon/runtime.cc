@@ -1,17 +1,15 @@
 // isa(), the test hook that switches ISA, and the thread-count setting of this environment.
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "args.h"
 #include "instance.h"
 #include "register.h"
 #include "../runtime/gemm.h"
 #include "../runtime/pool.h"
+#include "../runtime/probes.h"
 
 namespace swiglu {
 namespace {
@@ -57,60 +55,49 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   const double seconds = info.Length() > 0 ? number_arg(info, 0, "seconds") : 0.2;
   if (!(seconds > 0 && seconds <= 10)) throw Napi::RangeError::New(info.Env(), "seconds must be in (0, 10]");
   const int threads = info.Length() > 1 ? static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads)) : 1;
-  const FmaProbeFn probe = addon_data(info.Env()).ops->fma_probe;
+  const Isa isa = addon_data(info.Env()).isa;
   // Calibrate the iteration count on short runs, then time all threads together. The calibration runs
   // on all `threads` too: calibrated on one core, the timed run started with the others rested and read
   // a short-burst clock (~2-4 % above what two cores sustain under a long load on this VM).
   uint64_t iters = 1 << 16;
+  double flops = 0;
   for (;;) {
-    const auto t0 = std::chrono::steady_clock::now();
-    parallel_for(static_cast<size_t>(threads), threads, [&](size_t) {
-      float s = 0;
-      probe(iters, &s);
-    });
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double dt = fma_pass(isa, threads, iters, &flops);
     if (dt > 0.01 || iters > (uint64_t(1) << 40)) {
       iters = static_cast<uint64_t>(static_cast<double>(iters) * seconds / dt) + 1;
       break;
     }
     iters *= 4;
   }
-  std::atomic<uint64_t> flops{0};
-  const auto t0 = std::chrono::steady_clock::now();
-  parallel_for(static_cast<size_t>(threads), threads, [&](size_t) {
-    float s = 0;
-    flops.fetch_add(probe(iters, &s));
-  });
-  const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return Napi::Number::New(info.Env(), static_cast<double>(flops.load()) / dt / 1e9);
+  const double dt = fma_pass(isa, threads, iters, &flops);
+  return Napi::Number::New(info.Env(), flops / dt / 1e9);
 }
 
 // readBandwidth(mib, threads, passes): DRAM read bandwidth in GB/s, one figure per timed pass: `threads`
 // threads each stream their own slice of a fresh `mib` MiB buffer (the roofline of the M = 1 GEMV, which
 // only reads its weights; a copy's GB/s counts writes as well and overstates what reads alone reach).
-// The buffer is touched by a first, untimed pass; a buffer several times the last-level cache keeps
-// every pass out of it.
+// The buffer is faulted in (each thread its own slice) before the timed passes; a buffer several times
+// the last-level cache keeps every pass out of it.
 Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const size_t mib = static_cast<size_t>(integer_arg(info, 0, "mib", 1, 4096));
   const int threads = static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads));
   const int passes = static_cast<int>(integer_arg(info, 2, "passes", 1, 1000));
   const size_t floats = mib << 18;
-  const size_t per = floats / static_cast<size_t>(threads) / 64 * 64;
   std::unique_ptr<float, AlignedFree> buf(static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
   if (!buf) throw Napi::Error::New(env, "readBandwidth: could not allocate " + std::to_string(mib) + " MiB");
   float* const p = buf.get();
-  const auto probe = gemm_table(addon_data(env).isa).read_probe;
-  std::atomic<float> sink{0};
+  const size_t per = (floats + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
   parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) {
-    std::fill(p + t * per, p + (t + 1) * per, 1.0f);  // each thread faults in its own slice
+    const size_t b = t * per, e = b + per < floats ? b + per : floats;
+    if (b < e) std::fill(p + b, p + e, 1.0f);  // each thread faults in its own slice
   });
+  const Isa isa = addon_data(env).isa;
   Napi::Array out = Napi::Array::New(env, static_cast<size_t>(passes));
   for (int i = 0; i < passes; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) { sink.store(probe(p + t * per, per)); });
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, double(per) * threads * sizeof(float) / dt / 1e9));
+    double bytes = 0;
+    const double dt = read_pass(isa, p, floats, threads, &bytes);
+    out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, bytes / dt / 1e9));
   }
   return out;
 }

@@ -17,7 +17,6 @@
 #include <cstring>
 #include <random>
 #include <string>
-#include <thread>
 #include <time.h>
 #include <vector>
 
@@ -25,6 +24,7 @@
 #include "../runtime/dispatch.h"
 #include "../runtime/gemm.h"
 #include "../runtime/pool.h"
+#include "../runtime/probes.h"
 
 using namespace swiglu;
 
@@ -218,47 +218,19 @@ double median(std::vector<double> v) {
 }
 
 
-// The addon's FMA probe (OpTable::fma_probe, the same one binding.fmaPeak runs), on `threads` pool
-// threads at once. Returns seconds; *flops gets the work done.
-double fma_probe_run(Isa isa, int threads, uint64_t iters, double* flops) {
-  const FmaProbeFn probe = op_table(isa).fma_probe;
-  std::vector<uint64_t> f(size_t(threads), 0);
-  std::vector<float> sink(size_t(threads) * 16, 0.f);
-  const double t0 = now();
-  parallel_for(size_t(threads), threads, [&](size_t t) { f[t] = probe(iters, &sink[t * 16]); });
-  const double dt = now() - t0;
-  double total = 0;
-  for (auto v : f) total += double(v);
-  for (auto v : sink) g_sink = v;
-  *flops = total;
-  return dt;
-}
-
 double fma_peak(Isa isa, int threads) {
   double flops = 0, best = 1e30;
-  fma_probe_run(isa, threads, 1000000, &flops);  // warm-up (pool wake-up, clocks)
-  for (int r = 0; r < 5; ++r) best = std::min(best, fma_probe_run(isa, threads, 4000000, &flops));
+  fma_pass(isa, threads, 1000000, &flops);  // warm-up (pool wake-up, clocks)
+  for (int r = 0; r < 5; ++r) best = std::min(best, fma_pass(isa, threads, 4000000, &flops));
   return flops / best / 1e9;
 }
 
-double read_bw(const GemmTable& g, int threads) {
-  const size_t n = size_t(256) << 20 >> 2;  // 256 MiB of floats
-  std::vector<float> buf(n, 1.0f);
-  auto run = [&] {
-    std::vector<std::thread> ts;
-    const size_t per = n / threads / 64 * 64;
-    for (int i = 1; i < threads; ++i) ts.emplace_back([&, i] { g_sink = g.read_probe(buf.data() + i * per, per); });
-    g_sink = g.read_probe(buf.data(), per);
-    for (auto& t : ts) t.join();
-  };
-  run();
-  double best = 1e30;
-  for (int r = 0; r < 5; ++r) {
-    const double t0 = now();
-    run();
-    best = std::min(best, now() - t0);
-  }
-  return double(n / threads / 64 * 64 * threads) * 4 / best / 1e9;
+double read_bw(Isa isa, int threads) {
+  std::vector<float> buf(size_t(256) << 20 >> 2, 1.0f);  // 256 MiB of floats
+  double bytes = 0, best = 1e30;
+  read_pass(isa, buf.data(), buf.size(), threads, &bytes);
+  for (int r = 0; r < 5; ++r) best = std::min(best, read_pass(isa, buf.data(), buf.size(), threads, &bytes));
+  return bytes / best / 1e9;
 }
 
 int bench(int argc, char** argv) {
@@ -330,7 +302,7 @@ int bench(int argc, char** argv) {
   std::vector<double> peak(threads.size()), bw(threads.size());
   for (size_t i = 0; i < threads.size(); ++i) {
     peak[i] = fma_peak(isa, threads[i]);
-    bw[i] = read_bw(g, threads[i]);
+    bw[i] = read_bw(isa, threads[i]);
     std::printf("threads %d: FMA peak %.1f GFLOP/s, DRAM read %.1f GB/s\n", threads[i], peak[i], bw[i]);
   }
   std::printf("%-10s %5s %4s %3s | %9s %8s %6s %7s | %9s %9s | %9s %7s | %6s %6s\n", "KxN", "dtype", "M", "thr", "fused ms",
@@ -408,7 +380,7 @@ int bench(int argc, char** argv) {
             run_fused();
             const double tfu = std::max(now() - t0, 1e-3);
             double fl = 0;
-            const double pt = fma_probe_run(isa, th, 100000, &fl);
+            const double pt = fma_pass(isa, th, 100000, &fl);
             probe_iters = uint64_t(std::min(1e9, std::max(1e4, 100000.0 * tfu / std::max(pt, 1e-6))));
           }
           if (unfused) run_unfused();
@@ -425,13 +397,12 @@ int bench(int argc, char** argv) {
             run_fused();
             vf.push_back(now() - t0);
             double pf = 0;
-            const double pt = fma_probe_run(isa, th, probe_iters, &pf);
+            const double pt = fma_pass(isa, th, probe_iters, &pf);
             vp.push_back(pf / pt / 1e9);
             if (m1) {
-              const size_t per = rbuf.size() / size_t(th) / 64 * 64;
-              t0 = now();
-              parallel_for(size_t(th), th, [&](size_t i) { g_sink = g.read_probe(rbuf.data() + i * per, per); });
-              vr.push_back(double(per) * th * 4 / (now() - t0) / 1e9);
+              double bytes = 0;
+              const double tr = read_pass(isa, rbuf.data(), rbuf.size(), th, &bytes);
+              vr.push_back(bytes / tr / 1e9);
             }
             if (vs32) {
               t0 = now();
