@@ -107,13 +107,30 @@ struct Activation<V, kSigmoid> {
 // keeps beta*x finite). NaN takes the x branch (compare false). Supported: beta = 0 or 2^-20 <= |beta|;
 // below 2^-20, |x| > 2^27 would overflow the offset form (x * 2^100) of mul_sigmoid.
 // The three cases are three kernels, chosen once per call (visit; see map.h), not per vector.
+//
+// BetaArg: what silu and softplus need of a scale beta to form z = beta x as -|z| = ah + al.
+struct BetaArg {
+  math::Split nb;  // -|beta| split
+  float xmax;      // clamp on |x| for the exponent: 150/|beta| (past it e^-|z| underflows)
+  float flip;      // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
+  static BetaArg of(double beta) {
+    const double b = beta < 0 ? -beta : beta;
+    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
+    return {math::split(-b), xm > double(FLT_MAX) ? FLT_MAX : float(xm), beta < 0 ? 0.0f : -0.0f};
+  }
+  // -|beta x| = ah + al (TwoProduct with the split -|beta|) from xa = |x| clamped to xmax.
+  template <class V>
+  void neg_abs_z(typename V::F xa, typename V::F* ah, typename V::F* al) const {
+    *ah = V::mul(V::set1(nb.hi), xa);
+    *al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, *ah));
+  }
+};
+
 enum SiluMode { kSiluUnit, kSiluGeneral, kSiluZero };
 
 template <class V, int kMode>
 struct SiluKernel {
-  math::Split nb;     // -|beta| split
-  float xmax;         // clamp on |x| for the exponent
-  float flip;         // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
+  BetaArg z;
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
     if (kMode == kSiluUnit) {
@@ -121,10 +138,10 @@ struct SiluKernel {
       return math::mul_sigmoid<V>(V::lt(x, V::zero()), ah, x, ah);
     }
     if (kMode == kSiluZero) return V::mul(x, V::set1(0.5f));
-    const F xa = V::min(V::abs(x), V::set1(xmax));
-    const F ah = V::mul(V::set1(nb.hi), xa);
-    const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
-    const F fl = V::set1(flip);
+    const F xa = V::min(V::abs(x), V::set1(z.xmax));
+    F ah, al;
+    z.neg_abs_z<V>(xa, &ah, &al);
+    const F fl = V::set1(z.flip);
     const F xn = V::xor_(xa, fl);
     const auto neg = V::lt(V::xor_(x, V::xor_(fl, math::sign_mask<V>())), V::zero());
     return math::mul_sigmoid<V>(neg, ah, al, x, xn);
@@ -135,12 +152,7 @@ template <class V>
 struct Activation<V, kSilu> {
   SiluKernel<V, kSiluGeneral> general;
   int mode;
-  explicit Activation(const ActParams& p) {
-    const double b = p.a < 0 ? -p.a : p.a;
-    general.nb = math::split(-b);
-    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
-    general.xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
-    general.flip = p.a < 0 ? 0.0f : -0.0f;
+  explicit Activation(const ActParams& p) : general{BetaArg::of(p.a)} {
     mode = p.a == 1.0 ? kSiluUnit : p.a == 0.0 ? kSiluZero : kSiluGeneral;
   }
   template <class Fn>
@@ -279,27 +291,27 @@ struct SoftplusKernel {
   // Two vectors per loop iteration (map.h): at four, the constants no longer fit the registers.
   static constexpr int kUnroll = 2;
   static constexpr bool kPrefetch = false;  // compute-bound even out of cache: the prefetches only cost (map.h)
-  math::Split nb, ib;
-  float xmax, th;
-  float flip;
+  BetaArg z;
+  math::Split ib;  // 1/beta split
+  float th;        // PyTorch's threshold on beta x
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
-    const F xa = V::min(V::abs(x), V::set1(xmax));
+    const F xa = V::min(V::abs(x), V::set1(z.xmax));
     F r;
     if (kUnit) {
       r = V::mul(log1p_exp(math::exp_parts<V>(V::neg(xa))), V::set1(math::kInvOff));
     } else {
-      const F ah = V::mul(V::set1(nb.hi), xa);  // -|z|
-      const F al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, ah));
+      F ah, al;  // -|z|
+      z.neg_abs_z<V>(xa, &ah, &al);
       const F l = log1p_exp(math::exp_parts<V>(ah, al));
       r = V::mul(V::fma(l, V::set1(ib.hi), V::mul(l, V::set1(ib.lo))), V::set1(math::kInvOff));
     }
     // z > 0 <=> x has the sign of beta (and x != 0)
-    const F xs = V::xor_(x, V::xor_(V::set1(flip), math::sign_mask<V>()));
+    const F xs = V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>()));
     const auto zpos = V::gt(xs, V::zero());
     const F y = V::add(V::select(zpos, x, V::zero()), r);
     // threshold on the float product beta*x (PyTorch compares the rounded product)
-    const F zf = V::mul(V::neg(V::set1(nb.hi)), xs);  // |beta| * (sign-adjusted x) = beta * x
+    const F zf = V::mul(V::neg(V::set1(z.nb.hi)), xs);  // |beta| * (sign-adjusted x) = beta * x
     return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), x, y));
   }
   // log1p(E) 2^kOff from the parts of E = e^-|z|.
@@ -314,16 +326,8 @@ template <class V>
 struct Activation<V, kSoftplus> {
   SoftplusKernel<V, false> general;
   bool unit;
-  explicit Activation(const ActParams& p) {
-    const double b = p.a < 0 ? -p.a : p.a;
-    general.nb = math::split(-b);
-    general.ib = math::split(1.0 / p.a);
-    const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
-    general.xmax = xm > double(FLT_MAX) ? FLT_MAX : float(xm);
-    general.th = float(p.b);
-    general.flip = p.a < 0 ? 0.0f : -0.0f;
-    unit = p.a == 1.0;
-  }
+  explicit Activation(const ActParams& p)
+      : general{BetaArg::of(p.a), math::split(1.0 / p.a), float(p.b)}, unit(p.a == 1.0) {}
   // The drivers (map.h) run fn over the kernel this call needs.
   template <class Fn>
   void visit(Fn&& fn) const {
@@ -336,7 +340,7 @@ struct Activation<V, kSoftplus> {
   typename V::F operator()(typename V::F x) const { return unit ? unit_kernel()(x) : general(x); }
 
  private:
-  SoftplusKernel<V, true> unit_kernel() const { return {general.nb, general.ib, general.xmax, general.th, general.flip}; }
+  SoftplusKernel<V, true> unit_kernel() const { return {general.z, general.ib, general.th}; }
 };
 
 // mish(x) = x tanh(log1p(e^x)). With E = e^-|x| no log is needed:
