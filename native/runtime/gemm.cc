@@ -10,6 +10,7 @@
 // The packed A lives in a per-calling-thread buffer reused across calls (no page faults per call).
 #include "gemm.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -172,20 +173,17 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   if (flops < 4e6) threads = 1;
 
   // Pack A into row panels: Ap[p][k][r]. Completes before any store to C (C may alias A).
-  {
-    const int t = M * K < (size_t(1) << 18) ? 1 : threads;
-    parallel_for(row_panels, t, [&](size_t p) {
-      const size_t r0 = panel_row0(p), nr = panel_rows(p);
-      float* dst = Ap + p * K * a_stride;
-      const float* src = A + r0 * lda;
-      // k-blocks of 64: reads nr short row runs, writes one contiguous run.
-      for (size_t k0 = 0; k0 < K; k0 += 64) {
-        const size_t k1 = k0 + 64 < K ? k0 + 64 : K;
-        for (size_t k = k0; k < k1; ++k)
-          for (size_t r = 0; r < nr; ++r) dst[k * a_stride + r] = src[r * lda + k];
-      }
-    });
-  }
+  auto pack_panel = [&](size_t p) {
+    const size_t r0 = panel_row0(p), nr = panel_rows(p);
+    float* dst = Ap + p * K * a_stride;
+    const float* src = A + r0 * lda;
+    // k-blocks of 64: reads nr short row runs, writes one contiguous run.
+    for (size_t k0 = 0; k0 < K; k0 += 64) {
+      const size_t k1 = k0 + 64 < K ? k0 + 64 : K;
+      for (size_t k = k0; k < k1; ++k)
+        for (size_t r = 0; r < nr; ++r) dst[k * a_stride + r] = src[r * lda + k];
+    }
+  };
 
   // Column blocks of weight panels, sizes differing by at most one panel, their count rounded up to a
   // multiple of the thread count (with `rows` row blocks per column block): with ceil-sized blocks the
@@ -204,6 +202,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 
   // ---- one row panel (M <= mr): B streamed once, straight through, K not cut ----------------------
   if (row_panels == 1) {
+    pack_panel(0);  // at most mr rows: on the caller, before the job
     size_t nc = B.panels;
     if (threads > 1) {
       const size_t want = size_t(threads) * 8;
@@ -276,8 +275,24 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   const size_t col_blocks = balanced_col_blocks(nc, row_blocks);
   const size_t tasks = row_blocks * col_blocks;
 
+  // A is packed inside the compute job, not in a job of its own: each thread's first task claims row
+  // panels to pack until none is left, then waits for the others' last ones (a few microseconds). A
+  // second pool dispatch cost a worker wake-up (~20-40 us on a VM) per call, ~1 % of a two-thread
+  // M = 256 gate. Every task passes this point before it stores to C (C may alias A). Never blocks
+  // for long, whatever the thread count: a panel is only waited for while a running thread packs it.
+  std::atomic<size_t> pack_next{0}, pack_done{0};
+  auto pack_all = [&] {
+    if (pack_done.load(std::memory_order_acquire) == row_panels) return;
+    for (size_t p; (p = pack_next.fetch_add(1, std::memory_order_relaxed)) < row_panels;) {
+      pack_panel(p);
+      pack_done.fetch_add(1, std::memory_order_release);
+    }
+    while (pack_done.load(std::memory_order_acquire) < row_panels) cpu_relax();
+  };
+
   bool ok = true;
   parallel_for(tasks, threads, [&](size_t task) {
+    pack_all();
     const size_t rb = task % row_blocks, cb = task / row_blocks;
     const size_t ir0 = rb * mc, ir1 = ir0 + mc < row_panels ? ir0 + mc : row_panels;
     const size_t jr0 = col_begin(cb, col_blocks), jr1 = col_begin(cb + 1, col_blocks);

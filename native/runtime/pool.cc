@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -25,6 +26,9 @@ int available_cores() {
 
 namespace {
 
+// How long a caller polls for its helpers to finish before it sleeps (see try_run).
+constexpr std::chrono::microseconds kJoinSpin{1000};
+
 class Pool {
  public:
   // Runs the job if the pool is free; returns false (having done nothing) if it is busy.
@@ -40,13 +44,22 @@ class Pool {
       n_tasks_ = n_tasks;
       next_.store(0, std::memory_order_relaxed);
       active_helpers_ = helpers;
-      pending_ = helpers;
+      unfinished_.store(helpers, std::memory_order_relaxed);
       ++generation_;
     }
     wake_.notify_all();
     work();  // the caller takes tasks too
+    // The helpers' last tasks are still running: poll for them for a while before sleeping. This is
+    // inside the call (the caller is blocked either way), never between calls. Waking a thread that
+    // sleeps on the condition variable costs ~20-25 us on a VM (an interrupt to a halted vCPU), i.e.
+    // ~0.4 % of a 6 ms two-thread GEMM, on every call.
+    const auto spin_until = std::chrono::steady_clock::now() + kJoinSpin;
+    for (unsigned i = 0; unfinished_.load(std::memory_order_acquire) != 0; ++i) {
+      cpu_relax();
+      if ((i & 63) == 0 && std::chrono::steady_clock::now() > spin_until) break;
+    }
     std::unique_lock<std::mutex> lk(m_);
-    done_.wait(lk, [&] { return pending_ == 0; });
+    done_.wait(lk, [&] { return unfinished_.load(std::memory_order_acquire) == 0; });
     fn_ = nullptr;
     return true;
   }
@@ -75,8 +88,11 @@ class Pool {
         if (index >= active_helpers_) continue;  // not needed for this job
       }
       work();
-      std::lock_guard<std::mutex> lk(m_);
-      if (--pending_ == 0) done_.notify_one();
+      if (unfinished_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // Under the mutex, so that a caller between its predicate check and its wait cannot miss it.
+        std::lock_guard<std::mutex> lk(m_);
+        done_.notify_one();
+      }
     }
   }
 
@@ -94,7 +110,7 @@ class Pool {
   std::vector<int> workers_;
   unsigned long generation_ = 0;
   int active_helpers_ = 0;
-  int pending_ = 0;
+  std::atomic<int> unfinished_{0};  // helpers of the current job that have not finished
   void (*fn_)(void*, size_t) = nullptr;
   void* ctx_ = nullptr;
   size_t n_tasks_ = 0;

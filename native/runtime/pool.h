@@ -20,6 +20,15 @@ void parallel_for(size_t n_tasks, int threads, F&& f) {
   parallel_for(n_tasks, threads, [](void* c, size_t t) { (*static_cast<F*>(c))(t); }, &f);
 }
 
+// A pause for spin-wait loops (lets the sibling hyperthread run, saves power while polling).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 // Upper bound accepted by setNumThreads: more threads than this is a RangeError, not a fork bomb.
 constexpr int kMaxThreads = 256;
 
