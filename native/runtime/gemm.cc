@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "pool.h"
@@ -287,7 +288,11 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       pack_panel(p);
       pack_done.fetch_add(1, std::memory_order_release);
     }
-    while (pack_done.load(std::memory_order_acquire) < row_panels) cpu_relax();
+    // Spin (a panel takes microseconds), yielding now and then in case its packer was preempted.
+    for (unsigned i = 1; pack_done.load(std::memory_order_acquire) < row_panels; ++i) {
+      if (i % 1024 == 0) std::this_thread::yield();
+      else cpu_relax();
+    }
   };
 
   bool ok = true;
