@@ -62,7 +62,8 @@ describe('threads', () => {
   it('keeps no worker busy between calls (the pool sleeps)', () => {
     const x = new Float32Array(1 << 20).fill(0.5);
     sg.setNumThreads(2);
-    sg.silu(x); // wakes the pool
+    // A burst of calls: between them the helpers poll briefly (pool.cc, kBurstSpin), then must sleep.
+    for (let i = 0; i < 50; i++) sg.silu(x);
     const before = process.cpuUsage();
     const t0 = Date.now();
     while (Date.now() - t0 < 300) {

@@ -26,8 +26,18 @@ int available_cores() {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 // How long a caller polls for its helpers to finish before it sleeps (see try_run).
 constexpr std::chrono::microseconds kJoinSpin{1000};
+// Calls in a burst: a job that starts within kBurstGap of the previous job's end marks a burst, and
+// after such a job the helpers poll up to kBurstSpin for the next one before they sleep. On this
+// class of VM a helper that went to sleep takes ~20-40 us to wake, sometimes far longer (its vCPU
+// halts): M = 1 gate 1024x2816 on 2 threads 0.174 -> 0.150 ms, M = 8 -6 %, the FFN -3 %. An isolated
+// call (nothing before it within kBurstGap) leaves no thread polling; in a burst each helper polls
+// at most kBurstSpin per job.
+constexpr std::chrono::microseconds kBurstGap{200};
+constexpr std::chrono::microseconds kBurstSpin{100};
 
 class Pool {
  public:
@@ -37,6 +47,7 @@ class Pool {
     if (!busy.owns_lock()) return false;
     const int helpers = threads - 1;
     ensure_workers(helpers);
+    const Clock::time_point start = Clock::now();
     {
       std::lock_guard<std::mutex> lk(m_);
       fn_ = fn;
@@ -45,7 +56,9 @@ class Pool {
       next_.store(0, std::memory_order_relaxed);
       active_helpers_ = helpers;
       unfinished_.store(helpers, std::memory_order_relaxed);
+      burst_ = start - last_end_ < kBurstGap;
       ++generation_;
+      published_.store(generation_, std::memory_order_release);
     }
     wake_.notify_all();
     work();  // the caller takes tasks too
@@ -61,6 +74,7 @@ class Pool {
     std::unique_lock<std::mutex> lk(m_);
     done_.wait(lk, [&] { return unfinished_.load(std::memory_order_acquire) == 0; });
     fn_ = nullptr;
+    last_end_ = Clock::now();
     return true;
   }
 
@@ -80,11 +94,20 @@ class Pool {
   }
 
   void loop(int index, unsigned long seen) {
+    bool poll = false;  // the last job was part of a burst: poll for the next before sleeping
     for (;;) {
+      if (poll) {
+        const Clock::time_point until = Clock::now() + kBurstSpin;
+        for (unsigned i = 0; published_.load(std::memory_order_acquire) == seen; ++i) {
+          cpu_relax();
+          if ((i & 63) == 0 && Clock::now() > until) break;
+        }
+      }
       {
         std::unique_lock<std::mutex> lk(m_);
         wake_.wait(lk, [&] { return generation_ != seen; });
         seen = generation_;
+        poll = burst_;
         if (index >= active_helpers_) continue;  // not needed for this job
       }
       work();
@@ -111,6 +134,9 @@ class Pool {
   unsigned long generation_ = 0;
   int active_helpers_ = 0;
   std::atomic<int> unfinished_{0};  // helpers of the current job that have not finished
+  std::atomic<unsigned long> published_{0};  // generation_, readable without the mutex (polling)
+  bool burst_ = false;                       // under m_: this job started soon after the last one
+  Clock::time_point last_end_{};             // under job_mutex_: when the last job finished
   void (*fn_)(void*, size_t) = nullptr;
   void* ctx_ = nullptr;
   size_t n_tasks_ = 0;
