@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "activations.h"
+#include "gemm_pack.h"
 #include "gemm_small.h"
 #include "gemm_tile.h"
 
@@ -35,6 +36,7 @@ GemmTable make_gemm_table(const char* name, std::integer_sequence<int, R...>) {
     t.tile[static_cast<int>(WType::kF16)][i] = f16[i];
   }
   t.small = &small_matmul<V>;
+  t.pack_a = &pack_a<V>;
   t.read_probe = &read_probe<V>;
   return t;
 }

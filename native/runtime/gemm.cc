@@ -174,17 +174,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   if (flops < 4e6) threads = 1;
 
   // Pack A into row panels: Ap[p][k][r]. Completes before any store to C (C may alias A).
-  auto pack_panel = [&](size_t p) {
-    const size_t r0 = panel_row0(p), nr = panel_rows(p);
-    float* dst = Ap + p * K * a_stride;
-    const float* src = A + r0 * lda;
-    // k-blocks of 64: reads nr short row runs, writes one contiguous run.
-    for (size_t k0 = 0; k0 < K; k0 += 64) {
-      const size_t k1 = k0 + 64 < K ? k0 + 64 : K;
-      for (size_t k = k0; k < k1; ++k)
-        for (size_t r = 0; r < nr; ++r) dst[k * a_stride + r] = src[r * lda + k];
-    }
-  };
+  auto pack_panel = [&](size_t p) { g.pack_a(A + panel_row0(p) * lda, lda, panel_rows(p), K, Ap + p * K * a_stride, a_stride); };
 
   // Column blocks of weight panels, sizes differing by at most one panel, their count rounded up to a
   // multiple of the thread count (with `rows` row blocks per column block): with ceil-sized blocks the

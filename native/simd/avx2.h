@@ -77,6 +77,18 @@ struct V {
   static F load_f16(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }  // F16C
   // Hint the line holding p into all cache levels (prefetcht0); never faults.
   static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+
+  // 4x4 transpose inside each 128-bit half, across a, b, c, d (see avx512.h).
+  static void transpose4(F& a, F& b, F& c, F& d) {
+    const F t0 = _mm256_unpacklo_ps(a, b), t1 = _mm256_unpacklo_ps(c, d);
+    const F t2 = _mm256_unpackhi_ps(a, b), t3 = _mm256_unpackhi_ps(c, d);
+    a = _mm256_shuffle_ps(t0, t1, 0x44);
+    b = _mm256_shuffle_ps(t0, t1, 0xEE);
+    c = _mm256_shuffle_ps(t2, t3, 0x44);
+    d = _mm256_shuffle_ps(t2, t3, 0xEE);
+  }
+  template <int G>
+  static void store4(float* p, F v) { _mm_storeu_ps(p, G == 0 ? _mm256_castps256_ps128(v) : _mm256_extractf128_ps(v, 1)); }
 };
 
 }  // namespace SWIGLU_NS

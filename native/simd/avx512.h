@@ -76,6 +76,20 @@ struct V {
   }
   // Hint the line holding p into all cache levels (prefetcht0); never faults.
   static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+
+  // 4x4 transpose inside every 128-bit group of lanes, across a, b, c, d: group g of a becomes
+  // (a[4g], b[4g], c[4g], d[4g]), of b (a[4g+1], ...), and so on (the GEMM's A packing).
+  static void transpose4(F& a, F& b, F& c, F& d) {
+    const F t0 = _mm512_unpacklo_ps(a, b), t1 = _mm512_unpacklo_ps(c, d);
+    const F t2 = _mm512_unpackhi_ps(a, b), t3 = _mm512_unpackhi_ps(c, d);
+    a = _mm512_shuffle_ps(t0, t1, 0x44);
+    b = _mm512_shuffle_ps(t0, t1, 0xEE);
+    c = _mm512_shuffle_ps(t2, t3, 0x44);
+    d = _mm512_shuffle_ps(t2, t3, 0xEE);
+  }
+  // Stores the 4 lanes of group G (lanes 4G..4G+3) at p.
+  template <int G>
+  static void store4(float* p, F v) { _mm_storeu_ps(p, _mm512_extractf32x4_ps(v, G)); }
 };
 
 }  // namespace SWIGLU_NS

@@ -69,6 +69,20 @@ struct V {
   static F load_f16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
   // Hint the line holding p into the caches (prfm pldl1keep); never faults.
   static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+
+  // 4x4 transpose across a, b, c, d (see avx512.h; here the one group is the whole register).
+  static void transpose4(F& a, F& b, F& c, F& d) {
+    const float32x4x2_t ab = vtrnq_f32(a, b), cd = vtrnq_f32(c, d);
+    a = vcombine_f32(vget_low_f32(ab.val[0]), vget_low_f32(cd.val[0]));
+    b = vcombine_f32(vget_low_f32(ab.val[1]), vget_low_f32(cd.val[1]));
+    c = vcombine_f32(vget_high_f32(ab.val[0]), vget_high_f32(cd.val[0]));
+    d = vcombine_f32(vget_high_f32(ab.val[1]), vget_high_f32(cd.val[1]));
+  }
+  template <int G>
+  static void store4(float* p, F v) {
+    static_assert(G == 0, "one group of 4 lanes");
+    vst1q_f32(p, v);
+  }
 };
 
 }  // namespace SWIGLU_NS
