@@ -4,7 +4,7 @@
 // Until the matrix ops exist in lib/ (issue 3), these subcommands say "not available in this build".
 import { has, raw, sg } from './api';
 import { Dtype, Shape } from './args';
-import { Context } from './context';
+import { Context, DRAM_READ_MIB } from './context';
 import { inputs } from './ops';
 import { OrtRunner, gateGraph } from './peers/ort';
 import { GemmRow } from './report/types';
@@ -126,12 +126,18 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           // VM two cores sustain ~525 GFLOP/s under a long load where a short burst reaches ~545).
           const probes: number[] = [];
           const probe = typeof raw.fmaPeak === 'function' ? raw.fmaPeak : null;
+          // M ≤ 8 is bound by the weight stream: its roofline is the DRAM read probe, taken right before and
+          // right after the row's samples (three passes each) rather than once per run: on this VM the
+          // bandwidth drifts by tens of % from one minute to the next.
+          const readProbe = m <= 8 && typeof raw.readBandwidth === 'function' ? () => raw.readBandwidth!(DRAM_READ_MIB, th, 3) : null;
+          const readBefore = readProbe ? readProbe() : [];
           const f = msAndFlops(
             timeSync(fused, ctx.timing, (secs, timed) => {
               if (probe && timed) probes.push(probe(Math.min(Math.max(secs, 0.005), 10), th));
             }),
             flop,
           );
+          const dramBracket = readProbe ? stat([...readBefore, ...readProbe()]) : null;
           const peakInterleaved = probes.length ? stat(probes) : null;
           let uf: GemmRow['unfused'] = null;
           if (unfusedOk && dtype === 'f32') {
@@ -155,7 +161,8 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           const peak = ctx.peakAt(th);
           const weightBytes = (ffn ? 3 : 2) * k * n * BYTES[dtype];
           const weightGbPerSec = weightBytes / (f.ms.median / 1e3) / 1e9;
-          const dram = m <= 8 ? ctx.dramReadAt(th) : null;
+          const dramOnce = m <= 8 ? ctx.dramReadAt(th) : null; // also fills the machine section's roofline
+          const dram = dramBracket ? dramBracket.median : dramOnce;
           const ratio = (other: { ms: Stat } | null) => (other ? other.ms.median / f.ms.median : null);
           const row: GemmRow = {
             kind,
@@ -176,6 +183,7 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
                 ? (100 * f.gflopsPerSec.median) / peak.gflopsPerSec.max
                 : null,
             weightGbPerSec,
+            dramReadBracket: dramBracket,
             pctOfDramRead: dram ? (100 * weightGbPerSec) / dram : null,
             unfused: uf,
             xUnfused: ratio(uf),

@@ -174,7 +174,7 @@ describe('renderers on a synthetic report (no addon)', () => {
   );
   const gate = [1, 64, 512].map((m) => ({
     kind: 'gate' as const, m, k: 1024, n: 2816, dtype: 'f32', threads: 1, isa: 'avx2', flop: 4 * m * 1024 * 2816, weightBytes: 8 * 1024 * 2816,
-    fused: { ms: st(1), gflopsPerSec: st(50 * Math.log2(m + 1)) }, peakInterleaved: st(117), pctOfPeak: 40, weightGbPerSec: 20, pctOfDramRead: 80,
+    fused: { ms: st(1), gflopsPerSec: st(50 * Math.log2(m + 1)) }, peakInterleaved: st(117), pctOfPeak: 40, weightGbPerSec: 20, dramReadBracket: st(25), pctOfDramRead: 80,
     unfused: { ms: st(2), gflopsPerSec: st(25) }, xUnfused: 2, onnxruntime: null, xOnnxruntime: null, verdict: null, bars: [],
   }));
   const report: Report = {

@@ -62,7 +62,8 @@ export interface GemmRow {
   peakInterleaved: Stat | null; // GFLOP/s of the FMA probe run after each timed sample, as long as it
   pctOfPeak: number | null; // fused median GFLOP/s / peakInterleaved.median (else / the run's best peak sample) × 100
   weightGbPerSec: number; // weight bytes / median time (the M = 1 figure of merit)
-  pctOfDramRead: number | null; // weightGbPerSec / the DRAM read bandwidth at this thread count × 100 (M ≤ 8 rows)
+  dramReadBracket: Stat | null; // GB/s of the DRAM read probe run right before and after this row's samples (M ≤ 8)
+  pctOfDramRead: number | null; // weightGbPerSec / dramReadBracket.median (else the run's DRAM read figure) × 100 (M ≤ 8 rows)
   unfused: { ms: Stat; gflopsPerSec: Stat } | null; // 2×matmul + swiglu (+ matmul), the package's own unfused path
   xUnfused: number | null; // unfused.ms / fused.ms (speed-up of fusing)
   onnxruntime: { ms: Stat; gflopsPerSec: Stat } | null;
