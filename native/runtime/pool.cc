@@ -66,10 +66,10 @@ class Pool {
     // inside the call (the caller is blocked either way), never between calls. Waking a thread that
     // sleeps on the condition variable costs ~20-25 us on a VM (an interrupt to a halted vCPU), i.e.
     // ~0.4 % of a 6 ms two-thread GEMM, on every call.
-    const auto spin_until = std::chrono::steady_clock::now() + kJoinSpin;
+    const Clock::time_point spin_until = Clock::now() + kJoinSpin;
     for (unsigned i = 0; unfinished_.load(std::memory_order_acquire) != 0; ++i) {
       cpu_relax();
-      if ((i & 63) == 0 && std::chrono::steady_clock::now() > spin_until) break;
+      if ((i & 63) == 0 && Clock::now() > spin_until) break;
     }
     std::unique_lock<std::mutex> lk(m_);
     done_.wait(lk, [&] { return unfinished_.load(std::memory_order_acquire) == 0; });
@@ -107,8 +107,8 @@ class Pool {
         std::unique_lock<std::mutex> lk(m_);
         wake_.wait(lk, [&] { return generation_ != seen; });
         seen = generation_;
-        poll = burst_;
-        if (index >= active_helpers_) continue;  // not needed for this job
+        poll = burst_ && index < active_helpers_;  // a helper this job does not use sleeps on
+        if (index >= active_helpers_) continue;     // not needed for this job
       }
       work();
       if (unfinished_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
