@@ -8,10 +8,10 @@ import { MachineInfo, PeakFigure, measurePeak } from './machine';
 import { Progress } from './progress';
 import { Report, SCHEMA_VERSION } from './report/types';
 import { TimingOptions, stat } from './timing';
+import { loadOrt, ortVersion } from './peers/ort';
 
 /** The DRAM read probe's buffer: 8× this machine's 32 MiB L3, so no pass is served from cache. */
 export const DRAM_READ_MIB = 256;
-import { loadOrt, ortVersion } from './peers/ort';
 
 export interface Context {
   opts: Options;

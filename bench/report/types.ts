@@ -5,7 +5,8 @@ import type { CopyFigure, MachineInfo, PeakFigure } from '../machine';
 
 export const SCHEMA_VERSION = 2;
 
-/** DRAM read bandwidth (the addon's readBandwidth probe): what the M = 1 weight stream is held against. */
+/** DRAM read bandwidth (the addon's readBandwidth probe), once per run and thread count; each M ≤ 8 gate row
+ * is held against its own probe taken around its samples (GemmRow.dramReadBracket). */
 export interface ReadFigure {
   threads: number;
   bufferBytes: number;

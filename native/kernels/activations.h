@@ -290,7 +290,7 @@ template <class V, bool kUnit>
 struct SoftplusKernel {
   // Vectors per loop iteration (map.h). This kernel is bound by its exp -> log1p dependency chain, so
   // more independent vectors in flight help while the registers hold them: with AVX-512's 32 registers
-  // four per iteration measured 3.29 -> 3.56 Gelem/s (1e5, 1 thread); with AVX2's 16 four spill the
+  // four per iteration measured 3.29 -> 3.66 Gelem/s (1e5, 1 thread); with AVX2's 16 four spill the
   // constants (1.70 -> 1.59), so two there (and on NEON and scalar, not measured on hardware here).
   static constexpr int kUnroll = V::N >= 16 ? 4 : 2;
   static constexpr bool kPrefetch = false;  // compute-bound even out of cache: the prefetches only cost (map.h)

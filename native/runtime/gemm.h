@@ -52,7 +52,6 @@ struct TileArgs {
 // rows x one panel, over kc steps. Indexed [wtype][rows]; rows in 1..mr.
 using TileFn = void (*)(const TileArgs&);
 
-
 // Small-M matmul straight from an unpacked B (kernels/gemm_small.h): columns [n0, n1) of C.
 constexpr size_t kSmallM = 8;
 struct SmallArgs {

@@ -64,7 +64,7 @@ class Pool {
     work();  // the caller takes tasks too
     // The helpers' last tasks are still running: poll for them for a while before sleeping. This is
     // inside the call (the caller is blocked either way), never between calls. Waking a thread that
-    // sleeps on the condition variable costs ~20-25 us on a VM (an interrupt to a halted vCPU), i.e.
+    // sleeps on the condition variable costs ~20-40 us on a VM (an interrupt to a halted vCPU), i.e.
     // ~0.4 % of a 6 ms two-thread GEMM, on every call.
     const Clock::time_point spin_until = Clock::now() + kJoinSpin;
     for (unsigned i = 0; unfinished_.load(std::memory_order_acquire) != 0; ++i) {

@@ -1,7 +1,7 @@
 // The intra-op thread pool: one per process, shared by every Node environment (worker_threads).
 // Workers sleep on a condition variable between jobs (no spinning while idle). Within a job, the caller
 // polls for up to 1 ms for the helpers' last tasks before it sleeps too (a wake-up through the condition
-// variable costs ~20-25 us on a VM: a few % of a sub-millisecond call). Calls in a burst (a job that
+// variable costs ~20-40 us on a VM: a few % of a sub-millisecond call). Calls in a burst (a job that
 // starts within 200 us of the last one's end) leave the helpers polling up to 100 us for the next
 // job before they sleep; an isolated call leaves nothing polling (pool.cc). One job runs at a
 // time; a caller that finds the pool busy (another environment, or an async op on a libuv thread)
