@@ -12,6 +12,10 @@ export interface RuntimeBinding {
   setIsa(name: string): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** Process-wide: microseconds the pool's helpers poll for the next call in a burst (0: they sleep). */
+  setSpinWait(microseconds: number): void;
+  getSpinWait(): number;
+  readonly maxSpinWait: number;
   availableCores(): number;
   /** FMA throughput of the active ISA in GFLOP/s, measured for ~seconds on `threads` threads at once. */
   fmaPeak(seconds?: number, threads?: number): number;

@@ -25,6 +25,7 @@ export interface Options {
   dtype: Dtype[] | null;
   repeat: number | null;
   warmup: number | null;
+  spinWait: number; // microseconds, setSpinWait (0: the package default)
   format: 'table' | 'md' | 'json';
   svg: string | null;
   peers: boolean; // onnxruntime-node when installed
@@ -54,6 +55,8 @@ options:
   --dtype LIST     weight dtype for gate/ffn: f32, bf16, f16 (default f32)
   --repeat N       timed samples per figure (median and spread are over these)
   --warmup N       untimed samples first
+  --spin-wait US   let the pool's helpers poll US microseconds between calls of a burst (setSpinWait;
+                   default 0, the package default: they sleep)
   --json           print only JSON on stdout (schema: docs/bench.md)
   --md             print Markdown tables
   --svg FILE       also write a chart (throughput vs size per op, peers, roofline)
@@ -79,9 +82,9 @@ export function positiveInt(text: string, name: string, max = 2 ** 31): number {
   return v;
 }
 
-function nonNegativeInt(text: string, name: string): number {
+function nonNegativeInt(text: string, name: string, max = 1000): number {
   if (text.trim() === '0') return 0;
-  return positiveInt(text, name, 1000);
+  return positiveInt(text, name, max);
 }
 
 function parseShape(text: string): Shape {
@@ -112,6 +115,7 @@ export function parse(argv: string[]): Options {
         dtype: { type: 'string' },
         repeat: { type: 'string' },
         warmup: { type: 'string' },
+        'spin-wait': { type: 'string' },
         json: { type: 'boolean' },
         md: { type: 'boolean' },
         svg: { type: 'string' },
@@ -153,6 +157,7 @@ export function parse(argv: string[]): Options {
     dtype: dtype && (unique(dtype) as Dtype[]),
     repeat: v.repeat === undefined ? null : positiveInt(v.repeat, '--repeat', 1000),
     warmup: v.warmup === undefined ? null : nonNegativeInt(v.warmup, '--warmup'),
+    spinWait: v['spin-wait'] === undefined ? 0 : nonNegativeInt(v['spin-wait'], '--spin-wait', 10000),
     format: v.json ? 'json' : v.md ? 'md' : 'table',
     svg: v.svg ?? null,
     peers: !v['no-peers'],

@@ -13,7 +13,7 @@ import { Report } from './report/types';
 import { runRoundTrip } from './roundtrip';
 import { TimingOptions } from './timing';
 import { judge } from './verdicts';
-import { raw } from './api';
+import { raw, sg } from './api';
 
 function packageVersion(): string {
   for (const p of [path.join(__dirname, '..', '..', 'package.json'), path.join(__dirname, '..', 'package.json')]) {
@@ -71,6 +71,7 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
   const info = machineInfo();
   const t0 = Date.now();
   const ctx = createContext(o, info, timingFor(o), progress, ['swiglu-bench', ...argv].join(' '), packageVersion());
+  sg.setSpinWait(o.spinWait);
   if (o.peers && !ctx.useOrt) ctx.report.notes.push('onnxruntime-node is not installed: no onnxruntime columns (see docs/bench.md to add it)');
   switch (o.command) {
     case 'machine': {

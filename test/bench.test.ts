@@ -45,7 +45,8 @@ describe('argument parsing', () => {
     expect(o).toMatchObject({ command: 'activations', threads: [1, 2], sizes: [1000, 100000, 100], ops: ['silu', 'gelu'], repeat: 3, warmup: 0, format: 'json', svg: 'x.svg' });
     const g = parse(['gate', '--shapes', '1x4096x11008,64X2048x5632', '--dtype', 'f32,bf16', '--md', '--isa', 'avx2', '--no-peers']);
     expect(g.shapes).toEqual([{ m: 1, k: 4096, n: 11008 }, { m: 64, k: 2048, n: 5632 }]);
-    expect(g).toMatchObject({ dtype: ['f32', 'bf16'], format: 'md', isa: ['avx2'], peers: false });
+    expect(g).toMatchObject({ dtype: ['f32', 'bf16'], format: 'md', isa: ['avx2'], peers: false, spinWait: 0 });
+    expect(parse(['gate', '--spin-wait', '100']).spinWait).toBe(100);
   });
 
   it.each([
@@ -63,6 +64,8 @@ describe('argument parsing', () => {
     [['--dtype', 'f64']],
     [['--isa', 'sse9']],
     [['--repeat', '-1']],
+    [['--spin-wait', '-1']],
+    [['--spin-wait', '10001']],
     [['--json', '--md']],
     [['--svg', '']],
   ])('rejects %j with a UsageError', (args) => {
@@ -180,7 +183,7 @@ describe('renderers on a synthetic report (no addon)', () => {
   const report: Report = {
     schemaVersion: 2, tool: 'swiglu-bench', version: '0.0.0', command: 'swiglu-bench all', startedAt: new Date(0).toISOString(), durationSec: 1,
     machine: { cpu: 'Test CPU "quoted"', cores: 2, caches: [], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['scalar', 'avx2'], loadAverage: [0, 0, 0] },
-    settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10 },
+    settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10, spinWaitUs: 0 },
     peers: { onnxruntime: '1.30.0' },
     roofline: { copy: [], fmaPeak: [{ threads: 1, gflopsPerSec: st(117), source: 'fmaPeak' }], dramRead: [{ threads: 1, bufferBytes: 256 << 20, gbPerSec: st(40) }] },
     elementwise: rows, roundTrip: [], gate, ffn: [], verdicts: [], notes: [],

@@ -59,10 +59,9 @@ describe('threads', () => {
     sg.setNumThreads(saved);
   });
 
-  it('keeps no worker busy between calls (the pool sleeps)', () => {
+  // CPU time of the whole process over 300 ms of a JS busy loop, right after a burst of 2-thread calls.
+  function cpuMsAfterBurst(): number {
     const x = new Float32Array(1 << 20).fill(0.5);
-    sg.setNumThreads(2);
-    // A burst of calls: between them the helpers poll briefly (pool.cc, kBurstSpin), then must sleep.
     for (let i = 0; i < 50; i++) sg.silu(x);
     const before = process.cpuUsage();
     const t0 = Date.now();
@@ -70,8 +69,49 @@ describe('threads', () => {
       /* idle on the JS thread only */
     }
     const used = process.cpuUsage(before);
-    // one thread busy-waiting here ≈ 300 ms of CPU; a spinning pool worker would add as much again
-    expect((used.user + used.system) / 1000).toBeLessThan(450);
+    return (used.user + used.system) / 1000;
+  }
+
+  it('keeps no worker busy between calls (the pool sleeps)', () => {
+    const saved = sg.getNumThreads();
+    sg.setNumThreads(2);
+    try {
+      expect(sg.getSpinWait()).toBe(0);
+      // one thread busy-waiting here ≈ 300 ms of CPU; a spinning pool worker would add as much again
+      expect(cpuMsAfterBurst()).toBeLessThan(450);
+      // Opted in: helpers poll up to 1 ms between the calls of a burst, then still go to sleep.
+      sg.setSpinWait(1000);
+      expect(sg.getSpinWait()).toBe(1000);
+      expect(cpuMsAfterBurst()).toBeLessThan(450);
+    } finally {
+      sg.setSpinWait(0);
+      sg.setNumThreads(saved);
+    }
+  });
+
+  it('gives the same results with the spin wait on and off', () => {
+    const saved = sg.getNumThreads();
+    sg.setNumThreads(2);
+    const x = new Float32Array(300001);
+    for (let i = 0; i < x.length; i++) x[i] = (i % 4001) / 200 - 10;
+    try {
+      const off = sg.gelu(x);
+      sg.setSpinWait(200);
+      const same = (y: Float32Array) => Buffer.compare(Buffer.from(y.buffer), Buffer.from(off.buffer)) === 0;
+      for (let i = 0; i < 5; i++) expect(same(sg.gelu(x))).toBe(true);
+    } finally {
+      sg.setSpinWait(0);
+      sg.setNumThreads(saved);
+    }
+  });
+
+  it('rejects a spin wait outside [0, maxSpinWait] or not an integer', () => {
+    expect(() => sg.setSpinWait(-1)).toThrow(RangeError);
+    expect(() => sg.setSpinWait(binding.maxSpinWait + 1)).toThrow(/setSpinWait: microseconds must be an integer in \[0, 10000\], got 10001/);
+    expect(() => sg.setSpinWait(1.5)).toThrow(RangeError);
+    expect(() => sg.setSpinWait('100' as unknown as number)).toThrow(TypeError);
+    expect(() => binding.setSpinWait(-5)).toThrow(RangeError); // the native layer checks too
+    expect(sg.getSpinWait()).toBe(0);
   });
 
   it('is safe when several worker_threads load the addon and exit, repeatedly', async () => {

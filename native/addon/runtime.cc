@@ -1,4 +1,5 @@
-// isa(), the test hook that switches ISA, and the thread-count setting of this environment.
+// isa(), the test hook that switches ISA, the thread-count setting of this environment, the pool's spin wait
+// and the roofline probes.
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
@@ -48,6 +49,14 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), addon_data(info.Env()).threads);
 }
+
+// The pool is process-wide, so is its spin wait (pool.h).
+Napi::Value SetSpinWait(const Napi::CallbackInfo& info) {
+  set_spin_wait_us(static_cast<int>(integer_arg(info, 0, "microseconds", 0, kMaxSpinWaitUs)));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetSpinWait(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), spin_wait_us()); }
 
 // fmaPeak(seconds, threads): the FMA throughput of this ISA in GFLOP/s, measured for about
 // `seconds` on `threads` threads at once (the roofline the benchmark reports GEMM against).
@@ -112,6 +121,9 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("setSpinWait", Napi::Function::New(env, SetSpinWait, "setSpinWait"));
+  exports.Set("getSpinWait", Napi::Function::New(env, GetSpinWait, "getSpinWait"));
+  exports.Set("maxSpinWait", Napi::Number::New(env, kMaxSpinWaitUs));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth, "readBandwidth"));
   exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));

@@ -30,14 +30,15 @@ using Clock = std::chrono::steady_clock;
 
 // How long a caller polls for its helpers to finish before it sleeps (see try_run).
 constexpr std::chrono::microseconds kJoinSpin{1000};
-// Calls in a burst: a job that starts within kBurstGap of the previous job's end marks a burst, and
-// after such a job the helpers poll up to kBurstSpin for the next one before they sleep. On this
-// class of VM a helper that went to sleep takes ~20-40 us to wake, sometimes far longer (its vCPU
-// halts): M = 1 gate 1024x2816 on 2 threads 0.174 -> 0.150 ms, M = 8 -6 %, the FFN -3 %. An isolated
-// call (nothing before it within kBurstGap) leaves no thread polling; in a burst each helper polls
-// at most kBurstSpin per job.
+// Calls in a burst, when the user opted in (set_spin_wait_us > 0): a job that starts within kBurstGap
+// of the previous job's end marks a burst, and after such a job the helpers poll up to the spin wait
+// for the next one before they sleep. On this class of VM a helper that went to sleep takes ~20-40 us
+// to wake, sometimes far longer (its vCPU halts): with 100 us, M = 1 gate 1024x2816 on 2 threads
+// 0.174 -> 0.150 ms, M = 8 -6 %, the FFN -3 %. Off by default: idle cores stay idle (the CPU time a
+// server's other work or other processes could use). An isolated call (nothing before it within
+// kBurstGap) leaves no thread polling; in a burst each helper polls at most the spin wait per job.
 constexpr std::chrono::microseconds kBurstGap{200};
-constexpr std::chrono::microseconds kBurstSpin{100};
+std::atomic<int> g_spin_wait_us{0};
 
 class Pool {
  public:
@@ -56,7 +57,8 @@ class Pool {
       next_.store(0, std::memory_order_relaxed);
       active_helpers_ = helpers;
       unfinished_.store(helpers, std::memory_order_relaxed);
-      burst_ = start - last_end_ < kBurstGap;
+      spin_wait_ = std::chrono::microseconds(g_spin_wait_us.load(std::memory_order_relaxed));
+      burst_ = spin_wait_.count() > 0 && start - last_end_ < kBurstGap;
       ++generation_;
       published_.store(generation_, std::memory_order_release);
     }
@@ -95,9 +97,10 @@ class Pool {
 
   void loop(int index, unsigned long seen) {
     bool poll = false;  // the last job was part of a burst: poll for the next before sleeping
+    std::chrono::microseconds spin{0};
     for (;;) {
       if (poll) {
-        const Clock::time_point until = Clock::now() + kBurstSpin;
+        const Clock::time_point until = Clock::now() + spin;
         for (unsigned i = 0; published_.load(std::memory_order_acquire) == seen; ++i) {
           cpu_relax();
           if ((i & 63) == 0 && Clock::now() > until) break;
@@ -108,6 +111,7 @@ class Pool {
         wake_.wait(lk, [&] { return generation_ != seen; });
         seen = generation_;
         poll = burst_ && index < active_helpers_;  // a helper this job does not use sleeps on
+        spin = spin_wait_;
         if (index >= active_helpers_) continue;     // not needed for this job
       }
       work();
@@ -136,6 +140,7 @@ class Pool {
   std::atomic<int> unfinished_{0};  // helpers of the current job that have not finished
   std::atomic<unsigned long> published_{0};  // generation_, readable without the mutex (polling)
   bool burst_ = false;                       // under m_: this job started soon after the last one
+  std::chrono::microseconds spin_wait_{0};   // under m_: the spin wait when this job was published
   Clock::time_point last_end_{};             // under job_mutex_: when the last job finished
   void (*fn_)(void*, size_t) = nullptr;
   void* ctx_ = nullptr;
@@ -149,6 +154,12 @@ Pool& pool() {
 }
 
 }  // namespace
+
+void set_spin_wait_us(int us) {
+  g_spin_wait_us.store(us < 0 ? 0 : us > kMaxSpinWaitUs ? kMaxSpinWaitUs : us, std::memory_order_relaxed);
+}
+
+int spin_wait_us() { return g_spin_wait_us.load(std::memory_order_relaxed); }
 
 void parallel_for(size_t n_tasks, int threads, void (*fn)(void*, size_t), void* ctx) {
   if (n_tasks == 0) return;

@@ -1,9 +1,10 @@
 // The intra-op thread pool: one per process, shared by every Node environment (worker_threads).
 // Workers sleep on a condition variable between jobs (no spinning while idle). Within a job, the caller
 // polls for up to 1 ms for the helpers' last tasks before it sleeps too (a wake-up through the condition
-// variable costs ~20-40 us on a VM: a few % of a sub-millisecond call). Calls in a burst (a job that
-// starts within 200 us of the last one's end) leave the helpers polling up to 100 us for the next
-// job before they sleep; an isolated call leaves nothing polling (pool.cc). One job runs at a
+// variable costs ~20-40 us on a VM: a few % of a sub-millisecond call). Between calls nothing polls
+// unless the user opts in with set_spin_wait_us (setSpinWait): then calls in a burst (a job that
+// starts within 200 us of the last one's end) leave the helpers polling that long for the next job
+// before they sleep, and an isolated call still leaves nothing polling (pool.cc). One job runs at a
 // time; a caller that finds the pool busy (another environment, or an async op on a libuv thread)
 // runs its whole job on its own thread instead of waiting, so no caller can block or deadlock another.
 // Results never depend on how tasks are spread: callers give each task a disjoint slice of output.
@@ -32,6 +33,12 @@ inline void cpu_relax() {
   asm volatile("yield");
 #endif
 }
+
+// How long helpers poll for the next job after a job that came in a burst, in microseconds, before
+// they sleep. 0, the default, means they sleep at once after every job. Process-wide (the pool is).
+constexpr int kMaxSpinWaitUs = 10000;
+void set_spin_wait_us(int us);
+int spin_wait_us();
 
 // Upper bound accepted by setNumThreads: more threads than this is a RangeError, not a fork bomb.
 constexpr int kMaxThreads = 256;
