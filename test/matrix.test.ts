@@ -133,6 +133,31 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     }
   });
 
+  // K past the GEMM's cache block along K (kc <= 4096 k steps on any machine: runtime/gemm.cc), so each
+  // output tile is reduced over several blocks with its accumulators carried between them.
+  it('K cut into several cache blocks: matches the reference, and 1 and 2 threads agree bit for bit', () => {
+    binding.setIsa(isa);
+    const k = 9000;
+    let seed = 500;
+    for (const [m, n] of [[13, 33], [129, 17]]) {
+      const x = activations(m, k, seed++);
+      const wg = weights(k * n, seed++, 'f32') as Float32Array;
+      const wu = weights(k * n, seed++, 'f32') as Float32Array;
+      const packed = sg.packGate(wg, wu, { inFeatures: k, outFeatures: n });
+      const want = ref.swigluMatmul(x, wg, wu, { inFeatures: k, outFeatures: n });
+      binding.setNumThreads(1);
+      const one = sg.swigluMatmul(x, packed);
+      const mm = sg.matmul(x, wg, { m, k, n, transB: true });
+      binding.setNumThreads(2);
+      expectClose(one, want, `gate m=${m} k=${k} n=${n}`);
+      expect(sameBits(sg.swigluMatmul(x, packed), one), `gate m=${m}: 2 threads = 1 thread`).toBe(true);
+      expectClose(mm, ref.matmul(x, wg, { m, k, n, transB: true }), `matmul m=${m} k=${k} n=${n}`);
+      expect(sameBits(sg.matmul(x, wg, { m, k, n, transB: true }), mm), `matmul m=${m}: 2 threads = 1 thread`).toBe(true);
+      binding.setNumThreads(initialThreads);
+      packed.dispose();
+    }
+  });
+
   it('the convenience form (raw weights) equals the packed form bit for bit', () => {
     binding.setIsa(isa);
     for (const dtype of ['f32', 'bf16', 'f16'] as const) {

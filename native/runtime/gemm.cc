@@ -222,21 +222,23 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   }
 
   // ---- blocked (BLIS order: one weight micro-panel against every row panel of the block) -------
-  //   kc : 8/3 of L1d in f32 k steps (1024 on 48 KiB, for every weight type): the weight
-  //        micro-panel (kc x 32: 128 KiB f32, 64 KiB bf16) is re-read from L2 (its hot part from L1)
-  //        by every row panel of the row block while A micro-panels stream past, and a long kc keeps
-  //        the per-tile costs (accumulator carry, call, epilogue) small. Measured on Zen 5 at M = 512
-  //        (CPU time, medians): 4096x11008 f32 kc 1024 ~92 % of peak vs 512 ~90 %, 128-384 worse;
-  //        bf16 1024 > 512 > 256.
+  //   kc : a quarter of L2 of f32 weight micro-panel (kc x 32 x 4 bytes; 2048 k steps on a 1 MiB L2,
+  //        for every weight type), at most 4096: the micro-panel is re-read from L2 (its hot part from
+  //        L1) by every row panel of the row block while A micro-panels stream past, and a long kc keeps
+  //        the per-tile costs (accumulator carry, call, epilogue) small. Measured on Zen 5, gemm_bench
+  //        f32 at M = 256 and 512, 1 and 2 threads, alternating runs: kc 2048 over 1024 +1.1 % of peak on
+  //        average (2048x5632, where it removes the carry: +2-2.5 %), 4096 over 2048 -1 % (a 512 KiB
+  //        panel in a 1 MiB L2); earlier, 1024 beat 512 and 128-384 were worse.
   //   mc : the row block (mc rows x kc of packed A): all M rows while that block fits in a quarter of
-  //        L3 (2 MiB at M = 512, kc = 1024), so each weight byte comes from DRAM once per call and the
+  //        L3 (4 MiB at M = 512, kc = 2048), so each weight byte comes from DRAM once per call and the
   //        A micro-panels stream from L3 under their prefetch; past that, within ~5/8 of L2. Measured
   //        on Zen 5, f32 M = 512, 1 thread: 4096x11008 92 % -> 95 % of peak, 2048x5632 94 -> 96 %
   //        (the L2-sized block re-read 360 MB of weights from DRAM 4 times per call).
   //   nc : weight panels per task, bounded so the task's accumulator carry stays in L2.
   // The next weight micro-panel is prefetched into L2, a slice per tile, while the current one runs.
-  size_t kc = kc_knob ? kc_knob : cs.l1d * 8 / 3 / (kPanelWidth * sizeof(float));
+  size_t kc = kc_knob ? kc_knob : cs.l2 / 4 / (kPanelWidth * sizeof(float));
   if (kc < 64) kc = 64;
+  if (kc > 4096 && !kc_knob) kc = 4096;
   {
     const size_t nk = (K + kc - 1) / kc;
     kc = (K + nk - 1) / nk;
