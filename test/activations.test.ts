@@ -99,4 +99,33 @@ describe.each(ISAS)('isa %s', (isa) => {
       sg.setNumThreads(saved);
     }
   });
+
+  // Past binding.streamMinBytes of arrays (the last-level cache) the kernels write with non-temporal
+  // stores from the first vector-aligned element of out: odd offsets of x and out, 1 and 2 threads, the
+  // same bits as short calls (plain stores), and nothing written outside out.
+  it('gives the same bits with streaming stores (arrays past the last-level cache), at odd offsets', () => {
+    use();
+    const n = Math.ceil(binding.streamMinBytes / 8) + 4099;
+    const xs = randomBitPatterns(n + 3, 12).map((v) => (Number.isFinite(v) ? v % 40 : v));
+    const x = xs.subarray(3);
+    const outs = new Float32Array(n + 7);
+    const out = outs.subarray(5, 5 + n);
+    const saved = sg.getNumThreads();
+    try {
+      for (const c of CASES) {
+        sg.setNumThreads(1);
+        const short = new Float32Array(n);
+        for (let i = 0; i < n; i += 65536) c.run(x.subarray(i, i + 65536), short.subarray(i, i + 65536));
+        for (const th of [1, 2]) {
+          sg.setNumThreads(th);
+          outs.fill(-7);
+          c.run(x, out);
+          expect(Buffer.compare(Buffer.from(out.buffer, out.byteOffset, out.byteLength), Buffer.from(short.buffer)), `${c.name}, ${th} thread(s)`).toBe(0);
+          expect([...outs.subarray(0, 5), ...outs.subarray(5 + n)], `${c.name}: written outside out`).toEqual([-7, -7, -7, -7, -7, -7, -7]);
+        }
+      }
+    } finally {
+      sg.setNumThreads(saved);
+    }
+  });
 });

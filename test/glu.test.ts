@@ -73,4 +73,37 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     withinBar(tanhForm, ref.geglu(g, u, { approximate: 'tanh' }), u, 4.5, g, 'geglu(tanh)');
     expect(sg.geglu(g, u, { approximate: 'none' })).not.toEqual(tanhForm);
   });
+
+  // Past binding.streamMinBytes of arrays the kernels write out with non-temporal stores: the same bits
+  // as short calls, at odd offsets, on 1 and 2 threads, both forms, nothing written outside out.
+  it('gives the same bits with streaming stores (arrays past the last-level cache)', () => {
+    binding.setIsa(isa);
+    const n = Math.ceil(binding.streamMinBytes / 12) + 4099;
+    const g = randomBitPatterns(n + 1, 21).map((v) => (Number.isFinite(v) ? v % 30 : v)).subarray(1);
+    const u = linspace(-3, 3, n + 2).subarray(2);
+    const short = new Float32Array(n);
+    sg.setNumThreads(1);
+    for (let i = 0; i < n; i += 65536) sg.swiglu(g.subarray(i, i + 65536), u.subarray(i, i + 65536), { out: short.subarray(i, i + 65536) });
+    const outs = new Float32Array(n + 4);
+    const out = outs.subarray(3, 3 + n);
+    const saved = sg.getNumThreads();
+    try {
+      for (const th of [1, 2]) {
+        sg.setNumThreads(th);
+        outs.fill(-7);
+        sg.swiglu(g, u, { out });
+        expect(Buffer.compare(Buffer.from(out.buffer, out.byteOffset, out.byteLength), Buffer.from(short.buffer)), `${th} thread(s)`).toBe(0);
+        expect([outs[0], outs[1], outs[2], outs[3 + n]]).toEqual([-7, -7, -7, -7]);
+      }
+      // Split form, one row of [gate | up] (width n): the same bits.
+      const x = new Float32Array(2 * n + 1).subarray(1);
+      x.set(g, 0);
+      x.set(u, n);
+      outs.fill(-7);
+      sg.swiglu(x, { width: n, out });
+      expect(Buffer.compare(Buffer.from(out.buffer, out.byteOffset, out.byteLength), Buffer.from(short.buffer)), 'split form').toBe(0);
+    } finally {
+      sg.setNumThreads(saved);
+    }
+  });
 });

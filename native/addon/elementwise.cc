@@ -32,7 +32,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   check_alias(env, x, "x", out);
   const AddonData& d = addon_data(env);
   const UnaryFn fn = d.ops->unary[op];
-  run_chunked(x.length, d.threads, [&](size_t b, size_t e) { fn(x.data + b, out.data + b, e - b, p); });
+  const Store store = store_for(2 * x.length * sizeof(float));
+  run_chunked(x.length, d.threads, [&](size_t b, size_t e) { fn(x.data + b, out.data + b, e - b, p, store); });
   return info[2];
 }
 
@@ -50,7 +51,8 @@ Napi::Value Glu(const Napi::CallbackInfo& info) {
   check_alias(env, up, "up", out);
   const AddonData& d = addon_data(env);
   const GluFn fn = d.ops->glu[op];
-  run_chunked(gate.length, d.threads, [&](size_t b, size_t e) { fn(gate.data + b, up.data + b, out.data + b, e - b, p); });
+  const Store store = store_for(3 * gate.length * sizeof(float));
+  run_chunked(gate.length, d.threads, [&](size_t b, size_t e) { fn(gate.data + b, up.data + b, out.data + b, e - b, p, store); });
   return info[3];
 }
 
@@ -71,8 +73,9 @@ Napi::Value GluSplit(const Napi::CallbackInfo& info) {
   check_alias(env, x, "x", out, /*allow_exact=*/false);
   const AddonData& d = addon_data(env);
   const GluFn fn = d.ops->glu[op];
+  const Store store = store_for((x.length + out.length) * sizeof(float));
   if (rows == 1) {
-    fn(x.data, x.data + width, out.data, width, p);
+    fn(x.data, x.data + width, out.data, width, p, store);
   } else {
     // Rows are independent: give the pool whole blocks of rows.
     const size_t rows_per_task = width >= kParallelMinElements ? 1 : (kParallelMinElements + width - 1) / width;
@@ -81,7 +84,7 @@ Napi::Value GluSplit(const Napi::CallbackInfo& info) {
     parallel_for(tasks, threads, [&](size_t t) {
       const size_t r0 = t * rows_per_task;
       const size_t r1 = r0 + rows_per_task < rows ? r0 + rows_per_task : rows;
-      for (size_t r = r0; r < r1; ++r) fn(x.data + r * 2 * width, x.data + r * 2 * width + width, out.data + r * width, width, p);
+      for (size_t r = r0; r < r1; ++r) fn(x.data + r * 2 * width, x.data + r * 2 * width + width, out.data + r * width, width, p, store);
     });
   }
   return info[2];

@@ -128,6 +128,8 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth, "readBandwidth"));
   exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
+  // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
+  exports.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));
 }
 
 }  // namespace swiglu

@@ -10,15 +10,15 @@ namespace swiglu {
 namespace SWIGLU_NS {
 
 template <int A>
-void unary_entry(const float* x, float* y, size_t n, const ActParams& p) {
+void unary_entry(const float* x, float* y, size_t n, const ActParams& p, Store store) {
   const Activation<V, A> op(p);
-  visit_kernel(op, [&](const auto& k) { map_unary<V>(x, y, n, k); }, 0);
+  visit_kernel(op, [&](const auto& k) { map_unary<V>(x, y, n, k, store); }, 0);
 }
 
 template <int A>
-void glu_entry(const float* gate, const float* up, float* y, size_t n, const ActParams& p) {
+void glu_entry(const float* gate, const float* up, float* y, size_t n, const ActParams& p, Store store) {
   const Activation<V, A> op(p);
-  visit_kernel(op, [&](const auto& k) { map_glu<V>(gate, up, y, n, k); }, 0);
+  visit_kernel(op, [&](const auto& k) { map_glu<V>(gate, up, y, n, k, store); }, 0);
 }
 
 template <int... A>

@@ -3,6 +3,8 @@
 // that hide the wider register state.
 #include "cpu.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -121,6 +123,53 @@ const char* isa_unavailable_reason(Isa isa) {
     case Isa::kNeon: return "this build is not for aarch64";
     default: return "unknown ISA";
   }
+}
+
+namespace {
+
+size_t parse_size(const char* s) {
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(s, &end, 10);
+  if (end == s) return 0;
+  if (*end == 'K' || *end == 'k') v <<= 10;
+  else if (*end == 'M' || *end == 'm') v <<= 20;
+  else if (*end == 'G' || *end == 'g') v <<= 30;
+  return static_cast<size_t>(v);
+}
+
+bool read_line(const char* path, char* buf, size_t n) {
+  FILE* f = std::fopen(path, "r");
+  if (!f) return false;
+  const bool ok = std::fgets(buf, static_cast<int>(n), f) != nullptr;
+  std::fclose(f);
+  return ok;
+}
+
+CacheSizes detect_caches() {
+  CacheSizes c{32 << 10, 1 << 20, 8 << 20};  // defaults: a typical x86 / big ARM core
+  for (int i = 0; i < 8; ++i) {
+    char path[128], level[32], type[32], size[32];
+    std::snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+    if (!read_line(path, level, sizeof level)) break;
+    std::snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+    if (!read_line(path, type, sizeof type)) continue;
+    std::snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+    if (!read_line(path, size, sizeof size)) continue;
+    const size_t bytes = parse_size(size);
+    if (bytes < 4096) continue;  // nonsense: keep the default
+    const int lv = std::atoi(level);
+    if (lv == 1 && std::strncmp(type, "Instruction", 11) != 0) c.l1d = bytes;
+    else if (lv == 2) c.l2 = bytes;
+    else if (lv == 3) c.l3 = bytes;
+  }
+  return c;
+}
+
+}  // namespace
+
+const CacheSizes& cache_sizes() {
+  static const CacheSizes c = detect_caches();
+  return c;
 }
 
 }  // namespace swiglu

@@ -1,5 +1,6 @@
 // What the CPU and the OS let this process run. ISA-neutral.
 #pragma once
+#include <cstddef>
 
 namespace swiglu {
 
@@ -15,5 +16,12 @@ const char* isa_name(Isa isa);
 bool parse_isa(const char* name, Isa* out);
 // Human-readable reason why an ISA cannot run here ("" if it can).
 const char* isa_unavailable_reason(Isa isa);
+
+// Cache sizes (bytes) of the core this process runs on, read from sysfs once, with defaults when
+// unavailable. The GEMM blocks for them; the elementwise drivers stream past the last level.
+struct CacheSizes {
+  size_t l1d, l2, l3;
+};
+const CacheSizes& cache_sizes();
 
 }  // namespace swiglu

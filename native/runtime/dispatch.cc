@@ -15,4 +15,8 @@ const OpTable& op_table(Isa isa) {
   }
 }
 
+Store store_for(size_t working_set_bytes) {
+  return working_set_bytes >= cache_sizes().l3 ? Store::kStream : Store::kCache;
+}
+
 }  // namespace swiglu

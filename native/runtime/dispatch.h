@@ -7,4 +7,9 @@ namespace swiglu {
 
 const OpTable& op_table(Isa isa);
 
+// How an elementwise call writes its output: Store::kStream once the call's arrays (inputs and output)
+// together reach the last-level cache, where the output could not stay cached for the next op anyway;
+// Store::kCache below. (Defined out of line: see native/simd/README.md on inline code and ISA flags.)
+Store store_for(size_t working_set_bytes);
+
 }  // namespace swiglu

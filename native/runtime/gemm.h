@@ -131,12 +131,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 void matmul_small(Isa isa, const float* A, size_t lda, size_t M, const float* B, bool trans, size_t K, size_t N,
                   float* C, size_t ldc, int threads);
 
-// Cache sizes (bytes) read from sysfs once, with defaults when unavailable.
-struct CacheSizes {
-  size_t l1d, l2, l3;
-};
-const CacheSizes& cache_sizes();
-
 // Heap buffer aligned to 64 bytes, or nullptr (also on size overflow).
 void* aligned_bytes(size_t count, size_t elem);
 

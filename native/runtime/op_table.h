@@ -36,10 +36,15 @@ struct ActParams {
   double b = 0.0;
 };
 
+// How an elementwise kernel writes y. kCache: plain stores, the result stays in cache for whatever reads
+// it next. kStream: non-temporal stores where the ISA has them (kernels/map.h), for calls whose arrays
+// exceed the last-level cache; only when y overlaps no input. Results are the same bits either way.
+enum class Store : int { kCache = 0, kStream = 1 };
+
 // y[i] = act(x[i]). y == x (in place) is allowed; any other overlap is rejected before this point.
-using UnaryFn = void (*)(const float* x, float* y, size_t n, const ActParams& p);
+using UnaryFn = void (*)(const float* x, float* y, size_t n, const ActParams& p, Store store);
 // y[i] = act(gate[i]) * up[i]. y may equal gate or up exactly.
-using GluFn = void (*)(const float* gate, const float* up, float* y, size_t n, const ActParams& p);
+using GluFn = void (*)(const float* gate, const float* up, float* y, size_t n, const ActParams& p, Store store);
 
 // Runs `iterations` rounds of independent vector FMAs, returns the FLOPs done (benchmark roofline).
 using FmaProbeFn = uint64_t (*)(uint64_t iterations, float* sink);

@@ -14,6 +14,10 @@ struct V {
 
   static F load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, F v) { _mm256_storeu_ps(p, v); }
+  // Non-temporal store (p 32-byte aligned): past the caches, no read-for-ownership; see kernels/map.h.
+  static constexpr bool kStreams = true;
+  static void stream(float* p, F v) { _mm256_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static F set1(float f) { return _mm256_set1_ps(f); }
   static I seti(int32_t i) { return _mm256_set1_epi32(i); }
   static F zero() { return _mm256_setzero_ps(); }

@@ -15,6 +15,10 @@ struct V {
 
   static F load(const float* p) { return _mm512_loadu_ps(p); }
   static void store(float* p, F v) { _mm512_storeu_ps(p, v); }
+  // Non-temporal store (p 64-byte aligned): past the caches, no read-for-ownership; see kernels/map.h.
+  static constexpr bool kStreams = true;
+  static void stream(float* p, F v) { _mm512_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static F set1(float f) { return _mm512_set1_ps(f); }
   static I seti(int32_t i) { return _mm512_set1_epi32(i); }
   static F zero() { return _mm512_setzero_ps(); }

@@ -14,6 +14,10 @@ struct V {
 
   static F load(const float* p) { return vld1q_f32(p); }
   static void store(float* p, F v) { vst1q_f32(p, v); }
+  // ACLE has no non-temporal vector store: streaming is a plain store here (kernels/map.h).
+  static constexpr bool kStreams = false;
+  static void stream(float* p, F v) { vst1q_f32(p, v); }
+  static void stream_fence() {}
   static F set1(float f) { return vdupq_n_f32(f); }
   static I seti(int32_t i) { return vdupq_n_s32(i); }
   static F zero() { return vdupq_n_f32(0.0f); }

@@ -15,6 +15,10 @@ struct V {
 
   static F load(const float* p) { return *p; }
   static void store(float* p, F v) { *p = v; }
+  // No non-temporal store in portable C++: streaming is a plain store here (kernels/map.h).
+  static constexpr bool kStreams = false;
+  static void stream(float* p, F v) { *p = v; }
+  static void stream_fence() {}
   static F set1(float f) { return f; }
   static I seti(int32_t i) { return i; }
   static F zero() { return 0.0f; }

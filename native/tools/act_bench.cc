@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../runtime/dispatch.h"
 #include "../runtime/op_table.h"
 
 using namespace swiglu;
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < n; ++i) x[i] = -8.0f + 16.0f * float((i * 2654435761u) % 1000003u) / 1000003.0f;
 
   const double copy = gelems([&] { for (size_t i = 0; i < n; ++i) y[i] = 3.0f * x[i]; }, n, min_time);
-  std::printf("n = %zu, y = 3x: %.2f Gelem/s\n%-12s", n, copy, "op");
+  const Store store = store_for(2 * n * sizeof(float));  // as the addon decides (runtime/dispatch.h)
+  std::printf("n = %zu, y = 3x: %.2f Gelem/s, %s stores\n%-12s", n, copy, store == Store::kStream ? "streaming" : "plain", "op");
   for (const Isa& I : avail) if (pick(isas, I.name)) std::printf(" %9s", I.name);
   std::printf("   (Gelem/s)\n");
   for (const Op& op : all) {
@@ -91,7 +93,7 @@ int main(int argc, char** argv) {
     std::printf("%-12s", op.name);
     for (const Isa& I : avail) {
       if (!pick(isas, I.name)) continue;
-      const double g = gelems([&] { I.t->unary[op.act](x.data(), y.data(), n, op.p); }, n, min_time);
+      const double g = gelems([&] { I.t->unary[op.act](x.data(), y.data(), n, op.p, store); }, n, min_time);
       std::printf(" %9.2f", g);
     }
     std::printf("\n");

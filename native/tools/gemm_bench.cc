@@ -349,6 +349,7 @@ int bench(int argc, char** argv) {
           // Round-robin: fused, FMA probe, unfused, OpenBLAS, one run of each per round, so every figure
           // (and the peak the ratio divides by) sees the same machine load; medians per kind.
           const GluFn glu = op_table(isa).glu[kSilu];
+          const Store store = store_for(3 * M * N * sizeof(float));  // as the addon decides
           auto run_fused = [&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th); };
           auto run_unfused = [&] {
             gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th);
@@ -356,7 +357,7 @@ int bench(int argc, char** argv) {
             const size_t total = M * N, chunk = (total + th - 1) / th;
             parallel_for(size_t(th), th, [&](size_t t) {
               const size_t b = t * chunk, e = std::min(total, b + chunk);
-              if (b < e) glu(G.data() + b, U.data() + b, H.data() + b, e - b, ActParams{1.0, 0.0});
+              if (b < e) glu(G.data() + b, U.data() + b, H.data() + b, e - b, ActParams{1.0, 0.0}, store);
             });
           };
           const bool do_ob = use_ob && type == WType::kF32;
