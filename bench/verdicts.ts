@@ -1,4 +1,4 @@
-// The performance bars of DESIGN.md and issue 2, checked on the figures of this run. Each check is a
+// The performance bars of DESIGN.md (issues 2 and 3), checked on the figures of this run. Each check is a
 // Verdict in the report; each row lists the ids checked on it and gets 'meets' or 'below bar'.
 import { Report, Verdict } from './report/types';
 

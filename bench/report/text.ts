@@ -169,7 +169,7 @@ export function renderText(r: Report, md: boolean): string {
   }
 
   if (r.verdicts.length) {
-    out.push(heading('bars (DESIGN.md, issue 2)', md), '');
+    out.push(heading('bars (DESIGN.md)', md), '');
     out.push(table(['bar', 'this run', 'verdict'], r.verdicts.map(describeVerdict), md), '');
     const below = r.verdicts.filter((v) => v.meets === false).length;
     out.push(`${r.verdicts.length - below} of ${r.verdicts.length} bars met${below ? `, ${below} below` : ''}.`, '');
