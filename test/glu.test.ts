@@ -82,12 +82,12 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     const g = randomBitPatterns(n + 1, 21).map((v) => (Number.isFinite(v) ? v % 30 : v)).subarray(1);
     const u = linspace(-3, 3, n + 2).subarray(2);
     const short = new Float32Array(n);
-    sg.setNumThreads(1);
-    for (let i = 0; i < n; i += 65536) sg.swiglu(g.subarray(i, i + 65536), u.subarray(i, i + 65536), { out: short.subarray(i, i + 65536) });
     const outs = new Float32Array(n + 4);
     const out = outs.subarray(3, 3 + n);
     const saved = sg.getNumThreads();
     try {
+      sg.setNumThreads(1);
+      for (let i = 0; i < n; i += 65536) sg.swiglu(g.subarray(i, i + 65536), u.subarray(i, i + 65536), { out: short.subarray(i, i + 65536) });
       for (const th of [1, 2]) {
         sg.setNumThreads(th);
         outs.fill(-7);

@@ -56,10 +56,6 @@ float* thread_scratch(size_t floats) {
   return s.get(floats);
 }
 
-}  // namespace
-
-namespace {
-
 // Dev knobs for tuning (read once; 0 or unset = automatic): SWIGLU_GEMM_KC, SWIGLU_GEMM_MC (row
 // panels per block), SWIGLU_GEMM_NC (weight panels per task), SWIGLU_GEMM_NOPFA=1 (no A prefetch).
 // None of them changes results: the reduction order per element is k ascending regardless.
