@@ -59,6 +59,8 @@ export interface MatrixBinding {
   packedByteLength(packed: PackedHandle): number;
   /** Drops the handle's reference to the packed memory (an async op in flight keeps its own). */
   disposePacked(packed: PackedHandle): void;
+  /** Packs whose native memory is still held, in the whole process (for leak tests). */
+  livePacks(): number;
   /** out[rows×outFeatures] = SiLU(x·Wg) ⊙ (x·Wu), rows = x.length / inFeatures; returns out. */
   swigluMatmul(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
   swigluMatmulAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;

@@ -7,6 +7,7 @@
 // user is done. Async ops never touch JS memory off the JS thread: inputs are copied (or packed) when
 // the op starts, the result is copied into `out` when it completes (a buffer detached meanwhile gives
 // a rejected promise, not a write into freed memory).
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -23,7 +24,16 @@ namespace {
 
 enum class PackKind { kGate, kFfn };
 
+// Packs alive in the process (every environment): the memory test counts them, which is exact where
+// RSS is only a hint (a disposed or collected pack whose memory is never freed shows up here).
+std::atomic<int64_t> g_live_packs{0};
+
 struct Packed {
+  Packed() { g_live_packs.fetch_add(1, std::memory_order_relaxed); }
+  ~Packed() { g_live_packs.fetch_sub(1, std::memory_order_relaxed); }
+  Packed(const Packed&) = delete;
+  Packed& operator=(const Packed&) = delete;
+
   PackKind kind;
   WType type;
   size_t in = 0, out = 0;  // gate: inFeatures -> outFeatures; ffn: inFeatures -> hiddenFeatures (-> inFeatures)
@@ -172,6 +182,10 @@ Napi::Value DisposePacked(const Napi::CallbackInfo& info) {
     h->p.reset();
   }
   return info.Env().Undefined();
+}
+
+Napi::Value LivePacks(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(g_live_packs.load(std::memory_order_relaxed)));
 }
 
 Napi::Value IsDetached(const Napi::CallbackInfo& info) {
@@ -441,6 +455,7 @@ void RegisterMatrix(Napi::Env env, Napi::Object exports) {
   exports.Set("swigluMatmulAsync", Napi::Function::New(env, SwigluMatmulAsync, "swigluMatmulAsync"));
   exports.Set("swigluFfn", Napi::Function::New(env, SwigluFfn, "swigluFfn"));
   exports.Set("swigluFfnAsync", Napi::Function::New(env, SwigluFfnAsync, "swigluFfnAsync"));
+  exports.Set("livePacks", Napi::Function::New(env, LivePacks, "livePacks"));
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
 }
 
