@@ -5,18 +5,23 @@
 //   M <= mr    : one row panel (the GEMV case at M = 1): one tile per weight panel over all of K,
 //                each weight byte streamed once, panel after panel; N split over threads.
 //   otherwise  : blocked, BLIS order (see the blocked section below for kc / mc / nc).
-// Tasks are (row block, column block) pairs; no task splits K, so each output element is reduced by
-// one tile, in k order (acc = fma(a, w, acc) from zero), whatever the thread count or blocking.
+// Work is (row block, weight panels) pieces: with K in one cache block, one panel at a time from
+// per-thread ranges with stealing (runtime/unit_ranges.h); otherwise fixed tasks of several panels
+// that carry their accumulators across the K blocks. Nothing splits K across threads, so each output
+// element is reduced by one tile, in k order (acc = fma(a, w, acc) from zero), whatever the thread
+// count or blocking.
 // The packed A lives in a per-calling-thread buffer reused across calls (no page faults per call).
 #include "gemm.h"
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
 
 #include "pool.h"
+#include "unit_ranges.h"
 
 namespace swiglu {
 
@@ -239,6 +244,57 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
     }
   };
 
+  // Every row panel of row block rb against weight micro-panel (jr, k0), prefetching `next_lines`
+  // lines of the micro-panel that runs after it (if any) into L2, a slice per tile.
+  auto run_panel = [&](TileArgs& ta, size_t rb, size_t jr, size_t k0, float* partial, size_t jr0, const char* next,
+                       size_t next_lines) {
+    const size_t ir0 = rb * mc, ir1 = ir0 + mc < row_panels ? ir0 + mc : row_panels;
+    const size_t nir = ir1 - ir0;
+    const size_t per_tile = (next_lines + nir - 1) / nir;
+    ta.b = B.panel(jr, k0);
+    ta.cols = N - jr * cpp < cpp ? N - jr * cpp : cpp;
+    for (size_t ir = ir0; ir < ir1; ++ir) {
+      const size_t rows = panel_rows(ir);
+      const size_t l0 = (ir - ir0) * per_tile;
+      ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
+      ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
+      ta.a = Ap + ir * K * a_stride + k0 * a_stride;
+      ta.partial = partial ? partial + ((jr - jr0) * nir + (ir - ir0)) * tile_floats : nullptr;
+      ta.c = C + panel_row0(ir) * ldc + jr * cpp;
+      g.tile[wt][rows](ta);
+    }
+  };
+  auto base_args = [&] {
+    TileArgs ta{};
+    ta.a_stride = a_stride;
+    ta.epilogue = epi;
+    ta.ldc = ldc;
+    ta.stream_a = stream_a;
+    return ta;
+  };
+
+  // K in one block: the units are (row block, weight panel) pairs, row block major (a row block's A
+  // stays hot while its panels go by), split into one contiguous range per thread with stealing at
+  // the end (runtime/unit_ranges.h). Whole tasks of ~1/16 of the call left one thread idle for half
+  // a task on average at the end of a two-thread call; a one-panel task with plain dynamic scheduling
+  // was worse (the next task is another thread's, so no tile could prefetch this thread's next panel).
+  const size_t units = row_blocks * B.panels;
+  if (nk == 1 && units <= UINT32_MAX && threads > 1) {
+    StealingSplit<kMaxThreads> split(units, static_cast<size_t>(threads));
+    const size_t panel_lines = K * kPanelWidth * wbytes / 64;
+    parallel_for(split.ranges(), threads, [&](size_t task) {
+      pack_all();
+      TileArgs ta = base_args();
+      ta.kc = K;
+      ta.final_block = true;
+      split.run(task, [&](uint32_t u, int64_t next) {
+        const char* np = next >= 0 ? static_cast<const char*>(B.panel(size_t(next) % B.panels, 0)) : nullptr;
+        run_panel(ta, u / B.panels, u % B.panels, 0, nullptr, 0, np, np ? panel_lines : 0);
+      });
+    });
+    return true;
+  }
+
   bool ok = true;
   parallel_for(tasks, threads, [&](size_t task) {
     pack_all();
@@ -254,11 +310,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
         return;
       }
     }
-    TileArgs ta{};
-    ta.a_stride = a_stride;
-    ta.epilogue = epi;
-    ta.ldc = ldc;
-    ta.stream_a = stream_a;
+    TileArgs ta = base_args();
     for (size_t pc = 0; pc < nk; ++pc) {
       const size_t k0 = pc * kc;
       ta.kc = K - k0 < kc ? K - k0 : kc;
@@ -281,20 +333,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
           next = nullptr;
           next_kc = 0;
         }
-        const size_t next_lines = next_kc * kPanelWidth * wbytes / 64;
-        const size_t per_tile = (next_lines + nir - 1) / nir;
-        ta.b = B.panel(jr, k0);
-        ta.cols = N - jr * cpp < cpp ? N - jr * cpp : cpp;
-        for (size_t ir = ir0; ir < ir1; ++ir) {
-          const size_t rows = panel_rows(ir);
-          const size_t l0 = (ir - ir0) * per_tile;
-          ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
-          ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
-          ta.a = Ap + ir * K * a_stride + k0 * a_stride;
-          ta.partial = partial ? partial + ((jr - jr0) * nir + (ir - ir0)) * tile_floats : nullptr;
-          ta.c = C + panel_row0(ir) * ldc + jr * cpp;
-          g.tile[wt][rows](ta);
-        }
+        run_panel(ta, rb, jr, k0, partial, jr0, next, next_kc * kPanelWidth * wbytes / 64);
       }
     }
   });
