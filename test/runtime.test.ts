@@ -89,6 +89,40 @@ describe('threads', () => {
     }
   });
 
+  // runtime/thread_placement.h: a helper woken onto its caller's busy CPU waited there for
+  // milliseconds, so the pool keeps its helpers off the caller's CPU. Read back from /proc in a child
+  // (its own pool): after a 2-thread call, a helper may run on every CPU the process may use but one.
+  // Pinned to one CPU (taskset), the helper keeps that CPU, and results stay right.
+  it.runIf(process.platform === 'linux')('keeps its helpers off the calling thread\'s CPU (Linux)', () => {
+    const script = `
+      const fs = require('node:fs');
+      const sg = require(${JSON.stringify(DIST)});
+      const count = (list) => list.trim().split(',').reduce((n, r) => { const [a, b] = r.split('-').map(Number); return n + (b === undefined ? 1 : b - a + 1); }, 0);
+      const allowed = (dir) => count(/Cpus_allowed_list:\\s*(\\S+)/.exec(fs.readFileSync(dir + '/status', 'utf8'))[1]);
+      sg.setNumThreads(2);
+      const x = new Float32Array(1 << 20).map((_, i) => (i % 1000) / 100 - 5);
+      const y = sg.silu(x);
+      let ok = true;
+      for (let i = 0; i < x.length; i += 997) ok = ok && Math.abs(y[i] - x[i] / (1 + Math.exp(-x[i]))) <= 1e-6 * (1 + Math.abs(x[i]));
+      const tasks = fs.readdirSync('/proc/self/task').map((t) => allowed('/proc/self/task/' + t));
+      console.log(JSON.stringify({ process: allowed('/proc/self'), tasks, ok }));`;
+    const run = (prefix: string[]) => {
+      const r = spawnSync(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), '-e', script], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { process: number; tasks: number[]; ok: boolean };
+    };
+    const free = run([]);
+    expect(free.ok).toBe(true);
+    if (free.process >= 2) expect(free.tasks.filter((n) => n === free.process - 1).length, JSON.stringify(free)).toBeGreaterThanOrEqual(1);
+    const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+    if (hasTaskset) {
+      const pinned = run(['taskset', '-c', '0']);
+      expect(pinned.ok).toBe(true);
+      expect(pinned.process).toBe(1);
+      expect(pinned.tasks.every((n) => n === 1), JSON.stringify(pinned)).toBe(true);
+    }
+  });
+
   it('gives the same results with the spin wait on and off', () => {
     const saved = sg.getNumThreads();
     sg.setNumThreads(2);

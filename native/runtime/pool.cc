@@ -1,6 +1,8 @@
 // Implementation of the sleeping, process-wide thread pool declared in pool.h.
 #include "pool.h"
 
+#include "thread_placement.h"
+
 #include <sched.h>
 
 #include <atomic>
@@ -59,6 +61,7 @@ class Pool {
       unfinished_.store(helpers, std::memory_order_relaxed);
       spin_wait_ = std::chrono::microseconds(g_spin_wait_us.load(std::memory_order_relaxed));
       burst_ = spin_wait_.count() > 0 && start - last_end_ < kBurstGap;
+      keep_helpers_off_caller_cpu(helpers);
       ++generation_;
       published_.store(generation_, std::memory_order_release);
     }
@@ -90,8 +93,20 @@ class Pool {
       // The worker starts from the generation current now, before this job is published, so it
       // cannot miss the job that made it.
       const unsigned long start = generation_;
-      std::thread([this, index, start] { loop(index, start); }).detach();
-      workers_.push_back(index);
+      std::thread t([this, index, start] { loop(index, start); });
+      workers_.push_back(Worker{t.native_handle(), -1});
+      t.detach();  // the handle stays valid: the thread never ends
+    }
+  }
+
+  // Under m_, before the job is published (thread_placement.h says why). Only when the caller's CPU
+  // is not the one a helper is already kept off: an affinity change costs a system call.
+  void keep_helpers_off_caller_cpu(int helpers) {
+    const int cpu = current_cpu();
+    if (cpu < 0) return;
+    for (int i = 0; i < helpers; ++i) {
+      Worker& w = workers_[static_cast<size_t>(i)];
+      if (w.kept_off != cpu) w.kept_off = keep_off_cpu(w.handle, cpu) ? cpu : -1;
     }
   }
 
@@ -134,7 +149,11 @@ class Pool {
   std::mutex job_mutex_;  // held by the caller for the duration of one job
   std::mutex m_;
   std::condition_variable wake_, done_;
-  std::vector<int> workers_;
+  struct Worker {
+    std::thread::native_handle_type handle;
+    int kept_off;  // the CPU this helper may not run on (the last caller's), or -1
+  };
+  std::vector<Worker> workers_;  // under m_
   unsigned long generation_ = 0;
   int active_helpers_ = 0;
   std::atomic<int> unfinished_{0};  // helpers of the current job that have not finished

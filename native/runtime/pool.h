@@ -7,6 +7,8 @@
 // before they sleep, and an isolated call still leaves nothing polling (pool.cc). One job runs at a
 // time; a caller that finds the pool busy (another environment, or an async op on a libuv thread)
 // runs its whole job on its own thread instead of waiting, so no caller can block or deadlock another.
+// Helpers are kept off the caller's CPU (thread_placement.h: otherwise a sleeping helper was often
+// woken onto it and waited milliseconds behind the caller).
 // Results never depend on how tasks are spread: callers give each task a disjoint slice of output.
 #pragma once
 #include <cstddef>
