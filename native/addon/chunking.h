@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "../runtime/pool.h"
+#include "../runtime/unit_ranges.h"
 
 namespace swiglu {
 
@@ -19,18 +20,25 @@ void run_chunked(size_t n, int threads, Body&& body) {
     body(size_t(0), n);
     return;
   }
-  // One contiguous chunk per thread, the same part of the array on every call: the pool's caller takes
-  // the first task and the woken worker the next, so a core meets the part of x and out it had last
-  // time in its own cache. Four dynamic chunks per thread (as before) balanced a slowed core better,
-  // but moved every part between cores from call to call: at 1e7 floats on two cores, with the vCPUs
-  // on two L3s, the copy probe (each thread its own arrays) reached 100-128 GB/s and the ops 75-80 % of it.
-  size_t chunk = (n + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
-  chunk = (chunk + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
-  const size_t tasks = (n + chunk - 1) / chunk;
-  parallel_for(tasks, threads, [&](size_t t) {
-    const size_t begin = t * chunk;
-    const size_t end = begin + chunk < n ? begin + chunk : n;
-    body(begin, end);
+  // One contiguous range per thread, the same part of the array on every call: the pool's caller owns
+  // the first and a woken worker the next, so a core meets the part of x and out it had last time in
+  // its own cache. Four dynamic chunks per thread balanced a slowed core better, but moved every part
+  // between cores from call to call (at 1e7 floats on two cores the ops reached only 75-80 % of the
+  // copy probe). The ranges are cut into units that a thread done with its own takes from the back of
+  // another's (runtime/unit_ranges.h): a worker that wakes late (~0.1 ms after an idle pause on a VM)
+  // no longer leaves its whole half for itself to do after it arrives. Units: at least 16K floats (a
+  // unit costs a compare-and-swap and a kernel call), at most ~32 per thread.
+  const size_t per_thread_units = 32;
+  size_t unit = n / (static_cast<size_t>(threads) * per_thread_units);
+  if (unit < (size_t(1) << 14)) unit = size_t(1) << 14;
+  unit = (unit + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
+  const size_t units = (n + unit - 1) / unit;
+  StealingSplit<kMaxThreads> split(units, static_cast<size_t>(threads));
+  parallel_for(split.ranges(), threads, [&](size_t t) {
+    split.run(t, [&](uint32_t u, int64_t) {
+      const size_t begin = size_t(u) * unit;
+      body(begin, begin + unit < n ? begin + unit : n);
+    });
   });
 }
 
