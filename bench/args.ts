@@ -26,6 +26,7 @@ export interface Options {
   repeat: number | null;
   warmup: number | null;
   spinWait: number; // microseconds, setSpinWait (0: the package default)
+  pause: number; // ms of idle before every timed call (0: calls back to back)
   format: 'table' | 'md' | 'json';
   svg: string | null;
   peers: boolean; // onnxruntime-node when installed
@@ -57,6 +58,8 @@ options:
   --warmup N       untimed samples first
   --spin-wait US   let the pool's helpers poll US microseconds between calls of a burst (setSpinWait;
                    default 0, the package default: they sleep)
+  --pause MS       time each call alone after MS ms of idle, as a server sees sporadic requests (default
+                   0: calls back to back; the DESIGN.md bars are defined for those)
   --json           print only JSON on stdout (schema: docs/bench.md)
   --md             print Markdown tables
   --svg FILE       also write a chart (throughput vs size per op, peers, roofline)
@@ -116,6 +119,7 @@ export function parse(argv: string[]): Options {
         repeat: { type: 'string' },
         warmup: { type: 'string' },
         'spin-wait': { type: 'string' },
+        pause: { type: 'string' },
         json: { type: 'boolean' },
         md: { type: 'boolean' },
         svg: { type: 'string' },
@@ -158,6 +162,7 @@ export function parse(argv: string[]): Options {
     repeat: v.repeat === undefined ? null : positiveInt(v.repeat, '--repeat', 1000),
     warmup: v.warmup === undefined ? null : nonNegativeInt(v.warmup, '--warmup'),
     spinWait: v['spin-wait'] === undefined ? 0 : nonNegativeInt(v['spin-wait'], '--spin-wait', 10000),
+    pause: v.pause === undefined ? 0 : nonNegativeInt(v.pause, '--pause', 10000),
     format: v.json ? 'json' : v.md ? 'md' : 'table',
     svg: v.svg ?? null,
     peers: !v['no-peers'],

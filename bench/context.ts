@@ -48,7 +48,7 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     startedAt: new Date().toISOString(),
     durationSec: 0,
     machine: info,
-    settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs, spinWaitUs: opts.spinWait },
+    settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs, spinWaitUs: opts.spinWait, pauseMs: opts.pause },
     peers: { onnxruntime: useOrt ? ortVersion() : null },
     roofline: { copy: [], fmaPeak: [], dramRead: [] },
     elementwise: [],

@@ -5,7 +5,7 @@ import { Context } from './context';
 import { GLU, GluOp, UNARY, UnaryOp, inputs, select } from './ops';
 import { OrtRunner, gluGraph, unaryGraph } from './peers/ort';
 import { ElementwiseRow } from './report/types';
-import { Stat, TimingOptions, rate, timeSync } from './timing';
+import { Stat, TimingOptions, rate, timeCalls } from './timing';
 
 export const DEFAULT_SIZES = [1e3, 1e5, 1e7];
 export const ALL_ACTIVATIONS = UNARY.map((o) => o.name);
@@ -59,10 +59,10 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
           // larger, close enough to sit in the same cache level at the sizes the bench uses.
           const copy = await ctx.copyAt(n, th);
           sg.setNumThreads(th);
-          const ours = rate(timeSync(b.native, ctx.timing), n / 1e9);
+          const ours = rate(await timeCalls(b.native, ctx.timing), n / 1e9);
           let js = jsCache.get(`${op.name}/${n}`);
           if (!js) {
-            js = rate(timeSync(b.js, jsTiming(ctx.timing, n)), n / 1e9);
+            js = rate(await timeCalls(b.js, jsTiming(ctx.timing, n)), n / 1e9);
             jsCache.set(`${op.name}/${n}`, js);
           }
           let ort: Stat | null = null;

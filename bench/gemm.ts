@@ -8,7 +8,7 @@ import { Context, DRAM_READ_MIB } from './context';
 import { inputs } from './ops';
 import { OrtRunner, gateGraph } from './peers/ort';
 import { GemmRow } from './report/types';
-import { Stat, mapStat, stat, timeAsync, timeSync } from './timing';
+import { Stat, mapStat, stat, timeAsync, timeCalls } from './timing';
 
 export const QUICK_SHAPES: Shape[] = [1, 64, 256].map((m) => ({ m, k: 1024, n: 2816 }));
 export const FULL_SHAPES: Shape[] = [
@@ -131,17 +131,21 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           // bandwidth drifts by tens of % from one minute to the next.
           const readProbe = m <= 8 && typeof raw.readBandwidth === 'function' ? () => raw.readBandwidth!(DRAM_READ_MIB, th, 3) : null;
           const readBefore = readProbe ? readProbe() : [];
+          // With --pause the probe runs after the row instead: a probe between a call and the next one's
+          // pause leaves the cores and the pool's helpers busy-warm, which is what the pause is there to undo.
+          const paused = (ctx.timing.pauseMs ?? 0) > 0;
           const f = msAndFlops(
-            timeSync(fused, ctx.timing, (secs, timed) => {
-              if (probe && timed) probes.push(probe(Math.min(Math.max(secs, 0.005), 10), th));
+            await timeCalls(fused, ctx.timing, (secs, timed) => {
+              if (probe && timed && !paused) probes.push(probe(Math.min(Math.max(secs, 0.005), 10), th));
             }),
             flop,
           );
+          if (probe && paused) for (let i = 0; i < 3; i++) probes.push(probe(0.02, th));
           const dramBracket = readProbe ? stat([...readBefore, ...readProbe()]) : null;
           const peakInterleaved = probes.length ? stat(probes) : null;
           let uf: GemmRow['unfused'] = null;
           if (unfusedOk && dtype === 'f32') {
-            uf = msAndFlops(timeSync(unfused, ctx.timing), flop);
+            uf = msAndFlops(await timeCalls(unfused, ctx.timing), flop);
             const err = relErr(out, ffn ? y : h);
             if (!(err <= 1e-4)) ctx.report.notes.push(`${kind} ${m}x${k}x${n} ${isa}: fused and unfused differ (relative error ${err.toExponential(2)})`);
           }

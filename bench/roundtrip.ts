@@ -5,7 +5,7 @@ import { Context } from './context';
 import { inputs } from './ops';
 import { Act } from '../lib/ops';
 import { OrtRunner, unaryGraph } from './peers/ort';
-import { mapStat, stat, timeAsync, timeSync } from './timing';
+import { mapStat, stat, timeAsync, timeCalls } from './timing';
 
 export const ROUND_TRIP_ELEMENTS = 16;
 
@@ -17,12 +17,12 @@ export async function runRoundTrip(ctx: Context): Promise<void> {
   const us = (secs: number[]) => mapStat(stat(secs), (s) => s * 1e6);
   ctx.progress.tick('round trip');
   sg.setNumThreads(1);
-  ctx.report.roundTrip.push({ impl: 'swiglu', op: 'silu', elements: n, microsPerCall: us(timeSync(() => sg.silu(x, { out }), t)) });
+  ctx.report.roundTrip.push({ impl: 'swiglu', op: 'silu', elements: n, microsPerCall: us(await timeCalls(() => sg.silu(x, { out }), t)) });
   ctx.report.roundTrip.push({
     impl: 'swiglu-binding',
     op: 'silu',
     elements: n,
-    microsPerCall: us(timeSync(() => raw.unary(Act.silu, x, out, 1, 0), t)),
+    microsPerCall: us(await timeCalls(() => raw.unary(Act.silu, x, out, 1, 0), t)),
   });
   if (ctx.useOrt) {
     const r = await OrtRunner.create(unaryGraph('silu', n)!, { X: x }, 1);

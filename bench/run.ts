@@ -30,7 +30,7 @@ function packageVersion(): string {
 /** Default timing: the quick tour trades samples for time; the subcommands take more. */
 function timingFor(o: Options): TimingOptions {
   const quick = o.command === 'all';
-  return { repeat: o.repeat ?? (quick ? 5 : 9), warmup: o.warmup ?? (quick ? 1 : 2), minSampleMs: quick ? 10 : 20 };
+  return { repeat: o.repeat ?? (quick ? 5 : 9), warmup: o.warmup ?? (quick ? 1 : 2), minSampleMs: quick ? 10 : 20, pauseMs: o.pause };
 }
 
 /** Checks that need the addon (thread limit, runnable ISAs, op names) before anything runs. */
@@ -72,6 +72,12 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
   const t0 = Date.now();
   const ctx = createContext(o, info, timingFor(o), progress, ['swiglu-bench', ...argv].join(' '), packageVersion());
   sg.setSpinWait(o.spinWait);
+  if (o.pause > 0) {
+    ctx.report.notes.push(
+      `--pause ${o.pause}: every call timed alone after ${o.pause} ms of idle; the rooflines (copy, FMA peak, DRAM read) ` +
+        'are measured back to back, and the DESIGN.md bars are defined for back-to-back calls: read the verdicts as indications',
+    );
+  }
   if (o.peers && !ctx.useOrt) ctx.report.notes.push('onnxruntime-node is not installed: no onnxruntime columns (see docs/bench.md to add it)');
   switch (o.command) {
     case 'machine': {

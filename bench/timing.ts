@@ -18,6 +18,11 @@ export interface TimingOptions {
   warmup: number;
   /** Lower bound on one sample's duration. */
   minSampleMs: number;
+  /**
+   * An idle pause before every sample, in ms (--pause; see timeCalls): every sample is then one call,
+   * timed as a server sees a sporadic request.
+   */
+  pauseMs?: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -74,10 +79,32 @@ export function timeSync(fn: () => unknown, o: TimingOptions, after?: (sampleSec
   return out;
 }
 
+/**
+ * Seconds per call of a synchronous function as timeSync, or, with o.pauseMs > 0, one call per sample,
+ * each after that many ms in which the event loop sleeps (a timer, as a server waits for its next
+ * request): the clocks, caches and sleeping pool helpers a call then meets are those an idle spell
+ * leaves, which back-to-back calls never see.
+ */
+export async function timeCalls(fn: () => unknown, o: TimingOptions, after?: (sampleSeconds: number, timed: boolean) => void): Promise<number[]> {
+  const pause = o.pauseMs ?? 0;
+  if (pause <= 0) return timeSync(fn, o, after);
+  const out: number[] = [];
+  for (let s = 0; s < o.warmup + o.repeat; s++) {
+    await new Promise((r) => setTimeout(r, pause));
+    const t0 = performance.now();
+    fn();
+    const sec = (performance.now() - t0) / 1e3;
+    if (s >= o.warmup) out.push(sec);
+    after?.(sec, s >= o.warmup);
+  }
+  return out;
+}
+
 /** Seconds per call of an asynchronous function (awaited one at a time), one value per timed sample. */
 export async function timeAsync(fn: () => Promise<unknown>, o: TimingOptions): Promise<number[]> {
+  const pause = o.pauseMs ?? 0;
   let iters = 1;
-  for (;;) {
+  while (pause === 0) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) await fn();
     const ms = performance.now() - t0;
@@ -86,6 +113,7 @@ export async function timeAsync(fn: () => Promise<unknown>, o: TimingOptions): P
   }
   const out: number[] = [];
   for (let s = 0; s < o.warmup + o.repeat; s++) {
+    if (pause > 0) await new Promise((r) => setTimeout(r, pause));
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) await fn();
     const sec = (performance.now() - t0) / 1e3 / iters;

@@ -10,6 +10,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { parse, UsageError } from '../bench/args';
 import { renderSvg } from '../bench/report/svg';
 import { renderText } from '../bench/report/text';
+import { timeCalls } from '../bench/timing';
 import type { Report } from '../bench/report/types';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -47,6 +48,8 @@ describe('argument parsing', () => {
     expect(g.shapes).toEqual([{ m: 1, k: 4096, n: 11008 }, { m: 64, k: 2048, n: 5632 }]);
     expect(g).toMatchObject({ dtype: ['f32', 'bf16'], format: 'md', isa: ['avx2'], peers: false, spinWait: 0 });
     expect(parse(['gate', '--spin-wait', '100']).spinWait).toBe(100);
+    expect(parse(['gate']).pause).toBe(0);
+    expect(parse(['gate', '--pause', '20']).pause).toBe(20);
   });
 
   it.each([
@@ -66,6 +69,9 @@ describe('argument parsing', () => {
     [['--repeat', '-1']],
     [['--spin-wait', '-1']],
     [['--spin-wait', '10001']],
+    [['--pause', '-5']],
+    [['--pause', '2.5']],
+    [['--pause', '10001']],
     [['--json', '--md']],
     [['--svg', '']],
   ])('rejects %j with a UsageError', (args) => {
@@ -101,6 +107,24 @@ function isStat(s: unknown): boolean {
   const o = s as Record<string, unknown>;
   return !!o && ['median', 'min', 'max', 'q1', 'q3', 'samples'].every((k) => typeof o[k] === 'number') && (o.min as number) <= (o.median as number) && (o.median as number) <= (o.max as number);
 }
+
+describe('timing with --pause', () => {
+  it('times every call alone, after an idle pause of its own', async () => {
+    const stamps: number[] = [];
+    const fn = () => stamps.push(performance.now());
+    const samples = await timeCalls(fn, { repeat: 3, warmup: 1, minSampleMs: 50, pauseMs: 15 });
+    expect(samples.length).toBe(3);
+    expect(stamps.length).toBe(4); // one call per sample, warm-up included: no calibration calls
+    // A timer never fires before its delay: each call comes at least the pause after the last.
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i] - stamps[i - 1]).toBeGreaterThanOrEqual(14);
+  });
+
+  it('without a pause, calibrates so that a sample lasts minSampleMs', async () => {
+    let calls = 0;
+    await timeCalls(() => calls++, { repeat: 2, warmup: 0, minSampleMs: 1 });
+    expect(calls).toBeGreaterThan(3);
+  });
+});
 
 describe('a tiny real run', () => {
   const svgFile = path.join(os.tmpdir(), `swiglu-bench-test-${process.pid}.svg`);
@@ -183,7 +207,7 @@ describe('renderers on a synthetic report (no addon)', () => {
   const report: Report = {
     schemaVersion: 2, tool: 'swiglu-bench', version: '0.0.0', command: 'swiglu-bench all', startedAt: new Date(0).toISOString(), durationSec: 1,
     machine: { cpu: 'Test CPU "quoted"', cores: 2, caches: [], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['scalar', 'avx2'], loadAverage: [0, 0, 0] },
-    settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10, spinWaitUs: 0 },
+    settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10, spinWaitUs: 0, pauseMs: 0 },
     peers: { onnxruntime: '1.30.0' },
     roofline: { copy: [], fmaPeak: [{ threads: 1, gflopsPerSec: st(117), source: 'fmaPeak' }], dramRead: [{ threads: 1, bufferBytes: 256 << 20, gbPerSec: st(40) }] },
     elementwise: rows, roundTrip: [], gate, ffn: [], verdicts: [], notes: [],

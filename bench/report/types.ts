@@ -81,7 +81,7 @@ export interface Report {
   startedAt: string;
   durationSec: number;
   machine: MachineInfo;
-  settings: { threads: number[]; isas: string[]; repeat: number; warmup: number; minSampleMs: number; spinWaitUs: number };
+  settings: { threads: number[]; isas: string[]; repeat: number; warmup: number; minSampleMs: number; spinWaitUs: number; pauseMs: number };
   peers: { onnxruntime: string | null };
   roofline: { copy: CopyFigure[]; fmaPeak: PeakFigure[]; dramRead: ReadFigure[] };
   elementwise: ElementwiseRow[];
