@@ -100,6 +100,19 @@ export class CopyProbe {
     return stat(gbps);
   }
 
+  /**
+   * One sample of about `seconds` (at least one copy), in GB/s: for interleaving with another
+   * measurement, so that both see the same machine state sample by sample.
+   */
+  sampleFor(seconds: number): number {
+    if (this.perCopy === 0) this.perCopy = Math.max(this.run(1), 1e-7); // also faults the arrays in
+    const reps = Math.max(1, Math.round(seconds / this.perCopy));
+    const s = this.run(reps);
+    this.perCopy = s / reps;
+    return (8 * this.elements * reps) / s / 1e9;
+  }
+  private perCopy = 0;
+
   async close(): Promise<void> {
     if (this.workers.length === 0) return;
     Atomics.store(this.ctl, 0, -1);

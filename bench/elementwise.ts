@@ -5,7 +5,8 @@ import { Context } from './context';
 import { GLU, GluOp, UNARY, UnaryOp, inputs, select } from './ops';
 import { OrtRunner, gluGraph, unaryGraph } from './peers/ort';
 import { ElementwiseRow } from './report/types';
-import { Stat, TimingOptions, rate, timeCalls } from './timing';
+import { CopyProbe } from './copy';
+import { Stat, TimingOptions, rate, stat, timeCalls } from './timing';
 
 export const DEFAULT_SIZES = [1e3, 1e5, 1e7];
 export const ALL_ACTIVATIONS = UNARY.map((o) => o.name);
@@ -54,12 +55,29 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
         const b = unary ? bindUnary(op as UnaryOp, n) : bindGlu(op as GluOp, n);
         for (const th of ctx.threads) {
           ctx.progress.tick(`${kind} ${op.name} n=${n} ${th}T ${isa}`);
-          // The copy roofline for this row is measured right before it, at the same element count and
-          // threads: the working set of an activation (x + out) is that of the copy; a GLU's is 1.5×
-          // larger, close enough to sit in the same cache level at the sizes the bench uses.
-          const copy = await ctx.copyAt(n, th);
+          // The copy roofline for this row is measured at the same element count and threads: the working
+          // set of an activation (x + out) is that of the copy; a GLU's is 1.5× larger, close enough to
+          // sit in the same cache level at the sizes the bench uses. In cache it is measured right before
+          // the row. Past the caches (n >= 1e6) a copy sample as long as each timed sample of the op runs
+          // right after it, and the row's roofline is their median: on this VM the two vCPUs sometimes
+          // share one L3 and sometimes sit on two (the 2-thread copy at 1e7 then reads ~100 GB/s instead
+          // of ~48), and a copy taken once before the row could come from the other state than the row.
+          let copy = await ctx.copyAt(n, th, n >= 1e6);
           sg.setNumThreads(th);
-          const ours = rate(await timeCalls(b.native, ctx.timing), n / 1e9);
+          const probe = n >= 1e6 ? await CopyProbe.create(n, th) : null;
+          const copies: number[] = [];
+          let ours: Stat;
+          try {
+            ours = rate(
+              await timeCalls(b.native, ctx.timing, (secs, timed) => {
+                if (probe && timed) copies.push(probe.sampleFor(secs));
+              }),
+              n / 1e9,
+            );
+          } finally {
+            await probe?.close();
+          }
+          if (copies.length) copy = stat(copies).median;
           let js = jsCache.get(`${op.name}/${n}`);
           if (!js) {
             js = rate(await timeCalls(b.js, jsTiming(ctx.timing, n)), n / 1e9);
