@@ -137,7 +137,7 @@ Napi::Value PackGate(const Napi::CallbackInfo& info) {
   p->in = in;
   p->out = out;
   // 'out-in' (nn.Linear [out][in]) is element (k, n) at w[n*in + k]: the transposed source.
-  if (!pack_gate(&p->gate, {g, !in_out}, {u, !in_out}, type, in, out, addon_data(env).threads)) {
+  if (!pack_gate(&p->gate, {g, !in_out}, {u, !in_out}, type, in, out, addon_data(env).threads, PackStorage::kMapped)) {
     throw Napi::Error::New(env, "packGate: out of memory");
   }
   return make_handle(env, std::move(p));
@@ -162,8 +162,8 @@ Napi::Value PackFfn(const Napi::CallbackInfo& info) {
   const int threads = addon_data(env).threads;
   // down: 'out-in' is [in][hidden] = element (k=h, n=i) at d[i*hidden + h] (transposed source);
   // 'in-out' is [hidden][in].
-  if (!pack_gate(&p->gate, {g, !in_out}, {u, !in_out}, type, in, hidden, threads) ||
-      !pack_b(&p->down, {d, !in_out}, type, hidden, in, threads)) {
+  if (!pack_gate(&p->gate, {g, !in_out}, {u, !in_out}, type, in, hidden, threads, PackStorage::kMapped) ||
+      !pack_b(&p->down, {d, !in_out}, type, hidden, in, threads, PackStorage::kMapped)) {
     throw Napi::Error::New(env, "packFfn: out of memory");
   }
   return make_handle(env, std::move(p));

@@ -5,6 +5,9 @@
 #include <memory>
 #include <string>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "args.h"
 #include "instance.h"
 #include "register.h"
@@ -113,6 +116,21 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
 
 Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
 
+// mallocStats(): what the C allocator holds, for the memory test (glibc's mallinfo2: every arena);
+// null where the C library does not say. inUse counts live allocations, exactly, whatever the
+// fragmentation or arena layout; mapped is what the allocator took from the OS for them.
+Napi::Value MallocStats(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  const struct mallinfo2 m = mallinfo2();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("inUse", Napi::Number::New(info.Env(), static_cast<double>(m.uordblks + m.hblkhd)));
+  o.Set("mapped", Napi::Number::New(info.Env(), static_cast<double>(m.arena + m.hblkhd)));
+  return o;
+#else
+  return info.Env().Null();
+#endif
+}
+
 }  // namespace
 
 void RegisterRuntime(Napi::Env env, Napi::Object exports) {
@@ -127,6 +145,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth, "readBandwidth"));
   exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
+  exports.Set("mallocStats", Napi::Function::New(env, MallocStats, "mallocStats"));
   exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
   // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
   exports.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));

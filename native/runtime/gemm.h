@@ -92,6 +92,20 @@ struct AlignedFree {
   void operator()(void* p) const;
 };
 
+// Where a pack's memory comes from. kHeap: the C allocator (per-call packs, reused by it from call to
+// call). kMapped: a mapping of its own (Linux mmap; the C allocator elsewhere), for long-lived packs
+// (packGate / packFfn): freeing one returns all of it to the OS at once. Through the C heap, packs
+// that come and go left it fragmented: glibc's mmap threshold rises to the largest block ever freed,
+// so later packs went to the heap, and the memory test saw RSS grow by 5-10 MB over 1000
+// pack/dispose cycles with nothing alive.
+enum class PackStorage { kHeap, kMapped };
+
+// Frees pack memory from either storage (mapped_bytes = 0: the C heap).
+struct PackFree {
+  size_t mapped_bytes = 0;
+  void operator()(void* p) const;
+};
+
 // One packed B operand (immutable once built).
 struct PackedB {
   WType type = WType::kF32;
@@ -99,7 +113,7 @@ struct PackedB {
   size_t K = 0, N = 0;  // N: output columns
   size_t panels = 0;
   size_t bytes = 0;
-  std::unique_ptr<void, AlignedFree> data;
+  std::unique_ptr<void, PackFree> data;
 
   size_t cols_per_panel() const { return gate ? kGateHalf : kPanelWidth; }
   const void* panel(size_t j, size_t k0) const {
@@ -116,8 +130,10 @@ struct WeightSrc {
 };
 
 // Returns false if the allocation fails (or the size overflows). Parallel over `threads`.
-bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads);
-bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads);
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads,
+            PackStorage storage = PackStorage::kHeap);
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads,
+               PackStorage storage = PackStorage::kHeap);
 
 // C[M x N] (row stride ldc) = epilogue(A[M x K] (row stride lda) * B). A is fully packed before the
 // first store to C, so C may be exactly A (same memory) when the caller allows it.

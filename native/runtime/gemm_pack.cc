@@ -1,5 +1,6 @@
 // Packing of weight matrices into the K-contiguous 32-wide panels of runtime/gemm.h. Runs once per
 // pack (packGate / packFfn) or once per matmul call for its B; parallel over panels.
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #if defined(__linux__)
@@ -12,6 +13,16 @@
 namespace swiglu {
 
 void AlignedFree::operator()(void* p) const { std::free(p); }
+
+void PackFree::operator()(void* p) const {
+#if defined(__linux__)
+  if (mapped_bytes) {
+    munmap(p, mapped_bytes);
+    return;
+  }
+#endif
+  std::free(p);
+}
 
 void* aligned_bytes(size_t count, size_t elem) {
   size_t bytes;
@@ -32,6 +43,33 @@ void* aligned_bytes(size_t count, size_t elem) {
 
 namespace {
 
+// `bytes` in a mapping of its own, on a 2 MiB boundary with transparent huge pages asked for when it is
+// big enough (as aligned_bytes does), else page aligned; *mapped gets the length to unmap. nullptr if
+// the mapping fails. Linux only.
+#if defined(__linux__)
+void* mapped_alloc(size_t bytes, size_t* mapped) {
+  constexpr size_t kHuge = size_t(2) << 20, kPage = 4096;
+  const size_t align = bytes >= 4 * kHuge ? kHuge : kPage;
+  const size_t len = (bytes + kPage - 1) / kPage * kPage;
+  if (len < bytes || len > (size_t(1) << 56)) return nullptr;
+  // Over-map by the alignment, then unmap the slack on both sides.
+  const size_t over = len + (align > kPage ? align : 0);
+  void* raw = mmap(nullptr, over, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) return nullptr;
+  const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+  const uintptr_t aligned = (start + align - 1) / align * align;
+  if (aligned > start) munmap(raw, aligned - start);
+  const uintptr_t end = start + over, used_end = aligned + len;
+  if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
+  void* p = reinterpret_cast<void*>(aligned);
+#if defined(MADV_HUGEPAGE)
+  if (align == kHuge) madvise(p, len, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+  *mapped = len;
+  return p;
+}
+#endif
+
 // Copies columns [n0, n0 + ncols) of a weight matrix into panel columns [col0, col0 + ncols).
 template <class E>
 void copy_columns(E* panel, const E* src, bool trans, size_t K, size_t N, size_t n0, size_t ncols, size_t col0) {
@@ -48,12 +86,20 @@ void copy_columns(E* panel, const E* src, bool trans, size_t K, size_t N, size_t
   }
 }
 
-bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
+bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N, PackStorage storage) {
   const size_t per = gate ? kGateHalf : kPanelWidth;
   const size_t panels = (N + per - 1) / per;
   size_t elems;
   if (__builtin_mul_overflow(panels, K, &elems) || __builtin_mul_overflow(elems, size_t(kPanelWidth), &elems)) return false;
-  void* p = aligned_bytes(elems, wtype_bytes(type));
+  size_t bytes, mapped = 0;
+  if (__builtin_mul_overflow(elems, wtype_bytes(type), &bytes)) return false;
+  void* p = nullptr;
+#if defined(__linux__)
+  if (storage == PackStorage::kMapped) p = mapped_alloc(bytes ? bytes : 1, &mapped);
+#else
+  (void)storage;
+#endif
+  if (!mapped) p = aligned_bytes(elems, wtype_bytes(type));
   if (!p) return false;
   out->type = type;
   out->gate = gate;
@@ -61,7 +107,7 @@ bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
   out->N = N;
   out->panels = panels;
   out->bytes = elems * wtype_bytes(type);
-  out->data.reset(p);
+  out->data = std::unique_ptr<void, PackFree>(p, PackFree{mapped});
   return true;
 }
 
@@ -93,14 +139,15 @@ void pack_any(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
 
 }  // namespace
 
-bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads) {
-  if (!allocate(out, type, false, K, N)) return false;
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads, PackStorage storage) {
+  if (!allocate(out, type, false, K, N, storage)) return false;
   pack_any(out, &w, 1, threads);
   return true;
 }
 
-bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads) {
-  if (!allocate(out, type, true, K, N)) return false;
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads,
+               PackStorage storage) {
+  if (!allocate(out, type, true, K, N, storage)) return false;
   const WeightSrc srcs[2] = {gate, up};
   pack_any(out, srcs, 2, threads);
   return true;
