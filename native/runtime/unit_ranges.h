@@ -59,7 +59,8 @@ class alignas(64) UnitRange {  // a cache line each: owners claim from their own
   static uint64_t pack(uint32_t f, uint32_t b) { return uint64_t(b) << 32 | f; }
   static uint32_t front(uint64_t v) { return static_cast<uint32_t>(v); }
   static uint32_t back(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
-  std::atomic<uint64_t> v_{0};
+  std::atomic<uint64_t> v_;  // set by reset(); left uninitialised until then (StealingSplit holds
+                            // kMaxRanges of them and resets only those it uses: 64 bytes each)
 };
 
 // Runs unit(u, next) for every u in [0, units) over `ranges` ranges (one per task of a pool job; call
