@@ -16,17 +16,19 @@ int current_cpu() {
 #endif
 }
 
-bool keep_off_cpu(std::thread::native_handle_type thread, int cpu) {
+bool keep_off_cpu(const std::thread::native_handle_type* threads, bool* done, size_t n, int cpu) {
+  for (size_t i = 0; i < n; ++i) done[i] = false;
 #if defined(__linux__)
   if (cpu < 0 || cpu >= CPU_SETSIZE) return false;
   cpu_set_t set;
-  // The caller's own mask (taskset, cgroup cpusets): the helper never gets a CPU the caller may not use.
+  // The caller's own mask (taskset, cgroup cpusets): a helper never gets a CPU the caller may not use.
   if (sched_getaffinity(0, sizeof(set), &set) != 0) return false;
   CPU_CLR(cpu, &set);
   if (CPU_COUNT(&set) == 0) return false;  // the caller is pinned to that one CPU: nowhere else to go
-  return pthread_setaffinity_np(thread, sizeof(set), &set) == 0;
+  for (size_t i = 0; i < n; ++i) done[i] = pthread_setaffinity_np(threads[i], sizeof(set), &set) == 0;
+  return true;
 #else
-  (void)thread;
+  (void)threads;
   (void)cpu;
   return false;
 #endif

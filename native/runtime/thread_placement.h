@@ -8,6 +8,7 @@
 // run on the caller's CPU. A job costs one affinity change per helper when the caller's CPU differs
 // from the one the helper was last kept off (Node's main thread rarely moves), none otherwise.
 #pragma once
+#include <cstddef>
 #include <thread>
 
 namespace swiglu {
@@ -15,8 +16,9 @@ namespace swiglu {
 // The CPU the calling thread runs on, or -1 where the OS does not say.
 int current_cpu();
 
-// Lets `thread` run on the calling thread's allowed CPUs except `cpu`. Returns false (changing
-// nothing) where that would leave no CPU, or the OS does not support or refuses it; a hint either way.
-bool keep_off_cpu(std::thread::native_handle_type thread, int cpu);
+// Lets each of threads[0..n) run on the calling thread's allowed CPUs except `cpu` (the mask is read
+// once for all of them), setting done[i] for each one changed. Returns false, changing nothing, where
+// that would leave no CPU or the OS does not support it; a hint either way.
+bool keep_off_cpu(const std::thread::native_handle_type* threads, bool* done, size_t n, int cpu);
 
 }  // namespace swiglu
