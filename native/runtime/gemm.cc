@@ -191,7 +191,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   //        A micro-panels stream from L3 under their prefetch; past that, within ~5/8 of L2. Measured
   //        on Zen 5, f32 M = 512, 1 thread: 4096x11008 92 % -> 95 % of peak, 2048x5632 94 -> 96 %
   //        (the L2-sized block re-read 360 MB of weights from DRAM 4 times per call).
-  //   nc : weight panels per task, bounded so the task's accumulator carry stays in L2.
+  //   nc : with K in several blocks, weight panels per task, bounded so the task's accumulator carry
+  //        stays in L2 (with K in one block, threads take single panels from ranges: see below).
   // The next weight micro-panel is prefetched into L2, a slice per tile, while the current one runs.
   size_t kc = kc_knob ? kc_knob : cs.l2 / 4 / (kPanelWidth * sizeof(float));
   if (kc < 64) kc = 64;
@@ -211,19 +212,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   else mc = (row_panels + (row_panels + mc - 1) / mc - 1) / ((row_panels + mc - 1) / mc);  // balance blocks
   const size_t row_blocks = (row_panels + mc - 1) / mc;
   const size_t tile_floats = mr * kPanelWidth;
-  size_t nc = nc_knob;
-  if (!nc) {
-    const size_t carry = mc * tile_floats * sizeof(float);  // accumulator carry per weight panel
-    nc = nk > 1 ? (cs.l2 / 4 + carry - 1) / carry : B.panels;
-    if (nc < 2) nc = 2;
-  }
-  if (threads > 1) {
-    const size_t want = size_t(threads) * 6;
-    while (row_blocks * ((B.panels + nc - 1) / nc) < want && nc > 1) nc = (nc + 1) / 2;
-  }
-  if (nc > B.panels) nc = B.panels;
-  const size_t col_blocks = balanced_col_blocks(nc, row_blocks);
-  const size_t tasks = row_blocks * col_blocks;
 
   // A is packed inside the compute job, not in a job of its own: each thread's first task claims row
   // panels to pack until none is left, then waits for the others' last ones (a few microseconds). A
@@ -294,6 +282,21 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
     });
     return true;
   }
+
+  // Otherwise (K in several blocks, or one thread): fixed tasks of nc weight panels x one row block.
+  size_t nc = nc_knob;
+  if (!nc) {
+    const size_t carry = mc * tile_floats * sizeof(float);  // accumulator carry per weight panel
+    nc = nk > 1 ? (cs.l2 / 4 + carry - 1) / carry : B.panels;
+    if (nc < 2) nc = 2;
+  }
+  if (threads > 1) {
+    const size_t want = size_t(threads) * 6;
+    while (row_blocks * ((B.panels + nc - 1) / nc) < want && nc > 1) nc = (nc + 1) / 2;
+  }
+  if (nc > B.panels) nc = B.panels;
+  const size_t col_blocks = balanced_col_blocks(nc, row_blocks);
+  const size_t tasks = row_blocks * col_blocks;
 
   bool ok = true;
   parallel_for(tasks, threads, [&](size_t task) {
