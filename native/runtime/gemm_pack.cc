@@ -24,32 +24,29 @@ void PackFree::operator()(void* p) const {
   std::free(p);
 }
 
-void* aligned_bytes(size_t count, size_t elem) {
-  size_t bytes;
-  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
-  // Big buffers (packed weights streamed at DRAM speed) go on 2 MiB boundaries and ask for
-  // transparent huge pages: one TLB entry per 2 MiB instead of 512, which the weight stream and
-  // the panel-to-panel jumps of the blocked GEMM otherwise miss on.
-  constexpr size_t kHuge = size_t(2) << 20;
-  const size_t align = bytes >= 4 * kHuge ? kHuge : 64;
-  bytes = (bytes + align - 1) / align * align;  // aligned_alloc wants a multiple of the alignment
-  if (bytes == 0) bytes = 64;
-  void* p = std::aligned_alloc(align, bytes);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (p && align == kHuge) madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
-#endif
-  return p;
-}
-
 namespace {
 
-// `bytes` in a mapping of its own, on a 2 MiB boundary with transparent huge pages asked for when it is
-// big enough (as aligned_bytes does), else page aligned; *mapped gets the length to unmap. nullptr if
-// the mapping fails. Linux only.
+// Big buffers (packed weights streamed at DRAM speed) go on 2 MiB boundaries and ask for transparent
+// huge pages: one TLB entry per 2 MiB instead of 512, which the weight stream and the panel-to-panel
+// jumps of the blocked GEMM otherwise miss on. One policy for heap and mapped packs.
+constexpr size_t kHugePage = size_t(2) << 20;
+bool wants_huge_pages(size_t bytes) { return bytes >= 4 * kHugePage; }
+void advise_huge_pages(void* p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+// `bytes` in a mapping of its own, huge-page aligned and advised as aligned_bytes when big enough, else
+// page aligned; *mapped gets the length to unmap. nullptr if the mapping fails. Linux only.
 #if defined(__linux__)
 void* mapped_alloc(size_t bytes, size_t* mapped) {
-  constexpr size_t kHuge = size_t(2) << 20, kPage = 4096;
-  const size_t align = bytes >= 4 * kHuge ? kHuge : kPage;
+  constexpr size_t kPage = 4096;
+  const bool huge = wants_huge_pages(bytes);
+  const size_t align = huge ? kHugePage : kPage;
   const size_t len = (bytes + kPage - 1) / kPage * kPage;
   if (len < bytes || len > (size_t(1) << 56)) return nullptr;
   // Over-map by the alignment, then unmap the slack on both sides.
@@ -62,9 +59,7 @@ void* mapped_alloc(size_t bytes, size_t* mapped) {
   const uintptr_t end = start + over, used_end = aligned + len;
   if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
   void* p = reinterpret_cast<void*>(aligned);
-#if defined(MADV_HUGEPAGE)
-  if (align == kHuge) madvise(p, len, MADV_HUGEPAGE);  // a hint: failure is harmless
-#endif
+  if (huge) advise_huge_pages(p, len);
   *mapped = len;
   return p;
 }
@@ -151,6 +146,18 @@ bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K,
   const WeightSrc srcs[2] = {gate, up};
   pack_any(out, srcs, 2, threads);
   return true;
+}
+
+void* aligned_bytes(size_t count, size_t elem) {
+  size_t bytes;
+  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
+  const bool huge = wants_huge_pages(bytes);
+  const size_t align = huge ? kHugePage : 64;
+  bytes = (bytes + align - 1) / align * align;  // aligned_alloc wants a multiple of the alignment
+  if (bytes == 0) bytes = 64;
+  void* p = std::aligned_alloc(align, bytes);
+  if (p && huge) advise_huge_pages(p, bytes);
+  return p;
 }
 
 }  // namespace swiglu
