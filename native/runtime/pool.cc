@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -104,19 +105,13 @@ class Pool {
   void keep_helpers_off_caller_cpu(int helpers) {
     const int cpu = current_cpu();
     if (cpu < 0) return;
-    std::thread::native_handle_type move[kMaxThreads];
-    bool done[kMaxThreads];
-    int index[kMaxThreads];
-    size_t n = 0;
-    for (int i = 0; i < helpers && n < size_t(kMaxThreads); ++i) {
-      if (workers_[static_cast<size_t>(i)].kept_off != cpu) {
-        move[n] = workers_[static_cast<size_t>(i)].handle;
-        index[n++] = i;
-      }
+    std::optional<OtherCpus> others;  // the caller's mask, read once, only if a helper needs it
+    for (int i = 0; i < helpers; ++i) {
+      Worker& w = workers_[static_cast<size_t>(i)];
+      if (w.kept_off == cpu) continue;
+      if (!others) others.emplace(cpu);
+      w.kept_off = others->apply(w.handle) ? cpu : -1;
     }
-    if (n == 0) return;
-    keep_off_cpu(move, done, n, cpu);
-    for (size_t j = 0; j < n; ++j) workers_[static_cast<size_t>(index[j])].kept_off = done[j] ? cpu : -1;
   }
 
   void loop(int index, unsigned long seen) {

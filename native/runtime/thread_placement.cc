@@ -3,7 +3,6 @@
 
 #if defined(__linux__)
 #include <pthread.h>
-#include <sched.h>
 #endif
 
 namespace swiglu {
@@ -16,20 +15,21 @@ int current_cpu() {
 #endif
 }
 
-bool keep_off_cpu(const std::thread::native_handle_type* threads, bool* done, size_t n, int cpu) {
-  for (size_t i = 0; i < n; ++i) done[i] = false;
+OtherCpus::OtherCpus(int cpu) {
 #if defined(__linux__)
-  if (cpu < 0 || cpu >= CPU_SETSIZE) return false;
-  cpu_set_t set;
-  // The caller's own mask (taskset, cgroup cpusets): a helper never gets a CPU the caller may not use.
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return false;
-  CPU_CLR(cpu, &set);
-  if (CPU_COUNT(&set) == 0) return false;  // the caller is pinned to that one CPU: nowhere else to go
-  for (size_t i = 0; i < n; ++i) done[i] = pthread_setaffinity_np(threads[i], sizeof(set), &set) == 0;
-  return true;
+  if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof(set_), &set_) != 0) return;
+  CPU_CLR(cpu, &set_);
+  empty_ = CPU_COUNT(&set_) == 0;  // the caller is pinned to that one CPU: nowhere else to go
 #else
-  (void)threads;
   (void)cpu;
+#endif
+}
+
+bool OtherCpus::apply(std::thread::native_handle_type thread) const {
+#if defined(__linux__)
+  return !empty_ && pthread_setaffinity_np(thread, sizeof(set_), &set_) == 0;
+#else
+  (void)thread;
   return false;
 #endif
 }

@@ -8,17 +8,31 @@
 // run on the caller's CPU. A job costs one affinity change per helper when the caller's CPU differs
 // from the one the helper was last kept off (Node's main thread rarely moves), none otherwise.
 #pragma once
-#include <cstddef>
 #include <thread>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 namespace swiglu {
 
 // The CPU the calling thread runs on, or -1 where the OS does not say.
 int current_cpu();
 
-// Lets each of threads[0..n) run on the calling thread's allowed CPUs except `cpu` (the mask is read
-// once for all of them), setting done[i] for each one changed. Returns false, changing nothing, where
-// that would leave no CPU or the OS does not support it; a hint either way.
-bool keep_off_cpu(const std::thread::native_handle_type* threads, bool* done, size_t n, int cpu);
+// The calling thread's allowed CPUs (taskset, cgroup cpusets) except one: read once, applied to as many
+// threads as need it. Empty where that leaves no CPU or the OS has no such call (then apply does nothing).
+class OtherCpus {
+ public:
+  explicit OtherCpus(int cpu);
+  bool empty() const { return empty_; }
+  // Lets `thread` run on these CPUs only; false if empty or refused (a hint either way).
+  bool apply(std::thread::native_handle_type thread) const;
+
+ private:
+  bool empty_ = true;
+#if defined(__linux__)
+  cpu_set_t set_;
+#endif
+};
 
 }  // namespace swiglu
