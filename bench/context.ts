@@ -7,7 +7,7 @@ import { copyBandwidth } from './copy';
 import { MachineInfo, PeakFigure, measurePeak } from './machine';
 import { Progress } from './progress';
 import { Report, SCHEMA_VERSION } from './report/types';
-import { TimingOptions, stat } from './timing';
+import { Stat, TimingOptions, stat } from './timing';
 import { loadOrt, ortVersion } from './peers/ort';
 
 /** The DRAM read probe's buffer: 8× this machine's 32 MiB L3, so no pass is served from cache. */
@@ -23,10 +23,11 @@ export interface Context {
   /**
    * Median copy GB/s at `elements` floats on `threads` threads. Measured anew on each call (so that a
    * row's ratio compares figures taken seconds apart on this noisy machine, not minutes); the first
-   * figure per size and thread count is also recorded in report.roofline.copy. With `reuse`, the
-   * first figure is returned when there is one.
+   * figure per size and thread count is also recorded in report.roofline.copy (recordCopy).
    */
-  copyAt(elements: number, threads: number, reuse?: boolean): Promise<number>;
+  copyAt(elements: number, threads: number): Promise<number>;
+  /** Records a copy figure measured elsewhere in report.roofline.copy, if none is there yet for that size and thread count. */
+  recordCopy(elements: number, threads: number, gbPerSec: Stat): void;
   /** Median DRAM read GB/s at `threads` (measured once per run; null when the addon has no probe). */
   dramReadAt(threads: number): number | null;
   /** The FMA peak figure at `threads` (measured once per run). */
@@ -58,7 +59,7 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     verdicts: [],
     notes: [],
   };
-  const copies = new Map<string, number>();
+  const recorded = new Set<string>();
   const ctx: Context = {
     opts,
     threads,
@@ -67,16 +68,16 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     progress,
     report,
     useOrt,
-    async copyAt(elements, th, reuse = false) {
-      const key = `${elements}/${th}`;
-      const hit = copies.get(key);
-      if (reuse && hit !== undefined) return hit;
+    async copyAt(elements, th) {
       const s = await copyBandwidth(elements, th, timing);
-      if (hit === undefined) {
-        report.roofline.copy.push({ level: `n=${elements}`, elements, workingSetBytes: 8 * elements, threads: th, gbPerSec: s });
-        copies.set(key, s.median);
-      }
+      ctx.recordCopy(elements, th, s);
       return s.median;
+    },
+    recordCopy(elements, th, s) {
+      const key = `${elements}/${th}`;
+      if (recorded.has(key)) return;
+      report.roofline.copy.push({ level: `n=${elements}`, elements, workingSetBytes: 8 * elements, threads: th, gbPerSec: s });
+      recorded.add(key);
     },
     dramReadAt(th) {
       let f = report.roofline.dramRead.find((r) => r.threads === th);

@@ -62,9 +62,10 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
           // right after it, and the row's roofline is their median: on this VM the two vCPUs sometimes
           // share one L3 and sometimes sit on two (the 2-thread copy at 1e7 then reads ~100 GB/s instead
           // of ~48), and a copy taken once before the row could come from the other state than the row.
-          let copy = await ctx.copyAt(n, th, n >= 1e6);
+          const interleave = n >= 1e6;
+          let copy = interleave ? 0 : await ctx.copyAt(n, th);
           sg.setNumThreads(th);
-          const probe = n >= 1e6 ? await CopyProbe.create(n, th) : null;
+          const probe = interleave ? await CopyProbe.create(n, th) : null;
           const copies: number[] = [];
           let ours: Stat;
           try {
@@ -77,7 +78,11 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
           } finally {
             await probe?.close();
           }
-          if (copies.length) copy = stat(copies).median;
+          if (copies.length) {
+            const s = stat(copies);
+            ctx.recordCopy(n, th, s);
+            copy = s.median;
+          }
           let js = jsCache.get(`${op.name}/${n}`);
           if (!js) {
             js = rate(await timeCalls(b.js, jsTiming(ctx.timing, n)), n / 1e9);
