@@ -28,7 +28,9 @@ inline typename V::F log1p_scaled(typename V::F E, typename V::F p) {
   auto pair = [&](int i) { return V::fma(V::set1(kLog1pE[i + 1]), E, V::set1(kLog1pE[i])); };
   const F p03 = V::fma(pair(2), E2, pair(0));
   const F p47 = V::fma(pair(6), E2, pair(4));
-  const F P = V::fma(V::set1(kLog1pE[8]), V::mul(E4, E4), V::fma(p47, E4, p03));
+  // (c8 E4 + p47) E4 + p03: as deep as c8 E8 + (p47 E4 + p03), one multiply fewer (softplus 3.89 -> 4.01
+  // Gelem/s, act_bench at 1e5, 1 thread, four alternating runs; full sweep 2.129 -> 1.995 ulp).
+  const F P = V::fma(V::fma(V::set1(kLog1pE[8]), E4, p47), E4, p03);
   return V::fma(V::mul(E, p), P, p);
 }
 
