@@ -347,10 +347,14 @@ struct Activation<V, kSoftplus> {
 };
 
 // mish(x) = x tanh(log1p(e^x)). With E = e^-|x| no log is needed:
-//   x <= 0: tanh = N/(N + 2), N = E(E + 2);   x > 0: tanh = (1 + 2E)/(1 + 2E + 2E^2).
-// One division; E in offset form so x e^x stays accurate where e^x alone is subnormal, and for x <= 0 the
-// denominator too (times 2^kOff): the quotient is the result, rounded once.
-// Error: E 0.75, N ~1.75, ratio +1, times x +0.5: <= ~4 ulp (bar 8).
+//   x < 0: tanh = N/(N + 2), N = E(E + 2);   x >= 0: tanh = (1 + 2E)/(1 + 2E + 2E^2).
+// Both as x k / (k + c): x < 0: k = N 2^kOff, c = 2^(kOff+1) (E in offset form, so x e^x stays accurate
+// where e^x alone is subnormal, and the quotient is the result, rounded once: see math::sigmoid_den);
+// x >= 0: k = 1 + 2E, c = 2E^2. One multiply, one add and one division serve both branches (the selects
+// are off the FMA pipes): two fewer FMA-pipe ops than a numerator and a denominator per branch.
+// Error: E 0.75, N ~1.75 (k rounded once more), den k + c one more rounding than an fma, ratio +1,
+// times x +0.5: <= ~5 ulp (bar 8); the full sweep's maximum stayed 4.683 ulp. act_bench, 1e5, 1 thread,
+// four alternating runs on Zen 5: avx512 5.10 -> 5.39, avx2 2.29 -> 2.58 Gelem/s.
 template <class V>
 struct Activation<V, kMish> {
   explicit Activation(const ActParams&) {}
@@ -359,17 +363,14 @@ struct Activation<V, kMish> {
     const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));  // -|x| clamped
     const math::ExpParts<V> e = math::exp_parts<V>(ah);
     const F s = math::pow2<V, math::kOff>(e.t);
-    const F p = V::fma(s, e.tm, s);                     // E 2^kOff
+    const F p = V::fma(s, e.tm, s);  // E 2^kOff
     const F E = V::mul(p, V::set1(math::kInvOff));
     const F two = V::set1(2.0f);
-    const F A = V::add(E, two);
     const auto neg = V::lt(x, V::zero());
-    const F numn = V::mul(ah, V::mul(p, A));           // x N 2^kOff
-    const F denn = V::fma(p, A, V::set1(math::exp2i(math::kOff + 1)));  // (N + 2) 2^kOff (see math::sigmoid_den)
-    const F B = V::fma(E, two, V::set1(1.0f));
-    const F nump = V::mul(x, B);
-    const F denp = V::fma(V::add(E, E), E, B);
-    return V::div(V::select(neg, numn, nump), V::select(neg, denn, denp));
+    const F k = V::select(neg, V::mul(p, V::add(E, two)), V::fma(E, two, V::set1(1.0f)));
+    const F c = V::select(neg, V::set1(math::exp2i(math::kOff + 1)), V::mul(V::add(E, E), E));
+    // ah, not x, below 0: the clamped input that E was computed from (x < -150 gives -0 either way)
+    return V::div(V::mul(V::select(neg, ah, x), k), V::add(k, c));
   }
 };
 
