@@ -43,7 +43,7 @@ struct ExpParts {
   typename V::F t;    // kRound + n; asint(t) = 0x4B400000 + n
 };
 
-// The polynomial q in r two ways, same coefficients and operation count: Estrin (the default: from r to
+// e^r = 1 + r + r^2 q(r): q in r two ways, same coefficients and operation count: Estrin (the default: from r to
 // w two fmas after r^2, instead of four fmas in a row) and Horner (kHorner). Either way q's roundings reach
 // tm through r^2 <= 0.12, below 2^-27. Full sweep after the switch (docs/accuracy.md): the maxima moved only
 // where the exp feeds the result directly (elu 0.907 -> 0.974, selu 1.772 -> 1.824 ulp).
@@ -51,22 +51,25 @@ struct ExpParts {
 // (sigmoid 6.72 -> 7.08, tanh 6.50 -> 6.79, softplus 3.56 -> 3.75, gelu-tanh 3.91 -> 4.04 Gelem/s); gelu,
 // bound by its fma count and its division rather than this chain, lost 2.5 % with it and keeps Horner.
 template <class V, bool kHorner = false>
+inline typename V::F exp_q(typename V::F r, typename V::F r2) {
+  using F = typename V::F;
+  if (kHorner) {
+    F q = V::fma(V::set1(kExpQ[4]), r, V::set1(kExpQ[3]));
+    q = V::fma(q, r, V::set1(kExpQ[2]));
+    q = V::fma(q, r, V::set1(kExpQ[1]));
+    return V::fma(q, r, V::set1(kExpQ[0]));
+  }
+  const F q01 = V::fma(V::set1(kExpQ[1]), r, V::set1(kExpQ[0]));
+  const F q23 = V::fma(V::set1(kExpQ[3]), r, V::set1(kExpQ[2]));
+  return V::fma(V::fma(V::set1(kExpQ[4]), r2, q23), r2, q01);
+}
+
+template <class V, bool kHorner = false>
 inline ExpParts<V> exp_reduced(typename V::F rh, typename V::F rl, typename V::F t) {
   using F = typename V::F;
   const F r = V::add(rh, rl);
   const F r2 = V::mul(r, r);
-  F q;
-  if (kHorner) {
-    q = V::fma(V::set1(kExpQ[4]), r, V::set1(kExpQ[3]));
-    q = V::fma(q, r, V::set1(kExpQ[2]));
-    q = V::fma(q, r, V::set1(kExpQ[1]));
-    q = V::fma(q, r, V::set1(kExpQ[0]));
-  } else {
-    const F q01 = V::fma(V::set1(kExpQ[1]), r, V::set1(kExpQ[0]));
-    const F q23 = V::fma(V::set1(kExpQ[3]), r, V::set1(kExpQ[2]));
-    q = V::fma(V::fma(V::set1(kExpQ[4]), r2, q23), r2, q01);
-  }
-  const F w = V::fma(r2, q, rl);
+  const F w = V::fma(r2, exp_q<V, kHorner>(r, r2), rl);
   return {V::add(rh, w), t};
 }
 
@@ -92,10 +95,7 @@ inline ExpParts<V> exp_parts(typename V::F h) {
   const F n = V::sub(t, V::set1(kRound));
   const F r = V::fnma(n, V::set1(kLn2Lo), V::fnma(n, V::set1(kLn2Hi), h));
   const F r2 = V::mul(r, r);
-  const F q01 = V::fma(V::set1(kExpQ[1]), r, V::set1(kExpQ[0]));
-  const F q23 = V::fma(V::set1(kExpQ[3]), r, V::set1(kExpQ[2]));
-  const F q = V::fma(V::fma(V::set1(kExpQ[4]), r2, q23), r2, q01);
-  return {V::fma(r2, q, r), t};
+  return {V::fma(r2, exp_q<V>(r, r2), r), t};
 }
 
 // 2^(n + K) from ExpParts::t. Requires n + K in [-126, 127].
