@@ -34,6 +34,7 @@ export class CopyProbe {
   private ctl: Int32Array;
   private mySrc: Float32Array;
   private myDst: Float32Array;
+  private perCopy = 0; // seconds per copy, learnt by sampleFor
 
   private constructor(readonly elements: number, readonly threads: number) {
     this.ctl = new Int32Array(new SharedArrayBuffer(16));
@@ -111,7 +112,6 @@ export class CopyProbe {
     this.perCopy = s / reps;
     return (8 * this.elements * reps) / s / 1e9;
   }
-  private perCopy = 0;
 
   async close(): Promise<void> {
     if (this.workers.length === 0) return;

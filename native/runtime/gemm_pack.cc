@@ -94,7 +94,7 @@ bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N, PackStora
 #else
   (void)storage;
 #endif
-  if (!mapped) p = aligned_bytes(elems, wtype_bytes(type));
+  if (!mapped) p = aligned_bytes(elems, wtype_bytes(type));  // the heap: asked for, or the mapping failed
   if (!p) return false;
   out->type = type;
   out->gate = gate;

@@ -24,7 +24,6 @@ int current_cpu();
 class OtherCpus {
  public:
   explicit OtherCpus(int cpu);
-  bool empty() const { return empty_; }
   // Lets `thread` run on these CPUs only; false if empty or refused (a hint either way).
   bool apply(std::thread::native_handle_type thread) const;
 
