@@ -99,30 +99,36 @@ struct Activation<V, kSigmoid> {
   }
 };
 
+constexpr double kLog2eD = 1.4426950408889634073599246810019;  // log2(e), for the double-float splits
+
 // silu(x; beta) = x sigmoid(beta x).
-// beta = 1 (also the fused GEMM epilogue): z = x exactly. Otherwise beta x is a double-float
-// (TwoProduct with beta = hi + lo): exp amplifies an argument error by |beta x| (up to ~100), so a float-
-// rounded beta x alone would cost tens of ulp in the negative tail.
+// beta = 1 (also the fused GEMM epilogue): z = x exactly. Otherwise the exponent -|beta x| log2(e) is a
+// double-float (TwoProduct with -|beta| log2(e) = hi + lo; base 2, see math::exp2_parts): exp amplifies
+// an argument error by |beta x| (up to ~100), so a float-rounded beta x alone would cost tens of ulp in
+// the negative tail.
 // -|beta x| is formed from |x| clamped to X = 150/|beta|: past it the result underflows (the clamp also
 // keeps beta*x finite). NaN takes the x branch (compare false). Supported: beta = 0 or 2^-20 <= |beta|;
 // below 2^-20, |x| > 2^27 would overflow the offset form (x * 2^100) of mul_sigmoid.
 // The three cases are three kernels, chosen once per call (visit; see map.h), not per vector.
 //
-// BetaArg: what silu and softplus need of a scale beta to form z = beta x as -|z| = ah + al.
+// BetaArg: what silu and softplus need of a scale beta to form z = beta x as -|z| log2(e) = ah + al, the
+// exponent of e^-|z| in base 2 (math::exp2_parts: folding log2(e) into beta's split costs nothing here).
 struct BetaArg {
-  math::Split nb;  // -|beta| split
-  float xmax;      // clamp on |x| for the exponent: 150/|beta| (past it e^-|z| underflows)
-  float flip;      // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
+  math::Split nb;   // -|beta| split (softplus's threshold compares the float product beta * x)
+  math::Split nb2;  // -|beta| log2(e) split
+  float xmax;       // clamp on |x| for the exponent: 150/|beta| (past it e^-|z| underflows)
+  float flip;       // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
   static BetaArg of(double beta) {
     const double b = beta < 0 ? -beta : beta;
     const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
-    return {math::split(-b), xm > double(FLT_MAX) ? FLT_MAX : float(xm), beta < 0 ? 0.0f : -0.0f};
+    return {math::split(-b), math::split(-b * kLog2eD),
+            xm > double(FLT_MAX) ? FLT_MAX : float(xm), beta < 0 ? 0.0f : -0.0f};
   }
-  // -|beta x| = ah + al (TwoProduct with the split -|beta|) from xa = |x| clamped to xmax.
+  // -|beta x| log2(e) = ah + al (TwoProduct with the split -|beta| log2(e)) from xa = |x| clamped to xmax.
   template <class V>
-  void neg_abs_z(typename V::F xa, typename V::F* ah, typename V::F* al) const {
-    *ah = V::mul(V::set1(nb.hi), xa);
-    *al = V::fma(V::set1(nb.lo), xa, V::fms(V::set1(nb.hi), xa, *ah));
+  void neg_abs_z2(typename V::F xa, typename V::F* ah, typename V::F* al) const {
+    *ah = V::mul(V::set1(nb2.hi), xa);
+    *al = V::fma(V::set1(nb2.lo), xa, V::fms(V::set1(nb2.hi), xa, *ah));
   }
 };
 
@@ -140,7 +146,7 @@ struct SiluKernel {
     if (kMode == kSiluZero) return V::mul(x, V::set1(0.5f));
     const F xa = V::min(V::abs(x), V::set1(z.xmax));
     F ah, al;
-    z.neg_abs_z<V>(xa, &ah, &al);
+    z.neg_abs_z2<V>(xa, &ah, &al);
     const F fl = V::set1(z.flip);
     const F xn = V::xor_(xa, fl);
     const auto neg = V::lt(V::xor_(x, V::xor_(fl, math::sign_mask<V>())), V::zero());
@@ -184,13 +190,14 @@ struct Activation<V, kQuickGelu> {
 // 2u reaches -104 before the result underflows, so it is built as a double-float (exp amplifies its error
 // by |2u|): x^2 exact (TwoProduct); v = 1 + c x^2 with its exact rounding error (v - 1 is exact for v in
 // [1, 8), so fma(c, x^2, 1 - v) recovers it) plus the c_lo and x^2_lo cross terms; a x by TwoProduct with
-// a = hi + lo; the product of the two double-floats to ~2^-46.
-// Computed on -|x| clamped to -12 (2u(12) = 142: past every underflow; x^2 stays finite).
+// a = hi + lo; the product of the two double-floats to ~2^-46. a carries log2(e): the product is the base-2
+// exponent -|2u| log2(e) that math::mul_sigmoid takes (no ln2 reduction products, see math::exp2_parts).
+// Computed on -|x| clamped to -12 (2u(12) = 142, 205 in base 2: past every underflow; x^2 stays finite).
 template <class V>
 struct Activation<V, kGeluTanh> {
   math::Split a, c;
   explicit Activation(const ActParams&) {
-    a = math::split(2.0 * 0.79788456080286535587989211986876);  // 2 sqrt(2/pi)
+    a = math::split(2.0 * 0.79788456080286535587989211986876 * kLog2eD);  // 2 sqrt(2/pi) log2(e)
     c = math::split(0.044715);
   }
   typename V::F operator()(typename V::F x) const {
@@ -205,7 +212,7 @@ struct Activation<V, kGeluTanh> {
     const F ah = V::set1(a.hi);
     const F ph = V::mul(ah, nx);                             // a x (negative)
     const F pl = V::fma(V::set1(a.lo), nx, V::fms(ah, nx, ph));
-    const F zh = V::mul(ph, vh);                             // -|2u|
+    const F zh = V::mul(ph, vh);                             // -|2u| log2(e)
     const F zl = V::fma(ph, vl, V::fma(pl, vh, V::fms(ph, vh, zh)));
     // (the two-rounding numerator: this op is at its speed bar, and 2.6 ulp is within its accuracy bar)
     return math::mul_sigmoid<V, false>(V::lt(x, V::zero()), zh, zl, x, nx);
@@ -304,9 +311,9 @@ struct SoftplusKernel {
     if (kUnit) {
       r = V::mul(log1p_exp(math::exp_parts<V>(V::neg(xa))), V::set1(math::kInvOff));
     } else {
-      F ah, al;  // -|z|
-      z.neg_abs_z<V>(xa, &ah, &al);
-      const F l = log1p_exp(math::exp_parts<V>(ah, al));
+      F ah, al;  // -|z| log2(e)
+      z.neg_abs_z2<V>(xa, &ah, &al);
+      const F l = log1p_exp(math::exp2_parts<V>(ah, al));
       r = V::mul(V::fma(l, V::set1(ib.hi), V::mul(l, V::set1(ib.lo))), V::set1(math::kInvOff));
     }
     // z > 0 <=> x has the sign of beta (and x != 0)

@@ -63,6 +63,17 @@ qt = np.array([float((mp.exp(mp.mpf(v)) - 1 - mp.mpf(v)) / mp.mpf(v) ** 2) for v
 c, e = fit_rounded(r, qt, ex / r**2, 4)
 emit("kExpQ", c, e)
 
+# 1b. exp in base 2 (exponents a constant times x, with log2(e) folded into the constant):
+#     2^f = 1 + ln2 f + f^2 Q(f), |f| <= 1/2 (+ margin for the low part). ln2 exact in the target; the kernel
+#     multiplies by ln2 rounded to float (2^-28.4 relative, below the fit). Error relative to 2^f.
+ln2 = mp.log(2)
+f = grid(-0.5 * 1.001, 0.5 * 1.001)
+f = f[np.abs(f) > 1e-6]
+e2 = np.array([float(mp.power(2, mp.mpf(v))) for v in f])
+Qt = np.array([float((mp.power(2, mp.mpf(v)) - 1 - ln2 * mp.mpf(v)) / mp.mpf(v) ** 2) for v in f])
+c, e = fit_rounded(f, Qt, e2 / f**2, 4)
+emit("kExp2Q", c, e)
+
 # 2. log1p for softplus: log1p(E) = E + E^2 P(E), E = e^-|z| in [0, 1], straight in E (no mantissa
 #    reduction: log1p's singularity at E = -1 is far enough for degree 8). Error relative to log1p(E).
 E = grid(1e-7, 1.0 + 1e-6)
