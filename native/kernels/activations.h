@@ -307,19 +307,20 @@ struct SoftplusKernel {
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
     const F xa = V::min(V::abs(x), V::set1(z.xmax));
-    F r;
+    F l;  // log1p(e^-|z|) 2^kOff / beta
     if (kUnit) {
-      r = V::mul(log1p_exp(math::exp_parts<V>(V::neg(xa))), V::set1(math::kInvOff));
+      l = log1p_exp(math::exp_parts<V>(V::neg(xa)));
     } else {
       F ah, al;  // -|z| log2(e)
       z.neg_abs_z2<V>(xa, &ah, &al);
-      const F l = log1p_exp(math::exp2_parts<V>(ah, al));
-      r = V::mul(V::fma(l, V::set1(ib.hi), V::mul(l, V::set1(ib.lo))), V::set1(math::kInvOff));
+      const F lz = log1p_exp(math::exp2_parts<V>(ah, al));
+      l = V::fma(lz, V::set1(ib.hi), V::mul(lz, V::set1(ib.lo)));
     }
     // z > 0 <=> x has the sign of beta (and x != 0)
     const F xs = V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>()));
     const auto zpos = V::gt(xs, V::zero());
-    const F y = V::add(V::select(zpos, x, V::zero()), r);
+    // max-part + l 2^-kOff, one rounding (l 2^-kOff alone is exact unless subnormal, and then the part is 0)
+    const F y = V::fma(l, V::set1(math::kInvOff), V::select(zpos, x, V::zero()));
     // threshold on the float product beta*x (PyTorch compares the rounded product)
     const F zf = V::mul(V::neg(V::set1(z.nb.hi)), xs);  // |beta| * (sign-adjusted x) = beta * x
     return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), x, y));
