@@ -214,8 +214,8 @@ struct Activation<V, kGeluTanh> {
     const F pl = V::fma(V::set1(a.lo), nx, V::fms(ah, nx, ph));
     const F zh = V::mul(ph, vh);                             // -|2u| log2(e)
     const F zl = V::fma(ph, vl, V::fma(pl, vh, V::fms(ph, vh, zh)));
-    // (the two-rounding numerator: one multiply fewer; the full sweep's maximum, 3.307 ulp, is within the bar)
-    return math::mul_sigmoid<V, false>(V::lt(x, V::zero()), zh, zl, x, nx);
+    // The lean form (math.h): this kernel is bound by its FMA-pipe ops. xn = -|x| = -x where x >= 0.
+    return math::mul_sigmoid<V, true>(V::lt(x, V::zero()), zh, zl, x, nx);
   }
 };
 
