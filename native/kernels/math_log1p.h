@@ -19,9 +19,9 @@ constexpr float kLog1pE[9] = {-0x1.ffffd2p-2f, 0x1.554dd8p-2f, -0x1.ff2518p-3f, 
 // act_bench at 1e5, 1 thread, alternating runs; full sweep unchanged at 1.995 ulp). E^2 underflows (to 0
 // or a subnormal) only where it is negligible against E, so tiny E gives p itself (log1p(E) = E to
 // 2^-26) with no branch, and the result stays normal down to softplus's own underflow.
-// Error: E carries the exp's ~0.75 ulp (log1p's condition number on [0, 1] is <= 1); P by Estrin (the
-// chain is 4 deep instead of 8) ~1.5 ulp of P, entering with weight |E^2 P| / log1p(E) <= 0.45; the
-// last fma rounds once. Total <= ~1.8 ulp.
+// Error: E carries the exp's ~0.75 ulp (~1 from exp2_parts; log1p's condition number on [0, 1] is <= 1);
+// P by Estrin (the chain is 4 deep instead of 8) ~1.5 ulp of P, entering with weight |E^2 P| / log1p(E)
+// <= 0.45; the last fma rounds once. Total <= ~1.8 ulp (~2 in base 2).
 template <class V>
 inline typename V::F log1p_scaled(typename V::F E, typename V::F p) {
   using F = typename V::F;
