@@ -114,14 +114,14 @@ constexpr double kLog2eD = 1.4426950408889634073599246810019;  // log2(e), for t
 // BetaArg: what silu and softplus need of a scale beta to form z = beta x as -|z| log2(e) = ah + al, the
 // exponent of e^-|z| in base 2 (math::exp2_parts: folding log2(e) into beta's split costs nothing here).
 struct BetaArg {
-  math::Split nb;   // -|beta| split (softplus's threshold compares the float product beta * x)
+  float ab;         // |beta| rounded: softplus's threshold compares the float product beta * x
   math::Split nb2;  // -|beta| log2(e) split
   float xmax;       // clamp on |x| for the exponent: 150/|beta| (past it e^-|z| underflows)
   float flip;       // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
   static BetaArg of(double beta) {
     const double b = beta < 0 ? -beta : beta;
     const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
-    return {math::split(-b), math::split(-b * kLog2eD),
+    return {static_cast<float>(b), math::split(-b * kLog2eD),
             xm > double(FLT_MAX) ? FLT_MAX : float(xm), beta < 0 ? 0.0f : -0.0f};
   }
   // -|beta x| log2(e) = ah + al (TwoProduct with the split -|beta| log2(e)) from xa = |x| clamped to xmax.
@@ -334,7 +334,7 @@ struct SoftplusKernel {
     // max-part + l 2^-kOff, one rounding (l 2^-kOff alone is exact unless subnormal, and then the part is 0)
     const F y = V::fma(l, V::set1(math::kInvOff), V::select(zpos, x, V::zero()));
     // threshold on the float product beta*x (PyTorch compares the rounded product)
-    const F zf = V::mul(V::neg(V::set1(z.nb.hi)), xs);  // |beta| * (sign-adjusted x) = beta * x
+    const F zf = V::mul(V::set1(z.ab), xs);  // |beta| * (sign-adjusted x) = beta * x
     return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), x, y));
   }
   // log1p(E) 2^kOff from the parts of E = e^-|z|.

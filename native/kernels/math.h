@@ -64,21 +64,20 @@ inline typename V::F exp_q(typename V::F r, typename V::F r2) {
   return V::fma(V::fma(V::set1(kExpQ[4]), r2, q23), r2, q01);
 }
 
-template <class V, bool kHorner = false>
-inline ExpParts<V> exp_reduced(typename V::F rh, typename V::F rl, typename V::F t) {
-  using F = typename V::F;
-  const F r = V::add(rh, rl);
-  const F r2 = V::mul(r, r);
-  const F w = V::fma(r2, exp_q<V, kHorner>(r, r2), rl);
-  return {V::add(rh, w), t};
-}
-
-template <class V, bool kHorner = false>
+// Its one user is gelu's Gaussian tail (math_erfc.h), whose exponent -(a^2)/2 is exact as a double-float
+// only in base e (base 2 would cost more than exp2_parts saves), and which is bound by its fma count and
+// division rather than this chain: q by Horner there.
+template <class V>
 inline ExpParts<V> exp_parts(typename V::F h, typename V::F l) {
   using F = typename V::F;
   const F t = V::fma(h, V::set1(kLog2e), V::set1(kRound));
   const F n = V::sub(t, V::set1(kRound));
-  return exp_reduced<V, kHorner>(V::fnma(n, V::set1(kLn2Hi), h), V::fnma(n, V::set1(kLn2Lo), l), t);
+  const F rh = V::fnma(n, V::set1(kLn2Hi), h);
+  const F rl = V::fnma(n, V::set1(kLn2Lo), l);
+  const F r = V::add(rh, rl);
+  const F r2 = V::mul(r, r);
+  const F w = V::fma(r2, exp_q<V, true>(r, r2), rl);
+  return {V::add(rh, w), t};
 }
 
 // Same, argument exact in one float (l = 0). Here the reduced argument is rounded once,

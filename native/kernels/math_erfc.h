@@ -38,7 +38,7 @@ inline typename V::F gauss_tail_x_scaled(typename V::F a) {
   const F nha = V::mul(a, V::set1(-0.5f));  // exact
   const F zh = V::mul(a, nha);               // -(a*a)/2 = zh + zl exactly (TwoProduct)
   const F zl = V::fms(a, nha, zh);
-  const ExpParts<V> e = exp_parts<V, true>(zh, zl);  // Horner: see math.h
+  const ExpParts<V> e = exp_parts<V>(zh, zl);
   const F s = pow2<V, kOff - 1>(e.t);  // the 1/2 of Phi = erfc/2 is folded into the power of two
   const F Y = V::div(a, V::add(V::set1(kErfcxL), a));
   // 1 - 2Y rounded once, on the add pipes (Y + Y is exact): the same bits as fma(Y, -2, 1), one op fewer
