@@ -107,6 +107,17 @@ inline size_t stream_head(const float* y, size_t n) {
   return head < n ? head : n;
 }
 
+// The non-temporal stores of y are never prefetched (that would read the lines they exist not to read),
+// so each new 4 KiB page of y took its TLB miss, a page walk, at the store itself, with the loop's work
+// queued behind it. A read prefetch of the first line of the page that y + ahead lies in walks the page
+// table early; every loop step within a page names the same line, so y costs one line read per page
+// (1/64 of its bytes). Measured on Zen 5 (act_bench --n 10000000, avx512, 1 thread, five alternating
+// runs): gelu 3.96 -> 4.08, gelu-tanh 4.40 -> 4.53, softplus 3.99 -> 4.16 Gelem/s; 1, 2, 4 or 8 pages
+// ahead alike. x needs nothing of the kind: its line prefetches walk its pages ahead already.
+inline void walk_page_ahead(const float* p) {
+  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) & ~uintptr_t(4095)), 0, 0);
+}
+
 // Store::kStream (arrays past the last-level cache; runtime/dispatch.h's store_for decides): y is
 // written with non-temporal stores from its first vector-aligned element, so its lines are not read
 // from DRAM first (read-for-ownership) and do not evict x's: a third less DRAM traffic than plain
@@ -124,6 +135,7 @@ __attribute__((noinline, flatten)) void map_unary_stream(const float* x, float* 
   if (i > 0) map_partial<V>(x, y, i, op);
   for (; i + kStep <= n; i += kStep) {
     for (size_t b = 0; b < kStep; b += 16) __builtin_prefetch(x + i + kReadAhead + b, 0, 3);
+    walk_page_ahead(y + i + kReadAhead);
     map_step<V, U, true>(x + i, y + i, op);
   }
   for (; i + V::N <= n; i += V::N) V::stream(y + i, op(V::load(x + i)));
