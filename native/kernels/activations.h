@@ -325,7 +325,7 @@ struct SoftplusKernel {
     } else {
       F ah, al;  // -|z| log2(e)
       z.neg_abs_z2<V>(xa, &ah, &al);
-      const F lz = log1p_exp(math::exp2_parts<V>(ah, al));
+      const F lz = log1p_exp(math::exp2_parts<V, math::Exp2Poly::kEstrin>(ah, al));  // chain-bound
       l = V::fma(lz, V::set1(ib.hi), V::mul(lz, V::set1(ib.lo)));
     }
     // z > 0 <=> x has the sign of beta (and x != 0)

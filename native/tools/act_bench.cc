@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
       {"quickGelu", kQuickGelu, {}}, {"softplus", kSoftplus, {1.0, 20.0}}, {"mish", kMish, {}},
       {"elu", kElu, {1.0, 0}}, {"selu", kSelu, {}}, {"hardSigmoid", kHardSigmoid, {}},
       {"hardSwish", kHardSwish, {}},
+      // The kernels with a beta != 1 (base-2 exponents, math::exp2_parts; quickGelu is silu's with 1.702).
+      {"silu(1.5)", kSilu, {1.5, 0}}, {"softplus(2)", kSoftplus, {2.0, 20.0}},
   };
   std::vector<float> x(n), y(n);
   for (size_t i = 0; i < n; ++i) x[i] = -8.0f + 16.0f * float((i * 2654435761u) % 1000003u) / 1000003.0f;
