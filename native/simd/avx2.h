@@ -40,6 +40,8 @@ struct V {
   static F andnot(F a, F b) { return _mm256_andnot_ps(a, b); }
   static F abs(F v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
   static F neg(F v) { return _mm256_xor_ps(_mm256_set1_ps(-0.0f), v); }
+  // -min(|v|, c) for a constant c > 0 (a clamped -|x|). NaN lanes: unspecified; callers carry NaN through x.
+  static F neg_abs_min(F v, float c) { return max(or_(v, set1(-0.0f)), set1(-c)); }
 
   static M lt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
   static M le(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }

@@ -41,6 +41,8 @@ struct V {
   static F andnot(F a, F b) { return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(b), vreinterpretq_u32_f32(a))); }
   static F abs(F v) { return vabsq_f32(v); }
   static F neg(F v) { return vnegq_f32(v); }
+  // -min(|v|, c) for a constant c > 0 (a clamped -|x|). NaN lanes: unspecified; callers carry NaN through x.
+  static F neg_abs_min(F v, float c) { return max(or_(v, set1(-0.0f)), set1(-c)); }
 
   static M lt(F a, F b) { return vcltq_f32(a, b); }
   static M le(F a, F b) { return vcleq_f32(a, b); }

@@ -43,6 +43,8 @@ struct V {
   static F andnot(F a, F b) { return asfloat(~asint(a) & asint(b)); }
   static F abs(F v) { return asfloat(asint(v) & 0x7fffffff); }
   static F neg(F v) { return asfloat(asint(v) ^ int32_t(0x80000000u)); }
+  // -min(|v|, c) for a constant c > 0 (a clamped -|x|). NaN lanes: unspecified; callers carry NaN through x.
+  static F neg_abs_min(F v, float c) { return max(or_(v, set1(-0.0f)), set1(-c)); }
 
   static M lt(F a, F b) { return a < b; }
   static M le(F a, F b) { return a <= b; }
