@@ -188,12 +188,15 @@ struct Activation<V, kQuickGelu> {
 
 // gelu tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = x (A + B x^2), A = 2 sqrt(2/pi), B = A c,
 // c = 0.044715. 2u reaches -104 before the result underflows, so it is built as a double-float (exp
-// amplifies its error by |2u|): x^2 exact (TwoProduct); B x^2 by TwoProduct with B = hi + lo; A + B x^2
-// on the add pipes (A split as a short a1 plus a2, see below) plus the low parts; then x times that
-// double-float, to ~2^-39 relative. 9 ops on the FMA pipes: a x and (1 + c x^2) as two double-floats and
-// their product took 13. Measured on Zen 5 (act_bench, 1e5, 1 thread, alternating runs): avx512 4.41 ->
-// 4.67, avx2 2.07 -> 2.34 Gelem/s; full sweep unchanged at 3.307 ulp. (A 2Sum for A + B x^2 gained
-// nothing: five adds deep, it lengthened the chain as much as the fmas it saved.)
+// amplifies its error by |2u|): x^2 exact (TwoProduct); A + B x^2 as gh = fma(bh, x^2, a1) plus its
+// rounding error (A split as a short a1 plus a2, B = bh + bl; see below) plus the low parts; then x times
+// that double-float, to ~2^-39 relative. 9 ops on the FMA pipes: a x and (1 + c x^2) as two double-floats
+// and their product took 13. Measured on Zen 5 (act_bench, 1e5, 1 thread, alternating runs): avx512 4.41
+// -> 4.67, avx2 2.07 -> 2.34 Gelem/s; full sweep unchanged at 3.307 ulp. (A 2Sum for A + B x^2 gained
+// nothing: five adds deep, it lengthened the chain as much as the fmas it saved.) Then gh as one fma
+// instead of B x^2 rounded and added to a1: the same 9 FMA-pipe ops and 3 adds instead of 5 (this kernel
+// also waits on its add pipes): avx512 5.04 -> 5.29, avx2 2.40 -> 2.50 Gelem/s (four alternating runs);
+// full sweep unchanged at 3.313 ulp.
 // A and B carry log2(e): the result is the base-2 exponent -|2u| log2(e) that math::mul_sigmoid takes (no
 // ln2 reduction products, see math::exp2_parts).
 // Computed on -|x| clamped to -12 (2u(12) = 142, 205 in base 2: past every underflow; x^2 stays finite).
@@ -217,13 +220,14 @@ struct Activation<V, kGeluTanh> {
     const F sh = V::mul(nx, nx);
     const F sl = V::fms(nx, nx, sh);
     const F bh = V::set1(b.hi);
-    const F th = V::mul(bh, sh);                                         // B x^2 = th + tl
-    const F tl = V::fma(bh, sl, V::fma(V::set1(b.lo), sh, V::fms(bh, sh, th)));
-    // A + B x^2 = gh + gl: a1 + th rounds once, and gh - a1 is exact (a1 is a multiple of ulp(gh) <= 2^-19),
-    // so th - (gh - a1) is that rounding's error: two adds, not a 2Sum's five.
+    // A + B x^2 = gh + gl. gh = bh sh + a1 rounded once (an fma); gh - a1 is exact (a1 is a multiple of
+    // 2^-14, and of ulp(gh) in [2^-22, 2^-19]), so bh sh - (gh - a1) is that fma's rounding error, to
+    // 2^-44 (one fms). The low parts bh sl + bl sh and a2 join it on the add pipes.
     const F a1v = V::set1(a1);
-    const F gh = V::add(a1v, th);
-    const F gl = V::add(V::sub(th, V::sub(gh, a1v)), V::add(V::set1(a2), tl));
+    const F gh = V::fma(bh, sh, a1v);
+    const F r = V::fms(bh, sh, V::sub(gh, a1v));
+    const F tl = V::fma(bh, sl, V::mul(V::set1(b.lo), sh));
+    const F gl = V::add(r, V::add(V::set1(a2), tl));
     const F zh = V::mul(nx, gh);                                         // -|2u| log2(e) = zh + zl
     const F zl = V::fma(nx, gl, V::fms(nx, gh, zh));
     // The lean form (math.h): this kernel is bound by its FMA-pipe ops. xn = -|x| = -x where x >= 0.
