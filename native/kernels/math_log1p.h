@@ -13,12 +13,13 @@ namespace math {
 constexpr float kLog1pE[9] = {-0x1.ffffd2p-2f, 0x1.554dd8p-2f, -0x1.ff2518p-3f, 0x1.9353f2p-3f, -0x1.3a62aap-3f,
                               0x1.b52c4ap-4f,  -0x1.d7cf8ep-5f, 0x1.4a6fd6p-6f, -0x1.b1ee3ep-9f};
 
-// log1p(E) * 2^kOff from E in [0, 1] and p = E * 2^kOff (math.h's offset form; p exact, E = p 2^-kOff
-// may be subnormal or 0). The result is fma(E^2, P(E) 2^kOff, p), the power of two folded into P's
-// coefficients (exact): no multiply for E p (softplus 4.0 -> 4.2 Gelem/s avx512, 1.80 -> 1.92 avx2,
+// log1p(E) * 2^K from E in [0, 1] and lead = E * 2^K (exact), K = kOff (math.h's offset form: lead = p
+// exact, E = p 2^-kOff may be subnormal or 0) or 0 (lead = E: softplus at beta = 1, whose result is this
+// value itself, subnormal where it is). The result is fma(E^2, P(E) 2^K, lead), the power of two folded into
+// P's coefficients (exact): no multiply for E p (softplus 4.0 -> 4.2 Gelem/s avx512, 1.80 -> 1.92 avx2,
 // act_bench at 1e5, 1 thread, alternating runs; full sweep unchanged at 1.995 ulp). E^2 underflows (to 0
-// or a subnormal) only where it is negligible against E, so tiny E gives p itself (log1p(E) = E to
-// 2^-26) with no branch, and the result stays normal down to softplus's own underflow.
+// or a subnormal) only where it is negligible against E, so tiny E gives lead itself (log1p(E) = E to
+// 2^-26) with no branch, and with K = kOff the result stays normal down to softplus's own underflow.
 // Error: E carries the exp's ~0.75 ulp (~1 from exp2_parts; log1p's condition number on [0, 1] is <= 1);
 // P by Horner ~1 ulp of P, entering with weight |E^2 P| / log1p(E) <= 0.45; the last fma rounds once.
 // Total <= ~1.5 ulp (~2 in base 2).
@@ -27,14 +28,14 @@ constexpr float kLog1pE[9] = {-0x1.ffffd2p-2f, 0x1.554dd8p-2f, -0x1.ff2518p-3f, 
 // 1 thread, four alternating runs: avx512 4.25 -> 4.53, softplus(2) 3.90 -> 4.04 Gelem/s (avx2 alike), and
 // fewer roundings: full sweeps 1.995 -> 1.907 ulp (softplus), 2.049 -> 1.907 (beta = 2). Earlier, with
 // more ops around it, Estrin had been the faster (3.89 -> 4.01).
-template <class V>
-inline typename V::F log1p_scaled(typename V::F E, typename V::F p) {
+template <class V, int K>
+inline typename V::F log1p_poly(typename V::F E, typename V::F lead) {
   using F = typename V::F;
-  auto c = [](int i) { return V::set1(kLog1pE[i] * exp2i(kOff)); };
+  auto c = [](int i) { return V::set1(kLog1pE[i] * exp2i(K)); };
   F P = V::fma(c(8), E, c(7));
 #pragma GCC unroll 8
   for (int i = 6; i >= 0; --i) P = V::fma(P, E, c(i));
-  return V::fma(V::mul(E, E), P, p);
+  return V::fma(V::mul(E, E), P, lead);
 }
 
 }  // namespace math
