@@ -310,8 +310,8 @@ struct Activation<V, kSelu> {
 // does it need the offset form: its log1p(E) is the result (or its correction) itself, so E and log1p(E)
 // are computed unscaled, subnormal only where the result is, and the max-part is added by an add, not an
 // fma (act_bench, 1e5, 1 thread, eight alternating runs: avx512 4.46 -> 4.61, avx2 2.00 -> 2.06 Gelem/s;
-// full sweep unchanged at 1.907 ulp). Bit-identical to the general path's wherever that is normal. The choice is
-// made once per call (visit), not per vector: a branch inside the loop costs softplus 15 %.
+// full sweep unchanged at 1.907 ulp). Bit-identical to the general path's wherever that is normal. The
+// choice is made once per call (visit), not per vector: a branch inside the loop costs softplus 15 %.
 template <class V, bool kUnit>
 struct SoftplusKernel {
   // Vectors per loop iteration (map.h). This kernel is bound by its exp -> log1p dependency chain, so
