@@ -314,10 +314,11 @@ struct Activation<V, kSelu> {
 // choice is made once per call (visit), not per vector: a branch inside the loop costs softplus 15 %.
 template <class V, bool kUnit>
 struct SoftplusKernel {
-  // Vectors per loop iteration (map.h). This kernel is bound by its exp -> log1p dependency chain, so
-  // more independent vectors in flight help while the registers hold them: with AVX-512's 32 registers
-  // four per iteration measured 3.29 -> 3.66 Gelem/s (1e5, 1 thread); with AVX2's 16 four spill the
-  // constants (1.70 -> 1.59), so two there (and on NEON and scalar, not measured on hardware here).
+  // Vectors per loop iteration (map.h). Its exp -> log1p dependency chain is long, so more independent
+  // vectors in flight help while the registers hold them: with AVX-512's 32 registers four per iteration
+  // measured 3.29 -> 3.66 Gelem/s (1e5, 1 thread), and four still beat two and eight after log1p went to
+  // Horner (4.5 against 4.0 and 4.1); with AVX2's 16 four spill the constants (1.70 -> 1.59), so two
+  // there (and on NEON and scalar, not measured on hardware here).
   static constexpr int kUnroll = V::N >= 16 ? 4 : 2;
   static constexpr bool kPrefetch = false;  // compute-bound even out of cache: the prefetches only cost (map.h)
   BetaArg z;
