@@ -303,7 +303,7 @@ struct Activation<V, kSelu> {
 // softplus(x; beta, threshold) = beta x > threshold ? x : log1p(e^(beta x))/beta
 //                              = max-part + log1p(e^-|z|)/beta, z = beta x (double-float, see silu):
 // z > 0: x + log1p(e^-z)/beta (x exact, the correction small); z <= 0: log1p(e^z)/beta.
-// log1p(e^-|z|) is carried in offset form (math_log1p.h) down to the underflow.
+// With a beta, log1p(e^-|z|) is carried in offset form (math_log1p.h) down to the underflow (see kUnit).
 // 1/beta as a double split (one rounding). Past |z| = 150 the correction underflows. Supported:
 // 2^-20 <= |beta| (below, the offset form l * 2^100 / beta could overflow).
 // kUnit (beta = 1, the default) skips the double-float products: z = x and 1/beta = 1 are exact. Nor

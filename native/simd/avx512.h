@@ -41,11 +41,12 @@ struct V {
   static F andnot(F a, F b) { return _mm512_andnot_ps(a, b); }
   static F abs(F v) { return _mm512_abs_ps(v); }
   static F neg(F v) { return _mm512_xor_ps(_mm512_set1_ps(-0.0f), v); }
-  // -min(|v|, c) for a constant c > 0 (a clamped -|x|); NaN lanes: as max. One vrangeps (AVX512DQ: the
-  // smaller magnitude, sign forced) instead of an or and a max. It issues to the FMA pipes on Zen 5, so
-  // it pays only in kernels that wait on their add pipes (act_bench, 1e5, 1 thread, five alternating
-  // runs: gelu-tanh 4.95 -> 5.13, mish 5.61 -> 6.07 Gelem/s); the others keep the or and the max
-  // (sigmoid, silu, gelu, softplus, quickGelu each lost 1-3.5 % with it).
+  // -min(|v|, c) for a constant c > 0 (a clamped -|x|). NaN lanes: unspecified (here -c for a quiet NaN,
+  // a NaN for a signalling one, where the or and the max give -c); callers carry NaN through x.
+  // One vrangeps (AVX512DQ: the smaller magnitude, sign forced) instead of an or and a max. It issues to
+  // the FMA pipes on Zen 5, so it pays only in kernels that wait on their add pipes (act_bench, 1e5,
+  // 1 thread, five alternating runs: gelu-tanh 4.95 -> 5.13, mish 5.61 -> 6.07 Gelem/s); the others keep
+  // the or and the max (sigmoid, silu, gelu, softplus, quickGelu each lost 1-3.5 % with it).
   static F neg_abs_min(F v, float c) { return _mm512_range_ps(v, _mm512_set1_ps(c), 0x0E); }
 
   static M lt(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
