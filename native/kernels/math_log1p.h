@@ -25,21 +25,27 @@ constexpr float kLog1pE[8] = {-0x1.ffff14p-2f, 0x1.5535dep-2f,  -0x1.fd1368p-3f,
 // or a subnormal) only where it is negligible against E, so tiny E gives lead itself (log1p(E) = E to
 // 2^-24) with no branch, and with K = kOff the result stays normal down to softplus's own underflow.
 // Error: E carries the exp's ~0.75 ulp (~1 from exp2_parts; log1p's condition number on [0, 1] is <= 1);
-// P by Horner ~1 ulp of P, entering with weight |E^2 P| / log1p(E) <= 0.45; the fit 2^-24.8; the last fma
+// P ~1 ulp of P, entering with weight |E^2 P| / log1p(E) <= 0.45; the fit 2^-24.8; the last fma
 // rounds once. Total <= ~2 ulp (~2.5 in base 2).
-// Horner, not Estrin: one op fewer on the FMA pipes (no E^4), the chain twice as deep. Once the rest of
-// softplus had lost its spare ops, its fma count bound it more than this chain: at degree 8, act_bench,
-// 1e5, 1 thread, four alternating runs: avx512 4.25 -> 4.53, softplus(2) 3.90 -> 4.04 Gelem/s (avx2
-// alike), and fewer roundings: full sweeps 1.995 -> 1.907 ulp (softplus), 2.049 -> 1.907 (beta = 2).
-// Earlier, with more ops around it, Estrin had been the faster (3.89 -> 4.01).
+// Evaluation: P = q01 + E^2 (q23 + E^2 R), q01 = c0 + c1 E, q23 = c2 + c3 E, R = c4 + ... + c7 E^3 by
+// Horner. E^2 is needed for the last fma anyway, so this costs what plain Horner costs on the FMA pipes
+// (7 fmas) with a chain five deep instead of seven. act_bench, 1e5, 1 thread, ten alternating runs on
+// Zen 5: avx512 4.84 -> 5.02, softplus(2) 4.08 -> 4.28, avx2 2.24 -> 2.30 Gelem/s; full sweeps 2.123 ->
+// 2.256 ulp (softplus), 2.182 -> 2.296 (beta = 2). q01, q23 and R are negative on all of [0, 1], so the
+// sums add like signs and nothing cancels. Not kept: Estrin (one op more for E^4; at degree 8 it lost to
+// Horner, 4.25 against 4.53) and an even/odd split P = Pe(E^2) + E Po(E^2) (same op count and ~4 % faster,
+// but Pe ~ -0.92 and E Po ~ +0.61 cancel near E = 1: full sweep 3.08 ulp).
 template <class V, int K>
 inline typename V::F log1p_poly(typename V::F E, typename V::F lead) {
   using F = typename V::F;
   auto c = [](int i) { return V::set1(kLog1pE[i] * exp2i(K)); };
-  F P = V::fma(c(7), E, c(6));
-#pragma GCC unroll 8
-  for (int i = 5; i >= 0; --i) P = V::fma(P, E, c(i));
-  return V::fma(V::mul(E, E), P, lead);
+  const F w = V::mul(E, E);
+  F R = V::fma(c(7), E, c(6));
+  R = V::fma(R, E, c(5));
+  R = V::fma(R, E, c(4));
+  const F q23 = V::fma(c(3), E, c(2));
+  const F q01 = V::fma(c(1), E, c(0));
+  return V::fma(w, V::fma(w, V::fma(w, R, q23), q01), lead);
 }
 
 }  // namespace math
