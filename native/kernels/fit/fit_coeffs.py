@@ -76,7 +76,7 @@ emit("kExp2Q", c, e)
 
 # 2. log1p for softplus: log1p(E) = E + E^2 P(E), E = e^-|z| in [0, 1], straight in E (no mantissa
 #    reduction: log1p's singularity at E = -1 is far enough). Error relative to log1p(E). The kernel uses
-#    degree 7 (2^-24.8: softplus's full sweep 2.12 ulp, bar 4), one fma fewer than degree 8 (2^-27.5,
+#    degree 7 (2^-24.8: softplus's full sweep 2.26 ulp, bar 4), one fma fewer than degree 8 (2^-27.5,
 #    1.91 ulp); degree 6 (2^-22.1) would spend the whole bar on the fit.
 E = grid(1e-7, 1.0 + 1e-6)
 lf = np.array([float(mp.log1p(mp.mpf(v))) for v in E])
