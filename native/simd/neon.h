@@ -67,6 +67,15 @@ struct V {
   static I imin(I a, I b) { return vminq_s32(a, b); }
   static I imax(I a, I b) { return vmaxq_s32(a, b); }
   static M ilt(I a, I b) { return vcltq_s32(a, b); }
+  // t[i mod 16] per lane (math_erfc.h's piecewise gelu tail): one TBL over the table's 64 bytes, with byte
+  // indices 4i .. 4i+3 built per lane (shared by the lookups of one vector once inlined).
+  static constexpr bool kLookup16 = true;
+  static F lookup16(const float* t, I i) {
+    const uint8x16x4_t tb = vld1q_u8_x4(reinterpret_cast<const uint8_t*>(t));
+    const uint32x4_t w = vandq_u32(vreinterpretq_u32_s32(i), vdupq_n_u32(15));
+    const uint32x4_t bytes = vmlaq_u32(vdupq_n_u32(0x03020100u), w, vdupq_n_u32(0x04040404u));
+    return vreinterpretq_f32_u8(vqtbl4q_u8(tb, vreinterpretq_u8_u32(bytes)));
+  }
   static float reduce_add(F v) { return vaddvq_f32(v); }
 
   // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).

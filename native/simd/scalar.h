@@ -77,6 +77,8 @@ struct V {
   static I imin(I a, I b) { return a < b ? a : b; }
   static I imax(I a, I b) { return a > b ? a : b; }
   static M ilt(I a, I b) { return a < b; }
+  static constexpr bool kLookup16 = true;  // t[i mod 16] (math_erfc.h's piecewise gelu tail)
+  static F lookup16(const float* t, I i) { return t[i & 15]; }
   static F reduce_add(F v) { return v; }
 
   // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).

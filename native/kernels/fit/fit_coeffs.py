@@ -106,3 +106,60 @@ H = G * (L + a)
 for deg in (8, 9):
     c, e = fit_rounded(Z, H, np.abs(H), deg)
     emit(f"kErfcxH{deg}", c, e)
+
+# 3b. The same G(a) piecewise, for vector layers with a cheap 16-entry table lookup (math_erfc.h, V::kLookup16):
+#     16 intervals indexed by the exponent and the top two mantissa bits of b = a + 1 (four binades of b
+#     in [1, 16), four intervals each: a in [0, 1) by 1/4, [1, 3) by 1/2, [3, 7) by 1, [7, 15) by 2), the
+#     table slot being (bits(b) >> 21) mod 16. On each, G(a) = P(a - t) with P of degree 6 and t a float
+#     near the middle where G(t) is a float to ~2^-35: P's constant term, which no other term corrects at
+#     a = t, then costs no rounding. Each interval is fitted 2^-21 b past its ends (a + 1 rounds to the
+#     next interval near an edge). Error relative to G.
+import struct
+
+
+def next_float(x, k):
+    i = struct.unpack("<i", struct.pack("<f", x))[0]
+    return struct.unpack("<f", struct.pack("<i", i + k))[0]
+
+
+def erfcx_scaled(v):
+    return mp.exp(mp.mpf(v) ** 2 / 2) * mp.erfc(mp.mpf(v) / mp.sqrt(2))
+
+
+PW_DEG = 6
+pw_t = [0.0] * 16
+pw_c = [[0.0] * 16 for _ in range(PW_DEG + 1)]
+pw_worst = 0.0
+for slot in range(16):
+    e = {12: 0, 0: 1, 4: 2, 8: 3}[slot & 12]  # b's exponent: (127 + e) mod 4 = slot >> 2
+    j = slot & 3
+    lo = 2.0**e * (1 + j / 4) - 1
+    hi = 2.0**e * (1 + (j + 1) / 4) - 1
+    mid = float(np.float32(0.5 * (lo + hi)))
+
+    def c0_rel(t):
+        g = erfcx_scaled(t)
+        return abs(float((g - mp.mpf(float(np.float32(float(g))))) / g))
+
+    t = min((next_float(mid, k) for k in range(-3000, 3001)), key=c0_rel)
+    ext = 2.0 ** (e - 21)
+    x = grid(max(lo - ext, 0.0), hi + ext, 500)
+    g = np.array([float(erfcx_scaled(v)) for v in x])
+    u = x - t
+    V = np.vander(u, PW_DEG + 1, increasing=True)
+    coef = [float(np.float32(float(erfcx_scaled(t))))]
+    resid = g - coef[0]
+    for k in range(1, PW_DEG + 1):
+        ck = float(np.float32(lawson(V[:, k:], resid, g)[0]))
+        coef.append(ck)
+        resid = resid - ck * u**k
+    pw_worst = max(pw_worst, (np.abs(V @ np.array(coef) - g) / g).max())
+    pw_t[slot] = t
+    for k in range(PW_DEG + 1):
+        pw_c[k][slot] = coef[k]
+print(f"// kGaussPw: G(a) on 16 intervals, degree {PW_DEG}: max rel error (exact arithmetic, float32 coefficients) = 2^{np.log2(pw_worst):.2f}")
+print("static constexpr float kGaussPwT[16] = {" + ", ".join(float(v).hex() + "f" for v in pw_t) + "};")
+print(f"static constexpr float kGaussPwC[{PW_DEG + 1}][16] = {{")
+for k in range(PW_DEG + 1):
+    print("    {" + ", ".join(float(v).hex() + "f" for v in pw_c[k]) + "},")
+print("};")
