@@ -237,7 +237,8 @@ struct Activation<V, kGeluTanh> {
 
 // gelu erf form: x Phi(x). Below 0: -|x| Phi(-|x|) (a product, no cancellation anywhere near 0 or -1);
 // above: x - x Phi(-x) (Phi(-x) <= 1/2, the fma rounds once). Phi(-|x|) with relative accuracy down to the
-// underflow from math::gauss_tail_scaled (offset form).
+// underflow from math::gauss_tail_x_scaled (offset form; math_erfc.h: table-driven pieces, or a rational
+// form on AVX2).
 template <class V>
 struct Activation<V, kGelu> {
   explicit Activation(const ActParams&) {}
