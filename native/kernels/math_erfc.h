@@ -8,7 +8,9 @@ namespace SWIGLU_NS {
 namespace math {
 
 // G(a) = e^(a^2/2) erfc(a/sqrt2) (the scaled complementary error function at a/sqrt2) is smooth and slowly
-// varying on [0, inf) (1 at 0, ~ sqrt(2/pi)/a at infinity). Following the idea of Weideman's erfc expansion,
+// varying on [0, inf) (1 at 0, ~ sqrt(2/pi)/a at infinity). It is computed in one of two forms: in pieces
+// looked up from a table (below) where the vector layer has a cheap 16-entry lookup, else (AVX2) as a
+// rational function. The rational form follows the idea of Weideman's erfc expansion:
 // G(a) = H(Z) / (L + a), Z = (L - a)/(L + a) in (-0.59, 1]: H is a degree-8 polynomial, rel error 2^-25.9
 // on a in [0, 14.5] (fit_coeffs.py, kErfcxH8 with ERFCX_L=3.75; its coefficients fall off fast, so Horner
 // is stable).
