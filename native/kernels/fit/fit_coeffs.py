@@ -9,6 +9,8 @@ time, lowest degree first, refitting the remaining ones after each rounding, so 
 
 Run:  python3 native/kernels/fit/fit_coeffs.py > native/kernels/fit/coeffs.txt
 """
+import struct
+
 import numpy as np
 import mpmath as mp
 
@@ -114,7 +116,6 @@ for deg in (8, 9):
 #     near the middle where G(t) is a float to ~2^-35: P's constant term, which no other term corrects at
 #     a = t, then costs no rounding. Each interval is fitted 2^-21 b past its ends (a + 1 rounds to the
 #     next interval near an edge). Error relative to G.
-import struct
 
 
 def next_float(x, k):
