@@ -368,6 +368,24 @@ describe('out, in place and views', () => {
     expect(sameBits(sg.matmul(a, sq, { m, k: d, n: d, out: a }), mm)).toBe(true);
   });
 
+  it('runs in place on two threads, where the threads share one packing of x', () => {
+    // Large enough for the pool (two threads, K in one cache block): with out === x every thread must
+    // pack from x before any stores to out, so the threads share one pack; with a separate out each
+    // packs its own. Both give the bits of a one-thread call.
+    const [m, d] = [129, 257];
+    const gate = sg.packGate(rand(d * d, 51), rand(d * d, 52), { inFeatures: d, outFeatures: d });
+    const x = activations(m, d, 53);
+    binding.setNumThreads(1);
+    const want = sg.swigluMatmul(x, gate);
+    binding.setNumThreads(2);
+    expect(sameBits(sg.swigluMatmul(x, gate), want), 'separate out').toBe(true);
+    const y = x.slice();
+    expect(sg.swigluMatmul(y, gate, { out: y })).toBe(y);
+    expect(sameBits(y, want), 'in place').toBe(true);
+    binding.setNumThreads(initialThreads);
+    gate.dispose();
+  });
+
   it('handles empty inputs', () => {
     expect(sg.matmul(new Float32Array(0), new Float32Array(0), { m: 0, k: 0, n: 0 }).length).toBe(0);
     expect(Array.from(sg.matmul(new Float32Array(0), new Float32Array(0), { m: 2, k: 0, n: 3 }))).toEqual([0, 0, 0, 0, 0, 0]);

@@ -10,7 +10,8 @@
 // that carry their accumulators across the K blocks. Nothing splits K across threads, so each output
 // element is reduced by one tile, in k order (acc = fma(a, w, acc) from zero), whatever the thread
 // count or blocking.
-// The packed A lives in a per-calling-thread buffer reused across calls (no page faults per call).
+// The packed A lives in a per-thread buffer reused across calls (no page faults per call): the calling
+// thread's, shared by the call's threads, or with K in one block on several threads, one per thread.
 #include "gemm.h"
 
 #include <atomic>
@@ -69,8 +70,9 @@ size_t knob(const char* name) {
   return v ? static_cast<size_t>(std::strtoull(v, nullptr, 10)) : 0;
 }
 
-// The per-call packed A, kept per calling thread between calls (no page faults in the hot path)
-// up to kKeepA bytes; larger packs are allocated and freed per call.
+// The per-call packed A, kept per thread between calls (no page faults in the hot path) up to kKeepA
+// bytes: by each calling thread, and by each pool helper that packs its own copy (see the blocked
+// path). Larger packs are allocated and freed per call.
 constexpr size_t kKeepA = size_t(8) << 20;
 
 struct APack {
@@ -131,7 +133,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   if (flops < 4e6) threads = 1;
 
   // Pack A into row panels: Ap[p][k][r]. Completes before any store to C (C may alias A).
-  auto pack_panel = [&](size_t p) { g.pack_a(A + panel_row0(p) * lda, lda, panel_rows(p), K, Ap + p * K * a_stride, a_stride); };
+  auto pack_panel = [&](size_t p, float* dst) { g.pack_a(A + panel_row0(p) * lda, lda, panel_rows(p), K, dst + p * K * a_stride, a_stride); };
 
   // Column blocks of weight panels, sizes differing by at most one panel, their count rounded up to a
   // multiple of the thread count (with `rows` row blocks per column block): with ceil-sized blocks the
@@ -150,7 +152,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 
   // ---- one row panel (M <= mr): B streamed once, straight through, K not cut ----------------------
   if (row_panels == 1) {
-    pack_panel(0);  // at most mr rows: on the caller, before the job
+    pack_panel(0, Ap);  // at most mr rows: on the caller, before the job
     size_t nc = B.panels;
     if (threads > 1) {
       const size_t want = size_t(threads) * 8;
@@ -222,7 +224,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   auto pack_all = [&] {
     if (pack_done.load(std::memory_order_acquire) == row_panels) return;
     for (size_t p; (p = pack_next.fetch_add(1, std::memory_order_relaxed)) < row_panels;) {
-      pack_panel(p);
+      pack_panel(p, Ap);
       pack_done.fetch_add(1, std::memory_order_release);
     }
     // Spin (a panel takes microseconds), yielding now and then in case its packer was preempted.
@@ -234,8 +236,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 
   // Every row panel of row block rb against weight micro-panel (jr, k0), prefetching `next_lines`
   // lines of the micro-panel that runs after it (if any) into L2, a slice per tile.
-  auto run_panel = [&](TileArgs& ta, size_t rb, size_t jr, size_t k0, float* partial, size_t jr0, const char* next,
-                       size_t next_lines) {
+  auto run_panel = [&](TileArgs& ta, const float* a_base, size_t rb, size_t jr, size_t k0, float* partial, size_t jr0,
+                       const char* next, size_t next_lines) {
     const size_t ir0 = rb * mc, ir1 = ir0 + mc < row_panels ? ir0 + mc : row_panels;
     const size_t nir = ir1 - ir0;
     const size_t per_tile = (next_lines + nir - 1) / nir;
@@ -246,10 +248,28 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       const size_t l0 = (ir - ir0) * per_tile;
       ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
       ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
-      ta.a = Ap + ir * K * a_stride + k0 * a_stride;
+      ta.a = a_base + ir * K * a_stride + k0 * a_stride;
       ta.partial = partial ? partial + ((jr - jr0) * nir + (ir - ir0)) * tile_floats : nullptr;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
       g.tile[wt][rows](ta);
+    }
+  };
+  // A thread's first weight panel with a copy of A of its own (K in one block, one row block): each row
+  // panel is packed into `dst` right before its tile, and that tile prefetches the next row panel's rows
+  // of A into L2 (its L2 prefetch slot, which elsewhere fetches the next weight panel), so the packing
+  // reads A from L2 rather than from L3 or DRAM, and the first tiles start before all of A is packed.
+  auto run_panel_packing = [&](TileArgs& ta, float* dst, size_t jr) {
+    ta.b = B.panel(jr, 0);
+    ta.cols = N - jr * cpp < cpp ? N - jr * cpp : cpp;
+    ta.partial = nullptr;
+    for (size_t ir = 0; ir < row_panels; ++ir) {
+      pack_panel(ir, dst);
+      const bool ahead = ir + 1 < row_panels && lda == K;  // the next panel's rows are one contiguous run
+      ta.prefetch = ahead ? reinterpret_cast<const char*>(A + panel_row0(ir + 1) * lda) : nullptr;
+      ta.prefetch_lines = ahead ? panel_rows(ir + 1) * K * sizeof(float) / 64 + 1 : 0;
+      ta.a = dst + ir * K * a_stride;
+      ta.c = C + panel_row0(ir) * ldc + jr * cpp;
+      g.tile[wt][panel_rows(ir)](ta);
     }
   };
   auto base_args = [&] {
@@ -266,20 +286,51 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   // the end (runtime/unit_ranges.h). Whole tasks of ~1/16 of the call left one thread idle for half
   // a task on average at the end of a two-thread call; a one-panel task with plain dynamic scheduling
   // was worse (the next task is another thread's, so no tile could prefetch this thread's next panel).
+  //
+  // Each thread packs all of A into a buffer of its own (its kept one), panel by panel along its first
+  // weight panel (run_panel_packing), rather than its share of one buffer: a shared pack's lines were
+  // read by every thread in the previous call, so rewriting them invalidates the other cores' copies
+  // line by line, and each core then fetches every line of A back from the other. Twice the packing
+  // work, no wait for the other threads' panels. Not when C overlaps A (in place: no thread may store
+  // to C before every thread has packed) or when A is too large to keep per thread.
   const size_t units = row_blocks * B.panels;
   if (nk == 1 && units <= UINT32_MAX && threads > 1) {
+    const uintptr_t a_lo = reinterpret_cast<uintptr_t>(A), a_hi = reinterpret_cast<uintptr_t>(A + (M - 1) * lda + K);
+    const uintptr_t c_lo = reinterpret_cast<uintptr_t>(C), c_hi = reinterpret_cast<uintptr_t>(C + (M - 1) * ldc + N);
+    const bool own_a = row_blocks == 1 && a_floats * sizeof(float) <= kKeepA && (c_hi <= a_lo || a_hi <= c_lo);
+    std::atomic<bool> short_of_memory{false};
     StealingSplit<kMaxThreads> split(units, static_cast<size_t>(threads));
     const size_t panel_lines = K * kPanelWidth * wbytes / 64;
     parallel_for(split.ranges(), threads, [&](size_t task) {
-      pack_all();
+      float* mine = nullptr;  // this thread's copy of A, packed along its first unit
+      if (own_a) {
+        if (split.all_taken()) return;  // claimed after the other tasks took every unit: nothing to pack for
+        APack own;  // on the calling thread, Ap itself (its kept buffer)
+        if (!get_a_pack(&own, a_floats)) {
+          short_of_memory.store(true, std::memory_order_relaxed);  // its units are stolen, or redone below
+          return;
+        }
+        mine = own.p;
+      } else {
+        pack_all();
+      }
       TileArgs ta = base_args();
       ta.kc = K;
       ta.final_block = true;
+      bool packed = !own_a;
       split.run(task, [&](uint32_t u, int64_t next) {
+        if (!packed) {
+          run_panel_packing(ta, mine, u % B.panels);
+          packed = true;
+          return;
+        }
         const char* np = next >= 0 ? static_cast<const char*>(B.panel(size_t(next) % B.panels, 0)) : nullptr;
-        run_panel(ta, u / B.panels, u % B.panels, 0, nullptr, 0, np, np ? panel_lines : 0);
+        run_panel(ta, own_a ? mine : Ap, u / B.panels, u % B.panels, 0, nullptr, 0, np, np ? panel_lines : 0);
       });
     });
+    // A thread that could not allocate its buffer ran nothing; whether or not the others took its
+    // units, the caller recomputes C alone (C does not overlap A here: the same bits again).
+    if (short_of_memory.load(std::memory_order_relaxed)) return gemm(isa, A, lda, M, B, epi, C, ldc, 1);
     return true;
   }
 
@@ -336,7 +387,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
           next = nullptr;
           next_kc = 0;
         }
-        run_panel(ta, rb, jr, k0, partial, jr0, next, next_kc * kPanelWidth * wbytes / 64);
+        run_panel(ta, Ap, rb, jr, k0, partial, jr0, next, next_kc * kPanelWidth * wbytes / 64);
       }
     }
   });

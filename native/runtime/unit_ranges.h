@@ -77,6 +77,13 @@ class StealingSplit {
   }
   size_t ranges() const { return n_; }
 
+  // True once every unit has been taken (a hint for skipping set-up work: units may be running still).
+  bool all_taken() const {
+    for (size_t i = 0; i < n_; ++i)
+      if (r_[i].left() != 0) return false;
+    return true;
+  }
+
   template <class Unit>
   void run(size_t t, Unit&& unit) {
     UnitRange& own = r_[t % n_];
