@@ -132,7 +132,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   const double flops = 2.0 * double(M) * double(K) * double(B.panels) * kPanelWidth;
   if (flops < 4e6) threads = 1;
 
-  // Pack A into row panels: Ap[p][k][r]. Completes before any store to C (C may alias A).
+  // Pack A into row panels: Ap[p][k][r]. A shared pack completes before any store to C (C may alias
+  // A); per-thread copies (below) are made only when C does not overlap A.
   auto pack_panel = [&](size_t p, float* dst) { g.pack_a(A + panel_row0(p) * lda, lda, panel_rows(p), K, dst + p * K * a_stride, a_stride); };
 
   // Column blocks of weight panels, sizes differing by at most one panel, their count rounded up to a
