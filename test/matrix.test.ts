@@ -369,14 +369,18 @@ describe('out, in place and views', () => {
   });
 
   it('runs in place on two threads, where the threads share one packing of x', () => {
-    // Large enough for the pool (two threads, K in one cache block): with out === x every thread must
-    // pack from x before any stores to out, so the threads share one pack; with a separate out each
-    // packs its own. Both give the bits of a one-thread call.
-    const [m, d] = [129, 257];
-    const gate = sg.packGate(rand(d * d, 51), rand(d * d, 52), { inFeatures: d, outFeatures: d });
+    // Large enough for the pool (two threads, K in one cache block) and wide enough (65 weight panels,
+    // the last one partial) that with a separate out each thread packs its own copy of x; with
+    // out === x every thread must pack from x before any stores to out, so the threads share one pack.
+    // Both give the bits of a one-thread call.
+    const [m, d] = [37, 1030];
+    const wg = rand(d * d, 51);
+    const wu = rand(d * d, 52);
+    const gate = sg.packGate(wg, wu, { inFeatures: d, outFeatures: d });
     const x = activations(m, d, 53);
     binding.setNumThreads(1);
     const want = sg.swigluMatmul(x, gate);
+    expectClose(want, ref.swigluMatmul(x, wg, wu, { inFeatures: d, outFeatures: d }), 'gate 37x1030x1030');
     binding.setNumThreads(2);
     expect(sameBits(sg.swigluMatmul(x, gate), want), 'separate out').toBe(true);
     const y = x.slice();

@@ -291,14 +291,20 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   // Each thread packs all of A into a buffer of its own (its kept one), panel by panel along its first
   // weight panel (run_panel_packing), rather than its share of one buffer: a shared pack's lines were
   // read by every thread in the previous call, so rewriting them invalidates the other cores' copies
-  // line by line, and each core then fetches every line of A back from the other. Twice the packing
-  // work, no wait for the other threads' panels. Not when C overlaps A (in place: no thread may store
-  // to C before every thread has packed) or when A is too large to keep per thread.
+  // line by line, and each core then fetches every line of A back from the other. Each thread does all
+  // of the packing (about what half a weight panel's tiles take), so only while every thread has many
+  // weight panels to spread that over (kOwnPanels: then it stays under ~1.5 % of a thread's work however
+  // many threads there are), and while the copies stay small (kOwnBytes over all threads: each helper
+  // keeps its buffer between calls). Not when C overlaps A (in place: no thread may store to C before
+  // every thread has packed). Measured on 2 threads only (this machine has two cores).
   const size_t units = row_blocks * B.panels;
   if (nk == 1 && units <= UINT32_MAX && threads > 1) {
     const uintptr_t a_lo = reinterpret_cast<uintptr_t>(A), a_hi = reinterpret_cast<uintptr_t>(A + (M - 1) * lda + K);
     const uintptr_t c_lo = reinterpret_cast<uintptr_t>(C), c_hi = reinterpret_cast<uintptr_t>(C + (M - 1) * ldc + N);
-    const bool own_a = row_blocks == 1 && a_floats * sizeof(float) <= kKeepA && (c_hi <= a_lo || a_hi <= c_lo);
+    constexpr size_t kOwnPanels = 32, kOwnBytes = size_t(32) << 20;
+    const bool own_a = row_blocks == 1 && B.panels >= kOwnPanels * size_t(threads) &&
+                       a_floats * sizeof(float) <= kKeepA && a_floats * sizeof(float) * size_t(threads) <= kOwnBytes &&
+                       (c_hi <= a_lo || a_hi <= c_lo);
     std::atomic<bool> short_of_memory{false};
     StealingSplit<kMaxThreads> split(units, static_cast<size_t>(threads));
     const size_t panel_lines = K * kPanelWidth * wbytes / 64;
