@@ -5,6 +5,7 @@
 // signed zeros as the formula gives them; max error vs the exact function (measured by
 // native/tools/accuracy.cc over every float32) <= 4 ulp (mish 8, leakyRelu 1, relu/relu6 exact).
 // Shared math (exp/expm1 cores, m*sigmoid(z), log1p, the Gaussian tail) lives in math*.h.
+// The measurements that chose among the forms described here: docs/tuning-log.md.
 #pragma once
 #include <cfloat>
 #include "../runtime/op_table.h"
@@ -51,7 +52,7 @@ struct Activation<V, kRelu6> {
 // lo*x uses x clamped to finite so that x = -Inf gives hi*(-Inf) alone (no Inf - Inf when lo < 0).
 template <class V>
 struct Activation<V, kLeakyRelu> {
-  static constexpr bool kPrefetch = false;  // measured faster without (map.h)
+  static constexpr bool kPrefetch = false;  // light enough for the hardware prefetcher (map.h)
   math::Split s;
   explicit Activation(const ActParams& p) : s(math::split(p.a)) {}
   typename V::F operator()(typename V::F x) const {
@@ -78,7 +79,7 @@ struct Activation<V, kHardSigmoid> {
 // hardSwish = x (x + 3) / 6 inside (-3, 3): three roundings (x + 3 exact near -3), <= 1.5 ulp.
 template <class V>
 struct Activation<V, kHardSwish> {
-  static constexpr bool kPrefetch = false;  // measured faster without (map.h)
+  static constexpr bool kPrefetch = false;  // light enough for the hardware prefetcher (map.h)
   explicit Activation(const ActParams&) {}
   typename V::F operator()(typename V::F x) const {
     const typename V::F three = V::set1(3.0f);
@@ -190,21 +191,18 @@ struct Activation<V, kQuickGelu> {
 // c = 0.044715. 2u reaches -104 before the result underflows, so it is built as a double-float (exp
 // amplifies its error by |2u|): x^2 exact (TwoProduct); A + B x^2 as gh = fma(bh, x^2, a1) plus its
 // rounding error (A split as a short a1 plus a2, B = bh + bl; see below) plus the low parts; then x times
-// that double-float, to ~2^-39 relative. 9 ops on the FMA pipes: a x and (1 + c x^2) as two double-floats
-// and their product took 13. Measured on Zen 5 (act_bench, 1e5, 1 thread, alternating runs): avx512 4.41
-// -> 4.67, avx2 2.07 -> 2.34 Gelem/s; full sweep unchanged at 3.307 ulp. (A 2Sum for A + B x^2 gained
-// nothing: five adds deep, it lengthened the chain as much as the fmas it saved.) Then gh as one fma
-// instead of B x^2 rounded and added to a1: the same 9 FMA-pipe ops and 3 adds instead of 5 (this kernel
-// also waits on its add pipes): avx512 5.04 -> 5.29, avx2 2.40 -> 2.50 Gelem/s (four alternating runs);
-// full sweep unchanged at 3.313 ulp.
+// that double-float, to ~2^-39 relative. This form takes 9 ops on the FMA pipes (a x and (1 + c x^2) as
+// two double-floats and their product would take 13) and 3 adds (B x^2 rounded, then added to a1, would
+// take 5: this kernel also waits on its add pipes). A 2Sum for A + B x^2 would save fmas but lengthen the
+// chain by as much.
 // A and B carry log2(e): the result is the base-2 exponent -|2u| log2(e) that math::mul_sigmoid takes (no
 // ln2 reduction products, see math::exp2_parts).
 // Computed on -|x| clamped to -12 (2u(12) = 142, 205 in base 2: past every underflow; x^2 stays finite).
 template <class V>
 struct Activation<V, kGeluTanh> {
   // Eight vectors per loop step with AVX-512's 32 registers (map.h): its chain (x^2 -> exponent -> exp ->
-  // division) is long against its op count; 4.75 -> 4.85 Gelem/s (act_bench, 1e5, 1 thread, five
-  // alternating runs). gelu measured 1 % slower with eight and keeps four.
+  // division) is long against its op count, so more independent chains in flight pay. gelu, bound by
+  // its op count rather than its chain, keeps four.
   static constexpr int kUnroll = V::N >= 16 ? 8 : 4;
   float a1, a2;  // A = a1 + a2 (to 2^-39 A): a1 with 16 significant bits, a multiple of 2^-14
   math::Split b;
@@ -310,16 +308,14 @@ struct Activation<V, kSelu> {
 // kUnit (beta = 1, the default) skips the double-float products: z = x and 1/beta = 1 are exact. Nor
 // does it need the offset form: its log1p(E) is the result (or its correction) itself, so E and log1p(E)
 // are computed unscaled, subnormal only where the result is, and the max-part is added by an add, not an
-// fma (act_bench, 1e5, 1 thread, eight alternating runs: avx512 4.46 -> 4.61, avx2 2.00 -> 2.06 Gelem/s;
-// full sweep unchanged at 1.907 ulp). Bit-identical to the general path's wherever that is normal. The
-// choice is made once per call (visit), not per vector: a branch inside the loop costs softplus 15 %.
+// fma. Bit-identical to the general path's wherever that is normal. The choice is made once per call
+// (visit), not per vector: a branch inside the loop would cost every vector.
 template <class V, bool kUnit>
 struct SoftplusKernel {
   // Vectors per loop iteration (map.h). Its exp -> log1p dependency chain is long, so more independent
-  // vectors in flight help while the registers hold them: with AVX-512's 32 registers four per iteration
-  // measured 3.29 -> 3.66 Gelem/s (1e5, 1 thread), and four still beat two and eight after log1p went to
-  // Horner (4.5 against 4.0 and 4.1); with AVX2's 16 four spill the constants (1.70 -> 1.59), so two
-  // there (and on NEON and scalar, not measured on hardware here).
+  // vectors in flight help while the registers hold them: four with AVX-512's 32 registers (eight
+  // gain nothing more); with AVX2's 16, four would spill the constants, so two there (and on NEON and
+  // scalar, where the choice has not been measured on hardware).
   static constexpr int kUnroll = V::N >= 16 ? 4 : 2;
   static constexpr bool kPrefetch = false;  // compute-bound even out of cache: the prefetches only cost (map.h)
   BetaArg z;
@@ -346,8 +342,7 @@ struct SoftplusKernel {
     }
     // z > 0 <=> x has the sign of beta (and x != 0)
     const F xs = V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>()));
-    // The part is x where NOT z <= 0, so a NaN x is the addend and the result NaN: no separate NaN select
-    // (that and beta = 1's multiply gone: act_bench, 1e5, 1 thread, avx512 4.23 -> 4.28, avx2 1.93 -> 2.01).
+    // The part is x where NOT z <= 0, so a NaN x is the addend and the result NaN: no separate NaN select.
     const F part = V::select(V::le(xs, V::zero()), V::zero(), x);
     // max-part + l (2^-kOff), one rounding (l 2^-kOff alone is exact unless subnormal, and then the part is 0)
     const F y = kUnit ? V::add(part, l) : V::fma(l, V::set1(math::kInvOff), part);
@@ -385,8 +380,7 @@ struct Activation<V, kSoftplus> {
 // x >= 0: k = 1 + 2E, c = 2E^2. One multiply, one add and one division serve both branches (the selects
 // are off the FMA pipes): two fewer FMA-pipe ops than a numerator and a denominator per branch.
 // Error: E 0.75, N ~1.75 (k rounded once more), den k + c one more rounding than an fma, ratio +1,
-// times x +0.5: <= ~5 ulp (bar 8); the full sweep's maximum stayed 4.683 ulp. act_bench, 1e5, 1 thread,
-// four alternating runs on Zen 5: avx512 5.10 -> 5.39, avx2 2.29 -> 2.58 Gelem/s.
+// times x +0.5: <= ~5 ulp (bar 8).
 template <class V>
 struct Activation<V, kMish> {
   explicit Activation(const ActParams&) {}
