@@ -19,6 +19,18 @@ namespace SWIGLU_NS {
 template <class V, int A>
 struct Activation;
 
+// Base of the activations that choose among specialised kernels once per call (silu, quickGelu,
+// softplus): Op::visit(fn) calls fn with the kernel this call needs. The drivers (map.h) run a whole
+// array through visit, and one vector goes through the same choice here, so each choice is written once.
+template <class V, class Op>
+struct ChoosesKernel {
+  typename V::F operator()(typename V::F x) const {
+    typename V::F y;
+    static_cast<const Op&>(*this).visit([&](const auto& k) { y = k(x); });
+    return y;
+  }
+};
+
 // Re-inserts NaN where a clamp (min/max: ISA-specific on NaN) may have dropped it.
 template <class V>
 inline typename V::F keep_nan(typename V::F x, typename V::F y) {
@@ -156,7 +168,7 @@ struct SiluKernel {
 };
 
 template <class V>
-struct Activation<V, kSilu> {
+struct Activation<V, kSilu> : ChoosesKernel<V, Activation<V, kSilu>> {
   SiluKernel<V, kSiluGeneral> general;
   int mode;
   explicit Activation(const ActParams& p) : general{BetaArg::of(p.a)} {
@@ -172,19 +184,15 @@ struct Activation<V, kSilu> {
       fn(general);
     }
   }
-  typename V::F operator()(typename V::F x) const {
-    return mode == kSiluUnit ? SiluKernel<V, kSiluUnit>{}(x) : mode == kSiluZero ? SiluKernel<V, kSiluZero>{}(x) : general(x);
-  }
 };
 
 // quickGelu(x) = x sigmoid(1.702 x), 1.702 the exact decimal as a double-float: silu with that beta.
 template <class V>
-struct Activation<V, kQuickGelu> {
+struct Activation<V, kQuickGelu> : ChoosesKernel<V, Activation<V, kQuickGelu>> {
   Activation<V, kSilu> silu;
   explicit Activation(const ActParams&) : silu(ActParams{1.702, 0.0}) {}
   template <class Fn>
   void visit(Fn&& fn) const { fn(silu.general); }
-  typename V::F operator()(typename V::F x) const { return silu.general(x); }
 };
 
 // gelu tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = x (A + B x^2), A = 2 sqrt(2/pi), B = A c,
@@ -353,12 +361,11 @@ struct SoftplusKernel {
 };
 
 template <class V>
-struct Activation<V, kSoftplus> {
+struct Activation<V, kSoftplus> : ChoosesKernel<V, Activation<V, kSoftplus>> {
   SoftplusKernel<V, false> general;
   bool unit;
   explicit Activation(const ActParams& p)
       : general{BetaArg::of(p.a), math::split(1.0 / p.a), float(p.b)}, unit(p.a == 1.0) {}
-  // The drivers (map.h) run fn over the kernel this call needs.
   template <class Fn>
   void visit(Fn&& fn) const {
     if (unit) {
@@ -367,7 +374,6 @@ struct Activation<V, kSoftplus> {
       fn(general);
     }
   }
-  typename V::F operator()(typename V::F x) const { return unit ? unit_kernel()(x) : general(x); }
 
  private:
   SoftplusKernel<V, true> unit_kernel() const { return {general.z, general.ib, general.th}; }
