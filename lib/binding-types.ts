@@ -1,6 +1,8 @@
 // The exact surface of the compiled addon (build/Release/swiglu.node). Types only: lib/ wraps it
 // with the checks and friendly errors users see. Arguments are trusted to be of these types; the
 // native side still validates types, lengths and overlap so that no call can corrupt memory.
+// It lives in lib/ as a .ts file so that tsc emits its declarations into dist/lib/ beside the
+// files that import them: the published .d.ts files resolve without anything outside dist/.
 
 /** Index of an activation in the native dispatch table; order fixed by native/runtime/op_table.h. */
 export type ActIndex = number;

@@ -2,7 +2,7 @@
 // rebuild it, instead of a bare "Cannot find module".
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Binding } from '../binding';
+import type { Binding } from './binding-types';
 
 const ADDON = path.join('build', 'Release', 'swiglu.node');
 

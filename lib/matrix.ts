@@ -1,7 +1,7 @@
 // Matrix ops: matmul, the fused SwiGLU gate over packed weights, the whole gated FFN, and their
 // async twins. Row-major Float32Array with shapes in the options; weights default to PyTorch
 // nn.Linear layout [outFeatures, inFeatures] ('out-in'), 'in-out' takes [inFeatures, outFeatures].
-import type { DtypeIndex, PackedHandle } from '../binding';
+import type { DtypeIndex, PackedHandle } from './binding-types';
 import { binding } from './binding';
 import * as check from './check';
 
