@@ -1,6 +1,7 @@
 // Argument checks shared by every public function. Wrong type or missing option: TypeError.
 // Wrong length, shape, option value or overlap: RangeError. Messages name the argument and say
 // what was expected and what was given.
+import { Buffer, kMaxLength } from 'node:buffer';
 
 /** A short description of a value for error messages: its type and, for arrays, its length. */
 export function describe(v: unknown): string {
@@ -93,8 +94,25 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
 }
 
 /**
- * The `out` option: a new Float32Array(length) if absent; otherwise a Float32Array of exactly
- * `length` floats that is either disjoint from every input or (where `inPlace` allows) exactly one of them.
+ * A new Float32Array of `length` floats whose memory is not zero-filled: the result of a call made
+ * without `options.out`. It owns its whole ArrayBuffer (byteOffset 0, byteLength = 4·length, never a
+ * view into Node's shared Buffer pool, so it keeps no other memory alive and shares none), and the
+ * allocator's alignment (≥ 16 bytes) holds at its start. Its contents are whatever the allocator
+ * left there: every caller hands it to a kernel that writes all `length` floats before the array is
+ * returned (K = 0 products write zeros), and a call that throws drops it unreturned.
+ */
+export function uninitialized(length: number): Float32Array {
+  const bytes = length * Float32Array.BYTES_PER_ELEMENT;
+  // Past Buffer's size limit (4 GiB on Node 20) a typed array may still be made, zero-filled: at that
+  // size the fill is small beside the kernel that writes it again.
+  if (bytes > kMaxLength) return new Float32Array(length);
+  return new Float32Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, length);
+}
+
+/**
+ * The `out` option: uninitialized(length) if absent (the kernel writes every float of it); otherwise a
+ * Float32Array of exactly `length` floats that is either disjoint from every input or (where `inPlace`
+ * allows) exactly one of them.
  */
 export function output(
   out: unknown,
@@ -103,7 +121,7 @@ export function output(
   inputs: ReadonlyArray<readonly [Float32Array, string]>,
   inPlace = true,
 ): Float32Array {
-  if (out === undefined) return new Float32Array(length);
+  if (out === undefined) return uninitialized(length);
   const o = float32(out, `${fn}: options.out`);
   if (o.length !== length) throw new RangeError(`${fn}: options.out must have length ${length}, got ${o.length}`);
   for (const [input, name] of inputs) {
