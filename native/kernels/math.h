@@ -5,6 +5,7 @@
 // Error analysis conventions: "ulp" is of the float32 result; "rel" is relative error. Products marked
 // exact use the fma residual (TwoProduct): a*b = p + fms(a, b, p) exactly when no under/overflow.
 // Polynomial coefficients come from native/kernels/fit/fit_coeffs.py (output in fit/coeffs.txt).
+// The measurements that chose among the forms described here: docs/tuning-log.md.
 #pragma once
 #include <cstdint>
 
@@ -45,11 +46,9 @@ struct ExpParts {
 
 // e^r = 1 + r + r^2 q(r): q in r two ways, same coefficients and operation count: Estrin (the default: from r to
 // w two fmas after r^2, instead of four fmas in a row) and Horner (kHorner). Either way q's roundings reach
-// tm through r^2 <= 0.12, below 2^-27. Full sweep after the switch (docs/accuracy.md): the maxima moved only
-// where the exp feeds the result directly (elu 0.907 -> 0.974, selu 1.772 -> 1.824 ulp).
-// Measured on Zen 5, act_bench at 1e5, 1 thread, three alternating runs: the latency-bound ops gain
-// (sigmoid 6.72 -> 7.08, tanh 6.50 -> 6.79, softplus 3.56 -> 3.75, gelu-tanh 3.91 -> 4.04 Gelem/s); gelu,
-// bound by its fma count and its division rather than this chain, lost 2.5 % with it and keeps Horner.
+// tm through r^2 <= 0.12, below 2^-27. Estrin shortens the chain, which is what bounds the latency-bound ops
+// (sigmoid, tanh, softplus, gelu-tanh); gelu, bound by its fma count and its division rather than this
+// chain, keeps Horner.
 template <class V, bool kHorner = false>
 inline typename V::F exp_q(typename V::F r, typename V::F r2) {
   using F = typename V::F;
@@ -84,9 +83,7 @@ inline ExpParts<V> exp_parts(typename V::F h, typename V::F l) {
 // r = fma(-n, ln2_lo, h - n ln2_hi), and tm = fma(r^2, q, r): no separate linear term, two adds fewer
 // than the double-float form (the Estrin q as above). Error: r's rounding (<= 2^-26, |r| < 0.35) and
 // tm's (<= 2^-26) instead of tm's alone, so e^h within ~1.2 ulp before scaling instead of ~0.9.
-// Measured on Zen 5, act_bench at 1e5, 1 thread, three alternating runs: sigmoid 7.73 -> 8.39, silu
-// 7.21 -> 7.68, tanh 7.07 -> 7.35, elu 7.16 -> 7.49, mish 5.38 -> 5.88 Gelem/s (these ops wait on the
-// add pipes and on this chain, not on the FMA pipes). Full sweep: docs/accuracy.md.
+// Its users (sigmoid, silu, tanh, elu, mish) wait on the add pipes and on this chain, not on the FMA pipes.
 template <class V>
 inline ExpParts<V> exp_parts(typename V::F h) {
   using F = typename V::F;
@@ -103,23 +100,18 @@ inline ExpParts<V> exp_parts(typename V::F h) {
 // fma), f = (h - n) + l with h - n exact (|h - n| <= 1/2 and h, n multiples of ulp(h) or Sterbenz), and
 // 2^f = 1 + ln2 f + f^2 Q(f) on |f| <= 1/2 (+ |l|), minimax rel error 2^-28.3 (fit_coeffs.py, kExp2Q).
 // Against exp_parts(h, l) (base e): three fewer ops on the FMA pipes (t, and the two n ln2 products) for one
-// more multiply (ln2 f), and two more adds. Measured on Zen 5 (act_bench, 1e5, 1 thread, alternating runs):
-// gelu-tanh 4.07 -> 4.41, quickGelu 5.63 -> 6.71 Gelem/s (avx2 1.85 -> 2.04, 2.52 -> 3.05).
+// more multiply (ln2 f), and two more adds.
 // Error: f rounds once (<= 2^-25 absolute at |f| ~ 1/2, times ln2), ln2 f once (2^-26), the last fma once
 // (2^-26), ln2's float (2^-28.4 relative) and the fit: 2^f within ~1 ulp before scaling (base e: ~0.9).
-// Full sweeps (docs/accuracy.md): gelu-tanh 3.207 -> 3.307 ulp max.
 constexpr float kExp2Q[5] = {0x1.ebfbdcp-3f, 0x1.c6af88p-5f, 0x1.3b2de2p-7f, 0x1.5f0448p-10f, 0x1.4169c6p-13f};
 constexpr float kLn2 = 0x1.62e430p-1f;  // ln2 rounded to float: 2^-28.4 relative
 
 // How exp2_parts evaluates tm = 2^f - 1, the same polynomial either way:
 //  - kHorner: f (ln2 + f (Q0 + f (Q1 + ...))), five fmas and a multiply: one op fewer on the FMA pipes,
-//    six deep. For the kernels bound by their FMA-pipe ops. Measured on Zen 5 (act_bench, 1e5, 1 thread,
-//    avx512, three to five alternating runs): quickGelu 6.49 -> 7.06, silu(1.5) 6.48 -> 7.09, gelu-tanh
-//    4.88 -> 4.97 Gelem/s (1e7: 4.56 -> 4.64; avx2 alike, within 2 %). Error alike (the last fma and the
-//    multiply round where Estrin rounded ln2 f and the last fma); full sweeps (docs/accuracy.md): gelu-tanh
-//    3.307 -> 3.313, silu(1.5) 2.701 -> 2.736, quickGelu 2.871 unchanged.
+//    six deep. For the kernels bound by their FMA-pipe ops (quickGelu, silu with a beta, gelu-tanh). Error
+//    alike (the last fma and the multiply round where Estrin rounded ln2 f and the last fma).
 //  - kEstrin: f^2 first, then two pairs and two fmas, with ln2 f as its own product: four deep after f.
-//    For softplus with a beta, bound by its exp -> log1p chain (Horner cost it 5 %: 3.92 -> 3.73).
+//    For softplus with a beta, bound by its exp -> log1p chain.
 enum class Exp2Poly { kHorner, kEstrin };
 
 // 2^(h + l) = (1 + tm) * 2^n for a double-float h + l (|l| <= 2^-17), h in [-250, 127].
@@ -181,9 +173,8 @@ inline typename V::F expm1_neg(typename V::F h) {
 // numerator is plain (z >= 0), (1 + E) 2^kOff where it is in offset form (z < 0; p + 2^kOff, the same
 // rounding as 1 + E scaled exactly). The quotient is then the result itself, rounded once also where it is
 // subnormal: no multiply by 2^-kOff after the division, one op fewer on the FMA pipes and on the chain.
-// The choice is of the fma's constants (selects off the FMA pipes): measured on Zen 5 (act_bench, 1e5,
-// 1 thread, four alternating runs) sigmoid 7.52 -> 7.85, silu 7.17 -> 7.28 Gelem/s; the same with a
-// separate p + 2^kOff and a select of the two sums lost silu 3 %.
+// The choice is of the fma's constants (selects off the FMA pipes, and off the chain: they depend on neg
+// alone), so one op stands between p and the denominator; two sums and a select of them would add a step.
 template <class V>
 inline typename V::F sigmoid_den(typename V::M neg, typename V::F p) {
   const typename V::F one = V::set1(1.0f);
@@ -205,9 +196,8 @@ inline typename V::F sigmoid_den(typename V::M neg, typename V::F p) {
 // fewer on the FMA pipes (and no selects for the denominator), at ~0.5-1 ulp. xn e^-|z| 2^kOff is rounded
 // twice (xn p); the one quotient is q = xn sigmoid(-|z|) = xn p / (p + 2^kOff), its denominator an add; and
 // where z >= 0 the result is xp sigmoid(|z|) = xp - xp sigmoid(-|z|) = xp + q, one more add. Requires
-// xn = -xp where z >= 0 (up to the clamp, past which q is negligible). Measured on Zen 5 (act_bench, 1e5,
-// 1 thread, alternating runs): gelu-tanh 4.32 -> 4.51 Gelem/s, full sweep unchanged at 3.307 ulp; silu with
-// a beta, whose chain the extra add lengthens, lost 2 % with it and keeps the default.
+// xn = -xp where z >= 0 (up to the clamp, past which q is negligible). Not for silu with a beta: the extra
+// add lengthens its chain, which bounds it.
 template <class V, bool kLean = false>
 inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V::F al, typename V::F xp,
                                  typename V::F xn) {

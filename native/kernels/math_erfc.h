@@ -1,5 +1,5 @@
 // The Gaussian tail Phi(-a) = erfc(a/sqrt2)/2 for a = |x| >= 0, relative accuracy down to gelu's underflow.
-// Included after math.h.
+// Included after math.h. The measurements that chose among the forms described here: docs/tuning-log.md.
 #pragma once
 #include "math.h"
 
@@ -67,17 +67,16 @@ alignas(64) constexpr float kGaussPwC[7][16] = {
 // e^(-a^2/2) takes its argument as the exact double-float -(a*a)/2 (TwoProduct, halving exact): that
 // exponent reaches -105, where a float-rounded argument alone would cost up to 2^-24 * 105 ~ 4 ulp.
 // Piecewise (V::kLookup16): a 2^(n+kOff-1) is exact, times G rounds once, times 1 + tm (an fma) once
-// more. Error: exp 0.75 ulp, G ~0.5 (its last fma; t is small, the fit 2^-27.5), two roundings. Full
-// sweep: 2.343 ulp max (gelu, at x = -2.77085; scalar = avx512; NEON sampled alike). Measured on Zen 5
-// (act_bench, 1e5, 1 thread, four alternating runs) against the rational form: avx512 4.19 -> 4.96
-// Gelem/s. AVX2 keeps the rational form: a 16-entry lookup there is two vpermps and a blend (1.39 Gelem/s
-// against 2.02; a gather, 0.50).
+// more. Error: exp 0.75 ulp, G ~0.5 (its last fma; t is small, the fit 2^-27.5), two roundings. AVX2
+// keeps the rational form: a 16-entry lookup there is two vpermps and a blend (or a gather), and the
+// piecewise tail built on it runs slower than the rational one.
 // Rational (otherwise): Y = a/(L + a) and its rounding (Y H(Z) passes Y's relative error ~1:1 near 0);
 // Z = 1 - 2Y one more rounding (H is flat in Z: ~0.3 ulp); Horner ~0.8 (+ the fit, 2^-25.9); the product
-// with e^(-a^2/2) rounds once. Full sweep: 3.63 ulp max (gelu, at x = -0.33256). It is bound by its long
-// dependency chain (L + a, division, Z, Horner, product) as much as by its fma count, so the power of two
-// goes onto Y (off the chain) rather than onto the result. Y h rounded on its own, before the product with
-// 1 + tm, had measured 4.3 ulp: hence the TwoProduct there.
+// with e^(-a^2/2) rounds once. It is bound by its long dependency chain (L + a, division, Z, Horner,
+// product) as much as by its fma count, so the power of two goes onto Y (off the chain) rather than onto
+// the result. Y h rounded on its own, before the product with 1 + tm, would exceed the 4 ulp bar: hence
+// the TwoProduct there.
+// The full sweeps' maxima of both forms: docs/accuracy.md.
 template <class V>
 inline typename V::F gauss_tail_x_scaled(typename V::F a) {
   using F = typename V::F;

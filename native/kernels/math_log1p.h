@@ -1,4 +1,5 @@
 // log1p on [0, 1] for softplus (log1p(e^-|z|)), written once over V. Included after math.h.
+// The measurements that chose among the forms described here: docs/tuning-log.md.
 #pragma once
 #include "math.h"
 
@@ -11,30 +12,24 @@ namespace math {
 // far enough from [0, 1], and dropping the reduction (1 + E, its Fast2Sum correction, the k ln2 split)
 // shortens softplus's dependency chain, which is what bounds its speed (exp then log).
 // Degree 7, not 8 (2^-27.5): one fma fewer on the FMA pipes and one step fewer in the chain, for a fit
-// error that still leaves the bar room. act_bench, 1e5, 1 thread, three alternating runs on Zen 5: avx512
-// 4.73 -> 4.99, softplus(2) 4.05 -> 4.25 Gelem/s. Full sweeps 1.907 -> 2.123 ulp (softplus), 1.907 ->
-// 2.182 (beta = 2); bar 4. Degree 6 (2^-22.1) would spend the whole bar on the fit.
+// error that still leaves the 4 ulp bar room. Degree 6 (2^-22.1) would spend the whole bar on the fit.
 constexpr float kLog1pE[8] = {-0x1.ffff14p-2f, 0x1.5535dep-2f,  -0x1.fd1368p-3f, 0x1.884554p-3f,
                               -0x1.19af8ep-3f, 0x1.44707ap-4f, -0x1.eca398p-6f, 0x1.5fa0dap-8f};
 
 // log1p(E) * 2^K from E in [0, 1] and lead = E * 2^K (exact), K = kOff (math.h's offset form: lead = p
 // exact, E = p 2^-kOff may be subnormal or 0) or 0 (lead = E: softplus at beta = 1, whose result is this
 // value itself, subnormal where it is). The result is fma(E^2, P(E) 2^K, lead), the power of two folded into
-// P's coefficients (exact): no multiply for E p (softplus 4.0 -> 4.2 Gelem/s avx512, 1.80 -> 1.92 avx2,
-// act_bench at 1e5, 1 thread, alternating runs; full sweep unchanged at 1.995 ulp). E^2 underflows (to 0
-// or a subnormal) only where it is negligible against E, so tiny E gives lead itself (log1p(E) = E to
-// 2^-24) with no branch, and with K = kOff the result stays normal down to softplus's own underflow.
+// P's coefficients (exact): no multiply for E p. E^2 underflows (to 0 or a subnormal) only where it is
+// negligible against E, so tiny E gives lead itself (log1p(E) = E to 2^-24) with no branch, and with
+// K = kOff the result stays normal down to softplus's own underflow.
 // Error: E carries the exp's ~0.75 ulp (~1 from exp2_parts; log1p's condition number on [0, 1] is <= 1);
 // P ~1 ulp of P, entering with weight |E^2 P| / log1p(E) <= 0.45; the fit 2^-24.8; the last fma
-// rounds once. Total <= ~2.5 ulp (full sweeps: 2.26 at beta = 1, 2.30 in base 2).
+// rounds once. Total <= ~2.5 ulp (the full sweeps' maxima: docs/accuracy.md).
 // Evaluation: P = q01 + E^2 (q23 + E^2 R), q01 = c0 + c1 E, q23 = c2 + c3 E, R = c4 + ... + c7 E^3 by
 // Horner. E^2 is needed for the last fma anyway, so this costs what plain Horner costs on the FMA pipes
-// (7 fmas) with a chain five deep instead of seven. act_bench, 1e5, 1 thread, ten alternating runs on
-// Zen 5: avx512 4.84 -> 5.02, softplus(2) 4.08 -> 4.28, avx2 2.24 -> 2.30 Gelem/s; full sweeps 2.123 ->
-// 2.256 ulp (softplus), 2.182 -> 2.296 (beta = 2). q01, q23 and R are negative on all of [0, 1], so the
-// sums add like signs and nothing cancels. Not kept: Estrin (one op more for E^4; at degree 8 it lost to
-// Horner, 4.25 against 4.53) and an even/odd split P = Pe(E^2) + E Po(E^2) (same op count and ~4 % faster,
-// but Pe ~ -0.92 and E Po ~ +0.61 cancel near E = 1: full sweep 3.08 ulp).
+// (7 fmas) with a chain five deep instead of seven. q01, q23 and R are negative on all of [0, 1], so the
+// sums add like signs and nothing cancels. Not used: Estrin (one op more for E^4) and an even/odd split
+// P = Pe(E^2) + E Po(E^2) (Pe ~ -0.92 and E Po ~ +0.61 cancel near E = 1, which costs accuracy).
 template <class V, int K>
 inline typename V::F log1p_poly(typename V::F E, typename V::F lead) {
   using F = typename V::F;
