@@ -1,5 +1,6 @@
 // Drivers that run a per-vector functor over arrays: full vectors, then one padded tail vector.
 // Included inside each ISA unit after its vector layer; everything here is a template over V.
+// The measurements that chose among the forms described here: docs/tuning-log.md.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -44,11 +45,10 @@ struct PrefetchOf<Op, decltype(void(Op::kPrefetch))> {
 };
 
 // Out of cache, a compute-heavy loop keeps too few misses in flight: its out-of-order window holds a
-// few vectors' worth of work, not the ~4 KiB a DRAM stream needs ahead (Zen 5, 1e7 floats, 1 thread:
-// sigmoid/tanh/silu 5.5 Gelem/s without, 6.5 with, their in-cache speed). So past kStreamFloats the loop
+// few vectors' worth of work, not the ~4 KiB a DRAM stream needs ahead. So past kStreamFloats the loop
 // prefetches x kReadAhead floats ahead and y kWriteAhead ahead *for writing*, so that a store finds its
-// line owned instead of queueing behind a read-for-ownership miss (either prefetch alone did not help).
-// Prefetches never fault: hints past the end of the arrays are harmless.
+// line owned instead of queueing behind a read-for-ownership miss (it takes both: either prefetch alone
+// does not keep the loop fed). Prefetches never fault: hints past the end of the arrays are harmless.
 constexpr size_t kStreamFloats = size_t(1) << 18;  // 1 MiB per array: past L2
 constexpr size_t kReadAhead = 4096;                // 16 KiB
 constexpr size_t kWriteAhead = 2048;               // 8 KiB
@@ -111,12 +111,10 @@ inline size_t stream_head(const float* y, size_t n) {
 // so each new 4 KiB page of y took its TLB miss, a page walk, at the store itself, with the loop's work
 // queued behind it. A read prefetch of the first line of the page that y + ahead lies in walks the page
 // table early; every loop step within a page names the same line, so y costs one line read per page
-// (1/64 of its bytes). Measured on Zen 5 (act_bench --n 10000000, avx512, 1 thread, five alternating
-// runs): gelu 3.96 -> 4.08, gelu-tanh 4.40 -> 4.53, softplus 3.99 -> 4.16 Gelem/s; 1, 2, 4 or 8 pages
-// ahead alike. x needs nothing of the kind: its line prefetches walk its pages ahead already. map_glu's
-// streaming loop walks y's pages the same way (package bench, glu --sizes 1e7, 1 thread, three alternating
-// runs: geglu 3.09 -> 3.14, geglu-tanh 3.27 -> 3.36 Gelem/s; the memory-bound ones within noise). Its
-// inputs get no line prefetch: that cost reglu 17 % (the hardware prefetcher keeps such a loop fed).
+// (1/64 of its bytes). How far ahead (within a few pages) does not matter. x needs nothing of the kind:
+// its line prefetches walk its pages ahead already. map_glu's streaming loop walks y's pages the same
+// way. Its inputs get no line prefetch: the hardware prefetcher keeps such a loop fed, and software
+// prefetches there only slow it.
 inline void walk_page_ahead(const float* p) {
   __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) & ~uintptr_t(4095)), 0, 0);
 }
@@ -124,11 +122,9 @@ inline void walk_page_ahead(const float* p) {
 // Store::kStream (arrays past the last-level cache; runtime/dispatch.h's store_for decides): y is
 // written with non-temporal stores from its first vector-aligned element, so its lines are not read
 // from DRAM first (read-for-ownership) and do not evict x's: a third less DRAM traffic than plain
-// stores. Measured on Zen 5, 1e7 floats, 1 thread (build/tools/act_bench --n 10000000): relu 6.2 ->
-// 8.2 Gelem/s, sigmoid 6.2 -> 6.9, silu 6.3 -> 6.7 (their in-cache speed), hardSigmoid 5.5 -> 7.8;
-// the compute-bound ops unchanged. The fence orders the stores before the job reports done.
+// stores. The fence orders the stores before the job reports done.
 // x is prefetched here for every op, also those that skip it on the plain path (PrefetchOf): with
-// streaming stores it paid for them too (relu 7.2 -> 8.0, hardSwish 6.7 -> 7.8 Gelem/s at 1e7).
+// streaming stores, the prefetch pays for those ops too.
 template <class V, class Op>
 __attribute__((noinline, flatten)) void map_unary_stream(const float* x, float* y, size_t n, const Op& op_ref) {
   const Op op = op_ref;  // a local copy: no store to y can alias its constants, so they stay in registers
@@ -148,8 +144,8 @@ __attribute__((noinline, flatten)) void map_unary_stream(const float* x, float* 
 
 // y[i] = op(x[i]). x == y is allowed: each vector is loaded before it is stored.
 // flatten (here and in the other drivers): the functor must be inlined into every loop; with two
-// loops and two padded partial calls per driver g++'s inliner gave up on the biggest (softplus
-// 3.6 -> 2.8 Gelem/s, a call per vector).
+// loops and two padded partial calls per driver g++'s inliner gives up on the biggest kernels (softplus)
+// and leaves a call per vector.
 template <class V, class Op>
 __attribute__((flatten)) inline void map_unary(const float* x, float* y, size_t n, const Op& op_ref, Store store = Store::kCache) {
   const Op op = op_ref;  // a local copy: no store to y can alias its constants, so they stay in registers

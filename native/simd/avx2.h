@@ -68,8 +68,8 @@ struct V {
   static I imin(I a, I b) { return _mm256_min_epi32(a, b); }
   static I imax(I a, I b) { return _mm256_max_epi32(a, b); }
   static M ilt(I a, I b) { return _mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a)); }
-  // No 16-entry lookup: vpermps holds 8, so 16 take two and a blend, and gelu's piecewise tail with them
-  // ran at 1.39 Gelem/s against 2.02 for the rational one (a gather: 0.50). math_erfc.h keeps the rational.
+  // No 16-entry lookup: vpermps holds 8, so 16 take two and a blend (or a gather), and gelu's piecewise
+  // tail with them is slower than the rational one, which math_erfc.h keeps here (docs/tuning-log.md).
   static constexpr bool kLookup16 = false;
   static float reduce_add(F v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

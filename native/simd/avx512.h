@@ -44,9 +44,8 @@ struct V {
   // -min(|v|, c) for a constant c > 0 (a clamped -|x|). NaN lanes: unspecified (here -c for a quiet NaN,
   // a NaN for a signalling one, where the or and the max give -c); callers carry NaN through x.
   // One vrangeps (AVX512DQ: the smaller magnitude, sign forced) instead of an or and a max. It issues to
-  // the FMA pipes on Zen 5, so it pays only in kernels that wait on their add pipes (act_bench, 1e5,
-  // 1 thread, five alternating runs: gelu-tanh 4.95 -> 5.13, mish 5.61 -> 6.07 Gelem/s); the others keep
-  // the or and the max (sigmoid, silu, gelu, softplus, quickGelu each lost 1-3.5 % with it).
+  // the FMA pipes on Zen 5, so it pays only in kernels that wait on their add pipes (gelu-tanh, mish);
+  // the kernels bound otherwise (sigmoid, silu, gelu, softplus, quickGelu) keep the or and the max.
   static F neg_abs_min(F v, float c) { return _mm512_range_ps(v, _mm512_set1_ps(c), 0x0E); }
 
   static M lt(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
@@ -73,8 +72,8 @@ struct V {
   static I imax(I a, I b) { return _mm512_max_epi32(a, b); }
   static M ilt(I a, I b) { return _mm512_cmplt_epi32_mask(a, b); }
   // t[i mod 16] per lane (math_erfc.h's piecewise gelu tail): one vpermps, which reads the low four index
-  // bits, leaves its operands intact and takes the table as a memory operand. Measured on Zen 5 beside
-  // independent FMAs: ~0.3 of an FMA slot each (the two-table vpermt2ps, ~1.6).
+  // bits, leaves its operands intact and takes the table as a memory operand; beside FMAs it costs a
+  // fraction of an FMA slot (a two-table vpermt2ps would cost more than one). Figures: docs/tuning-log.md.
   static constexpr bool kLookup16 = true;
   static F lookup16(const float* t, I i) { return _mm512_permutexvar_ps(i, _mm512_loadu_ps(t)); }
   static float reduce_add(F v) { return _mm512_reduce_add_ps(v); }
