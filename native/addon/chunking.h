@@ -1,7 +1,6 @@
 // How an elementwise job is cut for the pool. Small arrays stay on the calling thread: waking a
 // sleeping worker costs a few microseconds, as much as an in-cache array of ~100K floats takes, so
-// below 256K elements a second thread does not pay (the bench saw 1e5-element relu fall from 12
-// Gelem/s on one thread to 4.6 on two when the split started at 64K).
+// below 256K elements a second thread does not pay (docs/tuning-log.md has the figures).
 #pragma once
 #include <cstddef>
 
@@ -22,11 +21,10 @@ void run_chunked(size_t n, int threads, Body&& body) {
   }
   // One contiguous range per thread, the same part of the array on every call: the pool's caller owns
   // the first and a woken worker the next, so a core meets the part of x and out it had last time in
-  // its own cache. Four dynamic chunks per thread balanced a slowed core better, but moved every part
-  // between cores from call to call (at 1e7 floats on two cores the ops reached only 75-80 % of the
-  // copy probe). The ranges are cut into units that a thread done with its own takes from the back of
-  // another's (runtime/unit_ranges.h): a worker that wakes late (~0.1 ms after an idle pause on a VM)
-  // no longer leaves its whole half for itself to do after it arrives. Units: at least 16K floats (a
+  // its own cache (dynamic chunks would balance a slowed core better, but move every part between
+  // cores from call to call). The ranges are cut into units that a thread done with its own takes from
+  // the back of another's (runtime/unit_ranges.h): a worker that wakes late (after an idle pause on a
+  // VM) does not leave its whole range for itself to do after it arrives. Units: at least 16K floats (a
   // unit costs a compare-and-swap and a kernel call), at most ~32 per thread.
   const size_t per_thread_units = 32;
   size_t unit = n / (static_cast<size_t>(threads) * per_thread_units);

@@ -1,4 +1,4 @@
-// N-API glue for matmul, the packed SwiGLU gate and the FFN (issue 3), sync and async.
+// N-API glue for matmul, the packed SwiGLU gate and the SwiGLU FFN, sync and async.
 // Validates only what memory safety needs (types, sizes with overflow checks, overlap); lib/matrix.ts
 // gives users the friendly errors before this is reached.
 //

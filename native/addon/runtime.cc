@@ -69,8 +69,8 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   const int threads = info.Length() > 1 ? static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads)) : 1;
   const Isa isa = addon_data(info.Env()).isa;
   // Calibrate the iteration count on short runs, then time all threads together. The calibration runs
-  // on all `threads` too: calibrated on one core, the timed run started with the others rested and read
-  // a short-burst clock (~2-4 % above what two cores sustain under a long load on this VM).
+  // on all `threads` too: calibrated on one core, the timed run would start with the others rested and
+  // read a short-burst clock, above what the cores sustain under a long load.
   uint64_t iters = 1 << 16;
   double flops = 0;
   for (;;) {

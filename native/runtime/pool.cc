@@ -35,11 +35,11 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::microseconds kJoinSpin{1000};
 // Calls in a burst, when the user opted in (set_spin_wait_us > 0): a job that starts within kBurstGap
 // of the previous job's end marks a burst, and after such a job the helpers poll up to the spin wait
-// for the next one before they sleep. On this class of VM a helper that went to sleep takes ~20-40 us
-// to wake, sometimes far longer (its vCPU halts): with 100 us, M = 1 gate 1024x2816 on 2 threads
-// 0.174 -> 0.150 ms, M = 8 -6 %, the FFN -3 %. Off by default: idle cores stay idle (the CPU time a
-// server's other work or other processes could use). An isolated call (nothing before it within
-// kBurstGap) leaves no thread polling; in a burst each helper polls at most the spin wait per job.
+// for the next one before they sleep: on a VM a helper that went to sleep is slow to wake (its vCPU
+// halts), which shows in short calls such as a one-row gate. Off by default: idle cores stay idle (the
+// CPU time a server's other work or other processes could use). An isolated call (nothing before it
+// within kBurstGap) leaves no thread polling; in a burst each helper polls at most the spin wait per
+// job.
 constexpr std::chrono::microseconds kBurstGap{200};
 std::atomic<int> g_spin_wait_us{0};
 
@@ -70,8 +70,8 @@ class Pool {
     work();  // the caller takes tasks too
     // The helpers' last tasks are still running: poll for them for a while before sleeping. This is
     // inside the call (the caller is blocked either way), never between calls. Waking a thread that
-    // sleeps on the condition variable costs ~20-40 us on a VM (an interrupt to a halted vCPU), i.e.
-    // ~0.4 % of a 6 ms two-thread GEMM, on every call.
+    // sleeps on the condition variable is slow on a VM (an interrupt to a halted vCPU), and it would be
+    // paid on every call.
     const Clock::time_point spin_until = Clock::now() + kJoinSpin;
     for (unsigned i = 0; unfinished_.load(std::memory_order_acquire) != 0; ++i) {
       cpu_relax();

@@ -1,14 +1,15 @@
 // The intra-op thread pool: one per process, shared by every Node environment (worker_threads).
 // Workers sleep on a condition variable between jobs (no spinning while idle). Within a job, the caller
-// polls for up to 1 ms for the helpers' last tasks before it sleeps too (a wake-up through the condition
-// variable costs ~20-40 us on a VM: a few % of a sub-millisecond call). Between calls nothing polls
-// unless the user opts in with set_spin_wait_us (setSpinWait): then calls in a burst (a job that
-// starts within 200 us of the last one's end) leave the helpers polling that long for the next job
-// before they sleep, and an isolated call still leaves nothing polling (pool.cc). One job runs at a
-// time; a caller that finds the pool busy (another environment, or an async op on a libuv thread)
-// runs its whole job on its own thread instead of waiting, so no caller can block or deadlock another.
-// Helpers are kept off the caller's CPU (thread_placement.h: otherwise a sleeping helper was often
-// woken onto it and waited milliseconds behind the caller).
+// polls for up to 1 ms for the helpers' last tasks before it sleeps too (a wake-up through the
+// condition variable is slow on a VM, an interrupt to a halted vCPU, and would show in a short call).
+// Between calls nothing polls unless the user opts in with set_spin_wait_us (setSpinWait): then calls
+// in a burst (a job that starts within 200 us of the last one's end) leave the helpers polling that
+// long for the next job before they sleep, and an isolated call still leaves nothing polling (pool.cc).
+// One job runs at a time; a caller that finds the pool busy (another environment, or an async op on a
+// libuv thread) runs its whole job on its own thread instead of waiting, so no caller can block or
+// deadlock another.
+// Helpers are kept off the caller's CPU (thread_placement.h: otherwise a sleeping helper can be woken
+// onto it and wait behind the caller).
 // Results never depend on how tasks are spread: callers give each task a disjoint slice of output.
 #pragma once
 #include <cstddef>

@@ -1,12 +1,11 @@
 // Keeps the pool's helper threads off the CPU their caller runs on.
 //
-// Why: on this class of VM (Linux 6.x, 2 vCPUs, EEVDF), a helper that slept for a few milliseconds is
-// woken onto the caller's own CPU more often than not, when the caller has moved to the CPU the helper
-// last ran on or the wake-up's search for an idle CPU gives up; it then waits behind the caller, which
-// is busy with its share of the job, until the load balancer moves it: measured, the helper started
-// 2.5 ms (median) after a job was published following a 5 ms pause, against 55 us when it could not
-// run on the caller's CPU. A job costs one affinity change per helper when the caller's CPU differs
-// from the one the helper was last kept off (Node's main thread rarely moves), none otherwise.
+// Why: a helper that slept for a few milliseconds can be woken onto the caller's own CPU (when the
+// caller has moved to the CPU the helper last ran on, or the wake-up's search for an idle CPU gives
+// up); it then waits behind the caller, which is busy with its share of the job, until the load
+// balancer moves it, far longer than the job's own start-up. Kept off that CPU, it starts at once on
+// another. A job costs one affinity change per helper when the caller's CPU differs from the one the
+// helper was last kept off (Node's main thread rarely moves), none otherwise.
 #pragma once
 #include <thread>
 

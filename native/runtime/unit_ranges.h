@@ -1,9 +1,8 @@
 // Work split for one pool job into contiguous ranges of units, one range per thread, with stealing:
 // each thread takes units from the front of its own range (in order, so it knows which unit comes
 // next and can prefetch for it), and once its range is empty takes them one at a time from the back
-// of the others'. The load balances to one unit at the end, where whole tasks of fixed size left one
-// thread idle for up to a task (two threads, 16 tasks: about 3 % of a call on average), and no unit
-// is ever run twice or skipped.
+// of the others'. The load balances to one unit at the end (whole tasks of fixed size could leave one
+// thread idle for up to a task), and no unit is ever run twice or skipped.
 #pragma once
 #include <atomic>
 #include <cstddef>
