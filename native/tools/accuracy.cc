@@ -1,4 +1,4 @@
-// Accuracy sweep of the elementwise activations (issue 6): every finite float32 input (or every N-th bit
+// Accuracy sweep of the elementwise activations: every finite float32 input (or every N-th bit
 // pattern with --sample N), through the real OpTable entries of each ISA the CPU runs, against an
 // independent float64 reference (libm: exp, expm1, log1p, tanh, erfc), in ulps of the float32 result.
 //

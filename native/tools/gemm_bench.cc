@@ -1,5 +1,5 @@
 // GEMM harness: a correctness self-check of every runnable ISA against a double reference, and the
-// fused-gate benchmark of issue 3 (GFLOP/s, % of the FMA peak measured in the same run, fused vs
+// fused-gate benchmark (GFLOP/s, % of the FMA peak measured in the same run, fused vs
 // unfused, optionally OpenBLAS's two-sgemm gate side by side via dlopen — a dev-only comparison,
 // never linked).
 //
@@ -387,7 +387,7 @@ int bench(int argc, char** argv) {
           if (unfused) run_unfused();
           if (do_ob) run_ob();
           // M = 1 is DRAM-bound: the read probe runs in the round-robin as well (the bandwidth other
-          // jobs leave us moves by 2x from minute to minute), and a 16-bit pack is raced against the
+          // jobs leave us can move widely from minute to minute), and a 16-bit pack is raced against the
           // f32 pack of the same shape (the bf16/f32 bar).
           const bool m1 = M == 1;
           const bool vs32 = m1 && type != WType::kF32 && P32.data;
