@@ -1,5 +1,5 @@
-// Builds this ISA's OpTable: the elementwise entries from the Activation<V, A> functors, and the
-// FMA-peak probe.
+// Builds this ISA's OpTable (runtime/op_table.h) over the vector layer V: the elementwise entries from
+// the Activation<V, A> functors, and the FMA-peak probe.
 #pragma once
 #include "../runtime/op_table.h"
 #include "activations.h"
@@ -9,21 +9,21 @@
 namespace swiglu {
 namespace SWIGLU_NS {
 
-template <int A>
+template <class V, int A>
 void unary_entry(const float* x, float* y, size_t n, const ActParams& p, Store store) {
   const Activation<V, A> op(p);
   visit_kernel(op, [&](const auto& k) { map_unary<V>(x, y, n, k, store); }, 0);
 }
 
-template <int A>
+template <class V, int A>
 void glu_entry(const float* gate, const float* up, float* y, size_t n, const ActParams& p, Store store) {
   const Activation<V, A> op(p);
   visit_kernel(op, [&](const auto& k) { map_glu<V>(gate, up, y, n, k, store); }, 0);
 }
 
-template <int... A>
-constexpr OpTable make_table(const char* name, std::integer_sequence<int, A...>) {
-  return OpTable{name, {&unary_entry<A>...}, {&glu_entry<A>...}, &fma_probe<V>};
+template <class V, int... A>
+constexpr OpTable make_op_table(const char* name, std::integer_sequence<int, A...>) {
+  return OpTable{name, {&unary_entry<V, A>...}, {&glu_entry<V, A>...}, &fma_probe<V>};
 }
 
 }  // namespace SWIGLU_NS
