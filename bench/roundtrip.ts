@@ -1,4 +1,4 @@
-// The call round trip JS → native → JS for a 16-element op (issue 2: ≤ 1 µs), through the public API
+// The call round trip JS → native → JS for a 16-element op (bar: ≤ 1 µs, verdicts.ts), through the public API
 // (with its argument checks), through the raw binding, and through onnxruntime-node's session.run.
 import { raw, sg } from './api';
 import { Context } from './context';

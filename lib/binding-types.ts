@@ -39,7 +39,7 @@ export interface ElementwiseBinding {
   gluSplit(op: ActIndex, x: Float32Array, out: Float32Array, width: number, a?: number, b?: number): Float32Array;
 }
 
-// Matrix ops (issue 3): matmul, packed gate, FFN and their async twins. Shapes are validated
+// Matrix ops: matmul, packed gate, FFN and their async twins. Shapes are validated
 // natively too (sizes with overflow checks, lengths, overlap); lib/matrix.ts gives the friendly errors.
 
 /** Opaque native handle of packed weights (a type-tagged External). Only packGate/packFfn make one. */

@@ -1,5 +1,5 @@
 /* OpenBLAS's SwiGLU gate, the way a BLAS user writes it: two sgemm calls (X·Wgᵀ, X·Wuᵀ with the
- * weights in PyTorch [out, in] layout; two sgemv at M = 1) and a loop for SiLU(g)·u. Dev-only comparison for issue 3
+ * weights in PyTorch [out, in] layout; two sgemv at M = 1) and a loop for SiLU(g)·u. Dev-only comparison for the fused gate
  * (bench/openblas/run.sh); never built by the package, never linked into the addon.
  *
  *   cc -O2 gate.c -lopenblas -lm -o gate && ./gate [threads...]
