@@ -1,6 +1,6 @@
 // The package under test, as the benchmark sees it. The matrix ops (matmul, packGate, swigluMatmul,
-// packFfn, swigluFfn) are typed loosely and feature-detected, so that the bench builds and runs on a
-// build that does not have them yet: those subcommands then say "not available in this build".
+// packFfn, swigluFfn) are typed loosely and feature-detected, so that the bench still runs against an
+// addon built from older sources: those subcommands then say "not available in this build".
 import * as lib from '../lib';
 import { binding } from '../lib/binding';
 

@@ -1,7 +1,8 @@
 // `gate` and `ffn`: the fused SwiGLU gate H = SiLU(X·Wg) ⊙ (X·Wu) (and the whole FFN, Y = H·Wd) in
 // GFLOP/s and % of the FMA peak measured in the same run, beside the package's own unfused path
 // (2 × matmul + swiglu [+ matmul]) and onnxruntime-node (MatMul, MatMul, Sigmoid, Mul, Mul [, MatMul]).
-// Until the matrix ops exist in lib/ (issue 3), these subcommands say "not available in this build".
+// If the loaded addon lacks the matrix ops (built from older sources than lib/), these subcommands say
+// "not available in this build" and skip.
 import { has, raw, sg } from './api';
 import { Dtype, Shape } from './args';
 import { Context, DRAM_READ_MIB } from './context';
@@ -82,8 +83,8 @@ export function gemmAvailable(kind: 'gate' | 'ffn'): boolean {
 export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shape[]): Promise<void> {
   if (!gemmAvailable(kind)) {
     const need = kind === 'gate' ? 'packGate/swigluMatmul' : 'packFfn/swigluFfn';
-    ctx.report.notes.push(`${kind}: not available in this build (lib has no ${need} yet; issue 3)`);
-    ctx.progress.note(`swiglu-bench: ${kind}: not available in this build (no ${need} in lib/ yet)`);
+    ctx.report.notes.push(`${kind}: not available in this build (the loaded addon has no ${need})`);
+    ctx.progress.note(`swiglu-bench: ${kind}: not available in this build (the loaded addon has no ${need})`);
     return;
   }
   const shapes = ctx.opts.shapes ?? defaults;
