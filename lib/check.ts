@@ -1,6 +1,7 @@
-// Argument checks shared by every public function. Wrong type or missing option: TypeError.
-// Wrong length, shape, option value or overlap: RangeError. Messages name the argument and say
-// what was expected and what was given.
+// Argument checks shared by every public function. Wrong type or missing option: TypeError; so is
+// an array whose ArrayBuffer was detached and a pack used after dispose() (no longer a usable value of
+// its type). Wrong length, shape, option value or overlap: RangeError. Messages start with the
+// function's name, name the argument and say what was expected and what was given.
 import { Buffer, kMaxLength } from 'node:buffer';
 
 /** A short description of a value for error messages: its type and, for arrays, its length. */
@@ -18,8 +19,33 @@ export function describe(v: unknown): string {
   return typeof v;
 }
 
+/**
+ * True if the view's ArrayBuffer has been detached (transferred or structuredClone'd away). A detached
+ * view has no bytes, so only an empty view is looked at further, and the common path costs one compare.
+ * `ArrayBuffer.prototype.detached` answers where the runtime has it (V8 ≥ 11.4, Node ≥ 22); elsewhere
+ * (Node 20) making a view over the buffer is the test, as that throws a TypeError exactly when the buffer
+ * is detached. SharedArrayBuffers cannot be detached (no `detached` property, views always made).
+ */
+export function isDetached(v: ArrayBufferView): boolean {
+  if (v.byteLength !== 0) return false;
+  const buffer = v.buffer;
+  const flag = (buffer as { detached?: unknown }).detached;
+  if (typeof flag === 'boolean') return flag;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A Float32Array argument. A detached one is a TypeError of its own ("is detached") rather than an
+ * array of length 0, which every op would otherwise accept as empty or blame for its length.
+ */
 export function float32(v: unknown, name: string): Float32Array {
   if (!(v instanceof Float32Array)) throw new TypeError(`${name} must be a Float32Array, got ${describe(v)}`);
+  if (isDetached(v)) throw new TypeError(`${name} is detached (its ArrayBuffer was transferred)`);
   return v;
 }
 

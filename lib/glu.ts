@@ -28,7 +28,7 @@ function makeGlu<O extends GluOptions>(fn: string, pick: (o: Partial<O>) => read
   return ((first: unknown, second?: unknown, third?: unknown): Float32Array => {
     const gate = check.float32(first, `${fn}: ${second instanceof Float32Array ? 'gate' : 'x'}`);
     if (second instanceof Float32Array) {
-      const up = second;
+      const up = check.float32(second, `${fn}: up`); // refuses a detached up by name
       const o = check.options<O>(third, fn, ['out', ...extra]);
       if (up.length !== gate.length) {
         throw new RangeError(`${fn}: up must have the length of gate (${gate.length}), got ${up.length}`);

@@ -44,8 +44,29 @@ const DTYPES = ['f32', 'bf16', 'f16'] as const;
 const DTYPE_INDEX: Record<Dtype, DtypeIndex> = { f32: 0, bf16: 1, f16: 2 };
 const TOKEN = Symbol('swiglu.packed');
 
-function disposedError(kind: string): Error {
-  return new Error(`${kind} has been disposed`);
+/** Using a pack after dispose(): a TypeError (it is no longer a usable pack) naming the call and argument. */
+function disposedError(fn: string, name: string, kind: string): TypeError {
+  return new TypeError(`${fn}: ${name} (a ${kind}) has been disposed`);
+}
+
+/**
+ * Awaits a native async op so that its rejection reads like every other error of `fn`. The native
+ * side names only the argument ("out was detached …" when `out` is transferred while the op runs;
+ * an allocation failure names nothing): `out` found detached here is that case, reported as
+ * `options.out` (only a caller's own `out` can be transferred); any other rejection keeps its class
+ * and message with `fn: ` in front. The native error is kept as the cause.
+ */
+async function named<T>(fn: string, pending: Promise<T>, out: Float32Array): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (check.isDetached(out)) {
+      throw new TypeError(`${fn}: options.out was detached (its ArrayBuffer was transferred) while the operation ran`, { cause: err });
+    }
+    if (!(err instanceof Error) || err.message.startsWith(`${fn}: `)) throw err;
+    const Class = err instanceof TypeError ? TypeError : err instanceof RangeError ? RangeError : Error;
+    throw new Class(`${fn}: ${err.message}`, { cause: err });
+  }
 }
 
 /** Native packed weights: what PackedGate and PackedFfn share (ownership, size, disposal). */
@@ -68,9 +89,9 @@ abstract class PackedWeights {
     this.#disposed = true;
     binding.disposePacked(this.#handle);
   }
-  /** @internal The native handle; throws if disposed. */
-  static handle(p: PackedWeights): PackedHandle {
-    if (p.#disposed) throw disposedError(p.constructor.name);
+  /** @internal The native handle; a TypeError naming `fn` and the argument `name` if disposed. */
+  static handle(p: PackedWeights, fn: string, name: string): PackedHandle {
+    if (p.#disposed) throw disposedError(fn, name, p.constructor.name);
     return p.#handle;
   }
 }
@@ -98,20 +119,13 @@ export class PackedFfn extends PackedWeights {
 
 // ---- checks ---------------------------------------------------------------------------------
 
-/** A Float32Array input; a detached one is named as such rather than as "length 0". */
-function f32In(v: unknown, name: string): Float32Array {
-  const a = check.float32(v, name);
-  if (a.length === 0 && binding.isDetached(a)) throw new TypeError(`${name} is detached (its ArrayBuffer was transferred)`);
-  return a;
-}
-
 function weight(v: unknown, name: string, dtype: Dtype, length: number, shape: string): WeightArray {
   const want = dtype === 'f32' ? Float32Array : Uint16Array;
   if (!(v instanceof want)) {
     const what = dtype === 'f32' ? 'a Float32Array' : `a Uint16Array of ${dtype} bit patterns`;
     throw new TypeError(`${name} must be ${what} for dtype '${dtype}', got ${check.describe(v)}`);
   }
-  if (v.length === 0 && binding.isDetached(v)) throw new TypeError(`${name} is detached (its ArrayBuffer was transferred)`);
+  if (check.isDetached(v)) throw new TypeError(`${name} is detached (its ArrayBuffer was transferred)`);
   if (v.length !== length) throw new RangeError(`${name} must have length ${shape} = ${length}, got ${v.length}`);
   return v;
 }
@@ -145,8 +159,8 @@ function rowsOf(x: Float32Array, inFeatures: number, fn: string): number {
 // ---- matmul ---------------------------------------------------------------------------------
 
 function matmulArgs(fn: string, a: unknown, b: unknown, options: unknown) {
-  const A = f32In(a, `${fn}: a`);
-  const B = f32In(b, `${fn}: b`);
+  const A = check.float32(a, `${fn}: a`);
+  const B = check.float32(b, `${fn}: b`);
   const o = required<MatmulOptions>(options, fn, ['m', 'k', 'n', 'transB', 'out'], '{m, k, n}');
   const m = check.integer(o.m, `${fn}: options.m`, 0);
   const k = check.integer(o.k, `${fn}: options.k`, 0);
@@ -155,7 +169,6 @@ function matmulArgs(fn: string, a: unknown, b: unknown, options: unknown) {
   if (A.length !== m * k) throw new RangeError(`${fn}: a must have length m·k = ${m}·${k} = ${m * k}, got ${A.length}`);
   const bShape = transB ? `n·k = ${n}·${k}` : `k·n = ${k}·${n}`;
   if (B.length !== k * n) throw new RangeError(`${fn}: b must have length ${bShape} = ${k * n}, got ${B.length}`);
-  if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
   const out = check.output(o.out, m * n, fn, [[A, 'a'], [B, 'b']]);
   return [A, B, out, m, k, n, transB] as const;
 }
@@ -169,7 +182,7 @@ export function matmul(a: Float32Array, b: Float32Array, options: MatmulOptions)
 /** matmul off the JS thread; resolves to the result (bit-identical to matmul). Errors reject. */
 export async function matmulAsync(a: Float32Array, b: Float32Array, options: MatmulOptions): Promise<Float32Array> {
   const [A, B, out, m, k, n, t] = matmulArgs('matmulAsync', a, b, options);
-  return binding.matmulAsync(A, B, out, m, k, n, t);
+  return named('matmulAsync', binding.matmulAsync(A, B, out, m, k, n, t), out);
 }
 
 // ---- packing --------------------------------------------------------------------------------
@@ -225,14 +238,12 @@ export function packFfn(options: PackFfnOptions): PackedFfn {
 type GateCall = { x: Float32Array; out: Float32Array; packed: PackedGate; temporary: boolean };
 
 function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourth: unknown): GateCall {
-  const X = f32In(x, `${fn}: x`);
+  const X = check.float32(x, `${fn}: x`);
   if (second instanceof PackedGate) {
     if (fourth !== undefined) throw new TypeError(`${fn}: the packed form takes (x, packed, options); got a fourth argument`);
     const o = check.options<OutOptions>(third, fn, ['out']);
-    const handle = PackedGate.handle(second); // throws if disposed
-    void handle;
+    PackedGate.handle(second, fn, 'packed'); // throws if disposed
     const rows = rowsOf(X, second.inFeatures, fn);
-    if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
     const out = check.output(o.out, rows * second.outFeatures, fn, [[X, 'x']]);
     return { x: X, out, packed: second, temporary: false };
   }
@@ -245,7 +256,6 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
     );
     const g = gateOptions(fn, o);
     const rows = rowsOf(X, g.inFeatures, fn);
-    if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
     const out = check.output(o.out, rows * g.outFeatures, fn, [[X, 'x']]);
     noOverlap(out, second, fn, 'wGate');
     if (ArrayBuffer.isView(third)) noOverlap(out, third, fn, 'wUp');
@@ -265,7 +275,7 @@ export function swigluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArr
 export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
   const c = gateArgs('swigluMatmul', x, second, third, fourth);
   try {
-    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed), c.out);
+    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, 'swigluMatmul', 'packed'), c.out);
   } finally {
     if (c.temporary) c.packed.dispose();
   }
@@ -277,7 +287,7 @@ export function swigluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: Weig
 export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
   const c = gateArgs('swigluMatmulAsync', x, second, third, fourth);
   try {
-    return await binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed), c.out);
+    return await named('swigluMatmulAsync', binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, 'swigluMatmulAsync', 'packed'), c.out), c.out);
   } finally {
     // The native op holds its own reference to the pack, so disposing here never frees it early.
     if (c.temporary) c.packed.dispose();
@@ -287,12 +297,11 @@ export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unk
 // ---- the FFN --------------------------------------------------------------------------------
 
 function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown) {
-  const X = f32In(x, `${fn}: x`);
+  const X = check.float32(x, `${fn}: x`);
   if (!(packed instanceof PackedFfn)) throw new TypeError(`${fn}: packed must be a PackedFfn (from packFfn), got ${check.describe(packed)}`);
   const o = check.options<OutOptions>(options, fn, ['out']);
-  const handle = PackedFfn.handle(packed);
+  const handle = PackedFfn.handle(packed, fn, 'packed');
   const rows = rowsOf(X, packed.inFeatures, fn);
-  if (o.out !== undefined) f32In(o.out, `${fn}: options.out`);
   const out = check.output(o.out, rows * packed.inFeatures, fn, [[X, 'x']]);
   return [X, handle, out] as const;
 }
@@ -306,5 +315,5 @@ export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptio
 /** swigluFfn off the JS thread (bit-identical to the sync form). Errors reject. */
 export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Array> {
   const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options);
-  return binding.swigluFfnAsync(X, h, out);
+  return named('swigluFfnAsync', binding.swigluFfnAsync(X, h, out), out);
 }

@@ -532,9 +532,9 @@ function makeOut(ctx, n, inputs, allowExact) {
       if (m === n) return { present: true, out: ctx.array(n, 'out') };
       return { present: true, out: ctx.array(m, 'out'), fault: 'RangeError' };
     }
-    case 'detached': {
+    case 'detached': { // a detached out is a TypeError of its own, whatever length it had
       const o = ctx.detachedArray(Math.max(n, 1), 'out');
-      return { present: true, out: o, fault: n === 0 ? undefined : 'RangeError' };
+      return { present: true, out: o, fault: 'TypeError' };
     }
     case 'fake': {
       const o = ctx.array(n, 'out', 'offset');
@@ -556,7 +556,7 @@ function genUnary(ctx, name, fn) {
   let xLen = n;
   let xRoll = r.float();
   if (xRoll < 0.04) { const [v, d] = wrongArray(ctx, n); x = v; xDesc = `x=${d}`; faults.push('TypeError'); }
-  else if (xRoll < 0.06) { x = ctx.detachedArray(n, 'x'); xLen = 0; xDesc = x.__desc; }
+  else if (xRoll < 0.06) { x = ctx.detachedArray(n, 'x'); xLen = 0; xDesc = x.__desc; faults.push('TypeError'); }
   else if (xRoll < 0.08) { const lie = fakeLength(ctx, x); xDesc = x.__desc; if (lie !== n) faults.push('RangeError'); }
   const xIsArray = isF32(x);
   if (xIsArray && xLen > 0) ctx.fill(x);
@@ -601,8 +601,8 @@ function genGlu(ctx, name, fn) {
     if (roll < 0.03) { const [v, d] = wrongArray(ctx, n); up = v; uDesc = `up=${d}`; faults.push('TypeError'); }
     else if (roll < 0.05) { const [v, d] = wrongArray(ctx, n); gate = v; gDesc = `gate=${d}`; faults.push('TypeError'); }
     else if (roll < 0.09) { up = ctx.array(r.pick([n + 1, Math.max(0, n - 1), 2 * n + 2]), 'up'); uDesc = up.__desc; if (up.length !== n) faults.push('RangeError'); }
-    else if (roll < 0.11) { gate = ctx.detachedArray(n, 'gate'); gDesc = gate.__desc; len = 0; if (n !== 0) faults.push('RangeError'); }
-    else if (roll < 0.12) { up = ctx.detachedArray(n, 'up'); uDesc = up.__desc; if (n !== 0) faults.push('RangeError'); }
+    else if (roll < 0.11) { gate = ctx.detachedArray(n, 'gate'); gDesc = gate.__desc; len = 0; faults.push('TypeError'); }
+    else if (roll < 0.12) { up = ctx.detachedArray(n, 'up'); uDesc = up.__desc; faults.push('TypeError'); }
     else if (roll < 0.14) { const lie = fakeLength(ctx, up); uDesc = up.__desc; if (lie !== n) faults.push('RangeError'); }
     else if (roll < 0.16 && n > 0) { // up aliases gate (allowed: both are inputs)
       up = gate; uDesc = 'up=gate';

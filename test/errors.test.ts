@@ -106,10 +106,11 @@ describe('the binding itself stays memory-safe when called directly', () => {
   });
 
   it('treats a detached buffer as empty instead of reading freed memory', () => {
+    // The public API refuses detached arrays (below); the binding beneath it sees length 0.
     const x = new Float32Array(1024);
     structuredClone(x.buffer, { transfer: [x.buffer] });
     expect(x.length).toBe(0);
-    expect(sg.silu(x).length).toBe(0);
+    expect(binding.unary(5, x, new Float32Array(0)).length).toBe(0);
   });
 
   it('accepts SharedArrayBuffer-backed arrays', () => {
@@ -134,5 +135,124 @@ describe('scale parameters outside what float32 kernels can carry are refused, n
     expect(sg.silu(x, { beta: -(2 ** 64) }).length).toBe(3);
     expect(sg.leakyRelu(x, { slope: 0 })[0]).toBe(-0);
     expect(sg.leakyRelu(x, { slope: -0.5 })[0]).toBe(0.5);
+  });
+});
+
+// ---- one documented error per situation, naming the function and the argument -----------------
+
+/** What f threw (or the rejection of the promise it returned); fails if it returned normally. */
+async function errorOf(f: () => unknown): Promise<Error> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error);
+    return e as Error;
+  }
+  throw new Error('expected an error, got a result');
+}
+
+async function expectError(f: () => unknown, cls: typeof TypeError | typeof RangeError, message: string): Promise<void> {
+  const e = await errorOf(f);
+  expect(e.message).toBe(message);
+  expect(e).toBeInstanceOf(cls);
+}
+
+/** A Float32Array that had n floats; its ArrayBuffer has since been transferred away (length 0 now). */
+function detached(n = 8): Float32Array {
+  const a = new Float32Array(n);
+  structuredClone(a.buffer, { transfer: [a.buffer] });
+  return a;
+}
+const DETACHED = 'is detached (its ArrayBuffer was transferred)';
+
+describe('a detached array is a TypeError naming the function and the argument', () => {
+  it.each(UNARY)('%s: x and options.out', async (name) => {
+    const f = sg[name] as (x: unknown, o?: unknown) => Float32Array;
+    const fn = name === 'swish' ? 'silu' : name; // swish is silu itself
+    await expectError(() => f(detached()), TypeError, `${fn}: x ${DETACHED}`);
+    await expectError(() => f(detached(0)), TypeError, `${fn}: x ${DETACHED}`); // was empty, still detached
+    await expectError(() => f(new Float32Array(8), { out: detached() }), TypeError, `${fn}: options.out ${DETACHED}`);
+  });
+
+  it.each(GLU)('%s: gate, up, the split form\'s x and options.out', async (name) => {
+    const f = sg[name] as (a: unknown, b?: unknown, c?: unknown) => Float32Array;
+    const g = new Float32Array(8);
+    await expectError(() => f(detached(), g), TypeError, `${name}: gate ${DETACHED}`);
+    await expectError(() => f(g, detached()), TypeError, `${name}: up ${DETACHED}`);
+    await expectError(() => f(g, g, { out: detached() }), TypeError, `${name}: options.out ${DETACHED}`);
+    await expectError(() => f(detached(), { width: 2 }), TypeError, `${name}: x ${DETACHED}`);
+    await expectError(() => f(g, { width: 2, out: detached(4) }), TypeError, `${name}: options.out ${DETACHED}`);
+  });
+
+  it('matrix ops: inputs, weights and options.out, sync and async alike', async () => {
+    const a = new Float32Array(6), b = new Float32Array(6), w = new Float32Array(6);
+    const shape = { m: 2, k: 3, n: 2 };
+    for (const fn of ['matmul', 'matmulAsync'] as const) {
+      const f = sg[fn] as (a: unknown, b: unknown, o: unknown) => unknown;
+      await expectError(() => f(detached(6), b, shape), TypeError, `${fn}: a ${DETACHED}`);
+      await expectError(() => f(a, detached(6), shape), TypeError, `${fn}: b ${DETACHED}`);
+      await expectError(() => f(a, b, { ...shape, out: detached(4) }), TypeError, `${fn}: options.out ${DETACHED}`);
+    }
+    const gateShape = { inFeatures: 3, outFeatures: 2 };
+    await expectError(() => sg.packGate(detached(6), w, gateShape), TypeError, `packGate: wGate ${DETACHED}`);
+    await expectError(() => sg.packGate(w, detached(6), gateShape), TypeError, `packGate: wUp ${DETACHED}`);
+    const ffn = { gate: w, up: w, down: w, inFeatures: 3, hiddenFeatures: 2 };
+    await expectError(() => sg.packFfn({ ...ffn, down: detached(6) }), TypeError, `packFfn: options.down ${DETACHED}`);
+    const gate = sg.packGate(w, w, gateShape);
+    const packedFfn = sg.packFfn(ffn);
+    for (const fn of ['swigluMatmul', 'swigluMatmulAsync'] as const) {
+      const f = sg[fn] as (...args: unknown[]) => unknown;
+      await expectError(() => f(detached(3), gate), TypeError, `${fn}: x ${DETACHED}`);
+      await expectError(() => f(new Float32Array(3), gate, { out: detached(2) }), TypeError, `${fn}: options.out ${DETACHED}`);
+      await expectError(() => f(new Float32Array(3), w, detached(6), gateShape), TypeError, `${fn}: wUp ${DETACHED}`);
+    }
+    for (const fn of ['swigluFfn', 'swigluFfnAsync'] as const) {
+      const f = sg[fn] as (...args: unknown[]) => unknown;
+      await expectError(() => f(detached(3), packedFfn), TypeError, `${fn}: x ${DETACHED}`);
+      await expectError(() => f(new Float32Array(3), packedFfn, { out: detached(3) }), TypeError, `${fn}: options.out ${DETACHED}`);
+    }
+    gate.dispose();
+    packedFfn.dispose();
+  });
+});
+
+describe('a disposed pack is a TypeError naming the function and the argument', () => {
+  it('swigluMatmul, swigluFfn and their async twins', async () => {
+    const w = new Float32Array(6);
+    const gate = sg.packGate(w, w, { inFeatures: 3, outFeatures: 2 });
+    const ffn = sg.packFfn({ gate: w, up: w, down: w, inFeatures: 3, hiddenFeatures: 2 });
+    gate.dispose();
+    ffn.dispose();
+    const x = new Float32Array(3);
+    await expectError(() => sg.swigluMatmul(x, gate), TypeError, 'swigluMatmul: packed (a PackedGate) has been disposed');
+    await expectError(() => sg.swigluMatmulAsync(x, gate), TypeError, 'swigluMatmulAsync: packed (a PackedGate) has been disposed');
+    await expectError(() => sg.swigluFfn(x, ffn), TypeError, 'swigluFfn: packed (a PackedFfn) has been disposed');
+    await expectError(() => sg.swigluFfnAsync(x, ffn), TypeError, 'swigluFfnAsync: packed (a PackedFfn) has been disposed');
+  });
+});
+
+describe('an async rejection names the function', () => {
+  // options.out transferred right after the call, on the JS thread: the op cannot have completed
+  // yet (completion runs on this thread too), so it always finds out detached when it does.
+  const DURING = 'options.out was detached (its ArrayBuffer was transferred) while the operation ran';
+
+  it('matmulAsync, swigluMatmulAsync and swigluFfnAsync with options.out detached while they run', async () => {
+    const w = new Float32Array(6).fill(0.5);
+    const gate = sg.packGate(w, w, { inFeatures: 3, outFeatures: 2 });
+    const ffn = sg.packFfn({ gate: w, up: w, down: w, inFeatures: 3, hiddenFeatures: 2 });
+    const calls = {
+      matmulAsync: (out: Float32Array) => sg.matmulAsync(new Float32Array(6), w, { m: 2, k: 3, n: 2, out }),
+      swigluMatmulAsync: (out: Float32Array) => sg.swigluMatmulAsync(new Float32Array(6), gate, { out }),
+      swigluFfnAsync: (out: Float32Array) => sg.swigluFfnAsync(new Float32Array(6), ffn, { out }),
+    };
+    const outLength = { matmulAsync: 4, swigluMatmulAsync: 4, swigluFfnAsync: 6 };
+    for (const [fn, call] of Object.entries(calls) as Array<[keyof typeof calls, (o: Float32Array) => Promise<Float32Array>]>) {
+      const out = new Float32Array(outLength[fn]);
+      const pending = call(out);
+      structuredClone(out.buffer, { transfer: [out.buffer] });
+      await expectError(() => pending, TypeError, `${fn}: ${DURING}`);
+    }
+    gate.dispose();
+    ffn.dispose();
   });
 });
