@@ -30,7 +30,9 @@ export interface Options {
   format: 'table' | 'md' | 'json';
   svg: string | null;
   peers: boolean; // onnxruntime-node when installed
-  help: boolean;
+  openblas: boolean; // gate only: also run the C++ harness against OpenBLAS (dev-only)
+  help: boolean; // --help or the `help` command
+  version: boolean; // --version: print the package version and exit
 }
 
 export class UsageError extends Error {
@@ -41,6 +43,7 @@ export const USAGE = `usage: swiglu-bench [command] [options]
 
 commands:
   all          a quick tour in under a minute (default)
+  help         this text (as --help)
   machine      the roofline: copy bandwidth per cache level (L1, L2, L3, DRAM) and the FMA peak
   activations  elementwise ops vs the copy bandwidth, the plain-JS loop and onnxruntime-node
   glu          the two-input GLU family (glu, reglu, geglu, swiglu, bilinear)
@@ -59,11 +62,14 @@ options:
   --spin-wait US   let the pool's helpers poll US microseconds between calls of a burst (setSpinWait;
                    default 0, the package default: they sleep)
   --pause MS       time each call alone after MS ms of idle, as a server sees sporadic requests (default
-                   0: calls back to back; the DESIGN.md bars are defined for those)
+                   0: calls back to back; the performance bars are defined for those)
   --json           print only JSON on stdout (schema: docs/bench.md)
   --md             print Markdown tables
   --svg FILE       also write a chart (throughput vs size per op, peers, roofline)
   --no-peers       skip onnxruntime-node even when it is installed
+  --openblas       gate only: also run the C++ harness (gemm_bench) against OpenBLAS's two-sgemm gate
+                   (dev-only; skipped with a note when the harness or libopenblas is missing)
+  --version        print the package version
   -h, --help       this text`;
 
 function list(value: string | undefined, name: string): string[] | null {
@@ -124,7 +130,9 @@ export function parse(argv: string[]): Options {
         md: { type: 'boolean' },
         svg: { type: 'string' },
         'no-peers': { type: 'boolean' },
+        openblas: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -135,8 +143,10 @@ export function parse(argv: string[]): Options {
   const v = parsed.values;
   const pos = parsed.positionals;
   if (pos.length > 1) throw new UsageError(`expected at most one command, got "${pos.join(' ')}"`);
-  const command = (pos[0] ?? 'all') as Command;
-  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${pos[0]}" (one of ${COMMANDS.join(', ')})`);
+  // `help` as a command is --help; the rest of the line is still parsed (and still checked) as given.
+  const helpCommand = pos[0] === 'help';
+  const command = (helpCommand ? 'all' : pos[0] ?? 'all') as Command;
+  if (!helpCommand && !COMMANDS.includes(command)) throw new UsageError(`unknown command "${pos[0]}" (one of ${COMMANDS.join(', ')})`);
   if (v.json && v.md) throw new UsageError('--json and --md are exclusive');
 
   const threads = list(v.threads, 'threads')?.map((t) => positiveInt(t, '--threads', 1024)) ?? null;
@@ -151,6 +161,7 @@ export function parse(argv: string[]): Options {
     if (!(DTYPES as readonly string[]).includes(d)) throw new UsageError(`--dtype: unknown dtype "${d}" (one of ${DTYPES.join(', ')})`);
   }
   if (v.svg !== undefined && v.svg.trim() === '') throw new UsageError('--svg: expected a file name');
+  if (v.openblas && command !== 'gate') throw new UsageError(`--openblas applies to gate, not ${command}`);
   return {
     command,
     threads: threads && unique(threads),
@@ -166,6 +177,8 @@ export function parse(argv: string[]): Options {
     format: v.json ? 'json' : v.md ? 'md' : 'table',
     svg: v.svg ?? null,
     peers: !v['no-peers'],
-    help: !!v.help,
+    openblas: !!v.openblas,
+    help: !!v.help || helpCommand,
+    version: !!v.version,
   };
 }

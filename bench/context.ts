@@ -30,7 +30,7 @@ export interface Context {
   recordCopy(elements: number, threads: number, gbPerSec: Stat): void;
   /** Median DRAM read GB/s at `threads` (measured once per run; null when the addon has no probe). */
   dramReadAt(threads: number): number | null;
-  /** The FMA peak figure at `threads` (measured once per run). */
+  /** The FMA peak figure at `threads` for the active ISA (measured once per run). */
   peakAt(threads: number): PeakFigure;
   /** Runs fn once per selected ISA with that ISA's kernels switched in. */
   forEachIsa(fn: (isa: string) => Promise<void>): Promise<void>;
@@ -52,6 +52,7 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs, spinWaitUs: opts.spinWait, pauseMs: opts.pause },
     peers: { onnxruntime: useOrt ? ortVersion() : null },
     roofline: { copy: [], fmaPeak: [], dramRead: [] },
+    openblas: null,
     elementwise: [],
     roundTrip: [],
     gate: [],
@@ -90,7 +91,9 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
       return f.gbPerSec.median;
     },
     peakAt(th) {
-      let p = report.roofline.fmaPeak.find((f) => f.threads === th);
+      // Per thread count and ISA: the probe runs the active kernels' widest FMA.
+      const isa = sg.isa();
+      let p = report.roofline.fmaPeak.find((f) => f.threads === th && (f.isa ?? isa) === isa);
       if (!p) {
         const saved = sg.getNumThreads();
         [p] = measurePeak([th], timing, { tick() {}, start() {}, stop() {}, note() {} });

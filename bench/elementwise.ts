@@ -7,18 +7,29 @@ import { OrtRunner, gluGraph, unaryGraph } from './peers/ort';
 import { ElementwiseRow } from './report/types';
 import { CopyProbe } from './copy';
 import { Stat, TimingOptions, rate, stat, timeCalls } from './timing';
+import { performance } from 'node:perf_hooks';
+import { IN_CACHE_ELEMENTS, LARGE_ELEMENTS } from './verdicts';
 
 export const DEFAULT_SIZES = [1e3, 1e5, 1e7];
 export const ALL_ACTIVATIONS = UNARY.map((o) => o.name);
 export const QUICK_ACTIVATIONS = ['silu', 'sigmoid', 'tanh', 'gelu', 'gelu-tanh'];
 export const ALL_GLU = GLU.map((o) => o.name);
 
+/**
+ * The size at which an op's in-cache rate on `threads` threads is measured: 1e5 on one thread; T × 1e5
+ * on T, but at least 3e5, since the addon keeps calls under 2^18 elements on the calling thread (a
+ * 1e5-element row on 2 threads runs on one) — still in cache (2.4 MB of x + out on 2 threads).
+ */
+export function inCacheElements(threads: number): number {
+  return threads <= 1 ? IN_CACHE_ELEMENTS : Math.max(IN_CACHE_ELEMENTS * threads, 3e5);
+}
 type Kind = 'activation' | 'glu';
 
 interface Bound {
   name: string;
   ortGraph: ReturnType<typeof unaryGraph>;
   native(): void;
+  fresh(): void; // the default call form (no out)
   js(): void;
   inputs: Record<string, Float32Array>;
 }
@@ -26,14 +37,25 @@ interface Bound {
 function bindUnary(op: UnaryOp, n: number): Bound {
   const x = inputs(n, 7);
   const out = new Float32Array(n);
-  return { name: op.name, ortGraph: unaryGraph(op.name, n), native: () => op.native(x, out), js: () => op.js(x, out), inputs: { X: x } };
+  return { name: op.name, ortGraph: unaryGraph(op.name, n), native: () => op.native(x, out), fresh: () => op.fresh(x), js: () => op.js(x, out), inputs: { X: x } };
 }
 
 function bindGlu(op: GluOp, n: number): Bound {
   const g = inputs(n, 7);
   const u = inputs(n, 11);
   const out = new Float32Array(n);
-  return { name: op.name, ortGraph: gluGraph(op.act, n), native: () => op.native(g, u, out), js: () => op.js(g, u, out), inputs: { G: g, U: u } };
+  return { name: op.name, ortGraph: gluGraph(op.act, n), native: () => op.native(g, u, out), fresh: () => op.fresh(g, u), js: () => op.js(g, u, out), inputs: { G: g, U: u } };
+}
+
+/** Calls fn back to back for about `seconds` (at least once); seconds per call. */
+function sampleFor(fn: () => void, seconds: number): number {
+  const t0 = performance.now();
+  let calls = 0;
+  do {
+    fn();
+    calls++;
+  } while ((performance.now() - t0) / 1e3 < seconds);
+  return (performance.now() - t0) / 1e3 / calls;
 }
 
 /** The plain-JS loop is slow at large sizes: fewer, single-call samples there (it is not the figure under test). */
@@ -49,7 +71,28 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
   const steps = ctx.isas.length * ops.length * sizes.length * ctx.threads.length;
   ctx.progress.start(steps);
   const jsCache = new Map<string, Stat>();
+  const inCacheRates = new Map<string, { elements: number; gelemPerSec: number }>();
+  /** The op's in-cache Gelem/s at `th` threads in this run: its row at that size if there is one, else measured now. */
+  const inCacheRate = async (op: UnaryOp | GluOp, th: number, isa: string) => {
+    const elements = inCacheElements(th);
+    const key = `${op.name}/${th}/${isa}`;
+    let f = inCacheRates.get(key);
+    if (!f) {
+      const row = ctx.report.elementwise.find((e) => e.kind === kind && e.op === op.name && e.elements === elements && e.threads === th && e.isa === isa);
+      let gelem = row?.swiglu.median;
+      if (gelem === undefined) {
+        const b = unary ? bindUnary(op as UnaryOp, elements) : bindGlu(op as GluOp, elements);
+        sg.setNumThreads(th);
+        gelem = rate(await timeCalls(b.native, ctx.timing), elements / 1e9).median;
+      }
+      f = { elements, gelemPerSec: gelem };
+      inCacheRates.set(key, f);
+    }
+    return f;
+  };
   await ctx.forEachIsa(async (isa) => {
+    // The in-cache bars are fractions of the 1-thread FMA peak of the kernels in use, measured in this run.
+    if (unary && sizes.includes(IN_CACHE_ELEMENTS) && ctx.threads.includes(1)) ctx.peakAt(1);
     for (const n of sizes) {
       for (const op of ops) {
         const b = unary ? bindUnary(op as UnaryOp, n) : bindGlu(op as GluOp, n);
@@ -67,17 +110,31 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
           sg.setNumThreads(th);
           const probe = interleave ? await CopyProbe.create(n, th) : null;
           const copies: number[] = [];
+          // At 1e5 on 1 thread the default call form (a new result per call) is timed too, one sample as
+          // long as each sample of the out form right after it, so that both see the same machine state.
+          const withDefault = n === IN_CACHE_ELEMENTS && th === 1;
+          const paused = (ctx.timing.pauseMs ?? 0) > 0;
+          const freshSecs: number[] = [];
           let ours: Stat;
           try {
             ours = rate(
               await timeCalls(b.native, ctx.timing, (secs, timed) => {
                 if (probe && timed) copies.push(probe.sampleFor(secs));
+                if (withDefault && !paused) {
+                  const s = sampleFor(b.fresh, secs);
+                  if (timed) freshSecs.push(s);
+                }
               }),
               n / 1e9,
             );
           } finally {
             await probe?.close();
           }
+          if (withDefault && paused) freshSecs.push(...(await timeCalls(b.fresh, ctx.timing)));
+          const defaultForm = freshSecs.length ? rate(freshSecs, n / 1e9) : null;
+          // Past the caches the roofline is the lower of the copy and the op's own in-cache rate on as many
+          // threads: an op bound by its arithmetic is judged by its arithmetic.
+          const inCache = unary && n >= LARGE_ELEMENTS ? await inCacheRate(op, th, isa) : null;
           if (copies.length) {
             const s = stat(copies);
             ctx.recordCopy(n, th, s);
@@ -116,6 +173,10 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
             xPlainJs: js ? ours.median / js.median : null,
             onnxruntime: ort,
             xOnnxruntime: ort ? ours.median / ort.median : null,
+            defaultForm,
+            pctOfOutForm: defaultForm ? (100 * defaultForm.median) / ours.median : null,
+            inCache,
+            pctOfRoofline: inCache && copy > 0 ? (100 * ours.median) / Math.min(copy / bpe, inCache.gelemPerSec) : null,
             verdict: null,
             bars: [],
           };

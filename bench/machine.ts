@@ -25,13 +25,19 @@ export interface CopyFigure {
 
 export interface PeakFigure {
   threads: number;
+  /** The kernels active when it was measured (the probe runs the active ISA's widest FMA). */
+  isa?: string;
   gflopsPerSec: Stat | null;
   source: 'fmaPeak' | 'matmul-lower-bound' | 'unavailable';
   note?: string;
 }
 
 export interface MachineInfo {
+  /** The model name as lscpu prints it (/proc/cpuinfo `model name`, else Node's os.cpus()). */
   cpu: string;
+  /** /proc/cpuinfo `cpu family` and `model` (x86; null where the kernel does not say). */
+  family: number | null;
+  model: number | null;
   cores: number;
   caches: CacheInfo[];
   node: string;
@@ -71,9 +77,28 @@ function readCaches(): CacheInfo[] {
   return out.sort((a, b) => a.bytes - b.bytes);
 }
 
+/** The first processor's `model name`, `cpu family` and `model` from /proc/cpuinfo (Linux x86). */
+export function parseCpuinfo(text: string): { name: string | null; family: number | null; model: number | null } {
+  const block = text.split(/\n\s*\n/)[0] ?? '';
+  const field = (key: string) => new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1].trim() ?? null;
+  const int = (v: string | null) => (v !== null && /^\d+$/.test(v) ? Number(v) : null);
+  return { name: field('model name'), family: int(field('cpu family')), model: int(field('model')) };
+}
+
+function readCpuinfo(): ReturnType<typeof parseCpuinfo> {
+  try {
+    return parseCpuinfo(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return { name: null, family: null, model: null };
+  }
+}
+
 export function machineInfo(): MachineInfo {
+  const ci = readCpuinfo();
   return {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cpu: ci.name ?? os.cpus()[0]?.model ?? 'unknown',
+    family: ci.family,
+    model: ci.model,
     cores: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
     caches: readCaches(),
     node: process.version,
@@ -124,7 +149,7 @@ export function measurePeak(threads: number[], t: TimingOptions, progress: Progr
         const v = raw.fmaPeak(Math.max(0.05, t.minSampleMs / 1e3), th); // GFLOP/s
         if (i >= t.warmup) vals.push(v);
       }
-      out.push({ threads: th, gflopsPerSec: stat(vals), source: 'fmaPeak' });
+      out.push({ threads: th, isa: sg.isa(), gflopsPerSec: stat(vals), source: 'fmaPeak' });
     } else if (typeof sg.matmul === 'function') {
       // A matmul big enough to be compute-bound; its best sample is a lower bound on the peak.
       const m = 256, k = 1024, n = 1024;
@@ -146,9 +171,9 @@ export function measurePeak(threads: number[], t: TimingOptions, progress: Progr
       }
       const s = stat(vals);
       const best = { ...s, median: s.max }; // a lower bound: the best sample is the closest to the peak
-      out.push({ threads: th, gflopsPerSec: best, source: 'matmul-lower-bound', note: `best of ${m}x${k}x${n} matmul` });
+      out.push({ threads: th, isa: sg.isa(), gflopsPerSec: best, source: 'matmul-lower-bound', note: `best of ${m}x${k}x${n} matmul` });
     } else {
-      out.push({ threads: th, gflopsPerSec: null, source: 'unavailable', note: 'the addon has neither fmaPeak() nor matmul()' });
+      out.push({ threads: th, isa: sg.isa(), gflopsPerSec: null, source: 'unavailable', note: 'the addon has neither fmaPeak() nor matmul()' });
     }
   }
   return out;

@@ -10,12 +10,16 @@ type F32 = Float32Array;
 export interface UnaryOp {
   name: string;
   native: (x: F32, out: F32) => void;
+  /** The default call form: no options.out, a new result per call. */
+  fresh: (x: F32) => F32;
   js: (x: F32, out: F32) => void;
 }
 export interface GluOp {
   name: string;
   act: string; // the activation applied to the gate (ONNX graph)
   native: (g: F32, u: F32, out: F32) => void;
+  /** The default call form: no options.out, a new result per call. */
+  fresh: (g: F32, u: F32) => F32;
   js: (g: F32, u: F32, out: F32) => void;
 }
 
@@ -31,30 +35,30 @@ function loop2(f: (v: number) => number) {
 }
 
 export const UNARY: UnaryOp[] = [
-  { name: 'relu', native: (x, out) => sg.relu(x, { out }), js: loop(s.relu) },
-  { name: 'leakyRelu', native: (x, out) => sg.leakyRelu(x, { out }), js: loop((v) => s.leakyRelu(v, 0.01)) },
-  { name: 'relu6', native: (x, out) => sg.relu6(x, { out }), js: loop(s.relu6) },
-  { name: 'sigmoid', native: (x, out) => sg.sigmoid(x, { out }), js: loop(s.sigmoid) },
-  { name: 'tanh', native: (x, out) => sg.tanh(x, { out }), js: loop(s.tanh) },
-  { name: 'silu', native: (x, out) => sg.silu(x, { out }), js: loop((v) => s.silu(v, 1)) },
-  { name: 'gelu', native: (x, out) => sg.gelu(x, { out }), js: loop(s.gelu) },
-  { name: 'gelu-tanh', native: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), js: loop(s.geluTanh) },
-  { name: 'quickGelu', native: (x, out) => sg.quickGelu(x, { out }), js: loop(s.quickGelu) },
-  { name: 'softplus', native: (x, out) => sg.softplus(x, { out }), js: loop((v) => s.softplus(v, 1, 20)) },
-  { name: 'mish', native: (x, out) => sg.mish(x, { out }), js: loop(s.mish) },
-  { name: 'elu', native: (x, out) => sg.elu(x, { out }), js: loop((v) => s.elu(v, 1)) },
-  { name: 'selu', native: (x, out) => sg.selu(x, { out }), js: loop(s.selu) },
-  { name: 'hardSigmoid', native: (x, out) => sg.hardSigmoid(x, { out }), js: loop(s.hardSigmoid) },
-  { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), js: loop(s.hardSwish) },
+  { name: 'relu', native: (x, out) => sg.relu(x, { out }), fresh: (x) => sg.relu(x), js: loop(s.relu) },
+  { name: 'leakyRelu', native: (x, out) => sg.leakyRelu(x, { out }), fresh: (x) => sg.leakyRelu(x), js: loop((v) => s.leakyRelu(v, 0.01)) },
+  { name: 'relu6', native: (x, out) => sg.relu6(x, { out }), fresh: (x) => sg.relu6(x), js: loop(s.relu6) },
+  { name: 'sigmoid', native: (x, out) => sg.sigmoid(x, { out }), fresh: (x) => sg.sigmoid(x), js: loop(s.sigmoid) },
+  { name: 'tanh', native: (x, out) => sg.tanh(x, { out }), fresh: (x) => sg.tanh(x), js: loop(s.tanh) },
+  { name: 'silu', native: (x, out) => sg.silu(x, { out }), fresh: (x) => sg.silu(x), js: loop((v) => s.silu(v, 1)) },
+  { name: 'gelu', native: (x, out) => sg.gelu(x, { out }), fresh: (x) => sg.gelu(x), js: loop(s.gelu) },
+  { name: 'gelu-tanh', native: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), fresh: (x) => sg.gelu(x, { approximate: 'tanh' }), js: loop(s.geluTanh) },
+  { name: 'quickGelu', native: (x, out) => sg.quickGelu(x, { out }), fresh: (x) => sg.quickGelu(x), js: loop(s.quickGelu) },
+  { name: 'softplus', native: (x, out) => sg.softplus(x, { out }), fresh: (x) => sg.softplus(x), js: loop((v) => s.softplus(v, 1, 20)) },
+  { name: 'mish', native: (x, out) => sg.mish(x, { out }), fresh: (x) => sg.mish(x), js: loop(s.mish) },
+  { name: 'elu', native: (x, out) => sg.elu(x, { out }), fresh: (x) => sg.elu(x), js: loop((v) => s.elu(v, 1)) },
+  { name: 'selu', native: (x, out) => sg.selu(x, { out }), fresh: (x) => sg.selu(x), js: loop(s.selu) },
+  { name: 'hardSigmoid', native: (x, out) => sg.hardSigmoid(x, { out }), fresh: (x) => sg.hardSigmoid(x), js: loop(s.hardSigmoid) },
+  { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), fresh: (x) => sg.hardSwish(x), js: loop(s.hardSwish) },
 ];
 
 export const GLU: GluOp[] = [
-  { name: 'glu', act: 'sigmoid', native: (g, u, out) => sg.glu(g, u, { out }), js: loop2(s.sigmoid) },
-  { name: 'reglu', act: 'relu', native: (g, u, out) => sg.reglu(g, u, { out }), js: loop2(s.relu) },
-  { name: 'geglu', act: 'gelu', native: (g, u, out) => sg.geglu(g, u, { out }), js: loop2(s.gelu) },
-  { name: 'geglu-tanh', act: 'gelu-tanh', native: (g, u, out) => sg.geglu(g, u, { approximate: 'tanh', out }), js: loop2(s.geluTanh) },
-  { name: 'swiglu', act: 'silu', native: (g, u, out) => sg.swiglu(g, u, { out }), js: loop2((v) => s.silu(v, 1)) },
-  { name: 'bilinear', act: 'identity', native: (g, u, out) => sg.bilinear(g, u, { out }), js: loop2(s.identity) },
+  { name: 'glu', act: 'sigmoid', native: (g, u, out) => sg.glu(g, u, { out }), fresh: (g, u) => sg.glu(g, u), js: loop2(s.sigmoid) },
+  { name: 'reglu', act: 'relu', native: (g, u, out) => sg.reglu(g, u, { out }), fresh: (g, u) => sg.reglu(g, u), js: loop2(s.relu) },
+  { name: 'geglu', act: 'gelu', native: (g, u, out) => sg.geglu(g, u, { out }), fresh: (g, u) => sg.geglu(g, u), js: loop2(s.gelu) },
+  { name: 'geglu-tanh', act: 'gelu-tanh', native: (g, u, out) => sg.geglu(g, u, { approximate: 'tanh', out }), fresh: (g, u) => sg.geglu(g, u, { approximate: 'tanh' }), js: loop2(s.geluTanh) },
+  { name: 'swiglu', act: 'silu', native: (g, u, out) => sg.swiglu(g, u, { out }), fresh: (g, u) => sg.swiglu(g, u), js: loop2((v) => s.silu(v, 1)) },
+  { name: 'bilinear', act: 'identity', native: (g, u, out) => sg.bilinear(g, u, { out }), fresh: (g, u) => sg.bilinear(g, u), js: loop2(s.identity) },
 ];
 
 const ALIASES: Record<string, string> = { swish: 'silu', geluTanh: 'gelu-tanh', 'gelu_tanh': 'gelu-tanh', gegluTanh: 'geglu-tanh' };

@@ -10,6 +10,7 @@ import { machineInfo, measureCopyLevels, measurePeak } from './machine';
 import { GLU, UNARY, select } from './ops';
 import { createProgress } from './progress';
 import { Report } from './report/types';
+import { runOpenblas } from './openblas';
 import { runRoundTrip } from './roundtrip';
 import { TimingOptions } from './timing';
 import { judge } from './verdicts';
@@ -75,7 +76,7 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
   if (o.pause > 0) {
     ctx.report.notes.push(
       `--pause ${o.pause}: every call timed alone after ${o.pause} ms of idle; the rooflines (copy, FMA peak, DRAM read) ` +
-        'are measured back to back, and the DESIGN.md bars are defined for back-to-back calls: read the verdicts as indications',
+        'are measured back to back, and the performance bars are defined for back-to-back calls: read the verdicts as indications',
     );
   }
   if (o.peers && !ctx.useOrt) ctx.report.notes.push('onnxruntime-node is not installed: no onnxruntime columns (see docs/bench.md to add it)');
@@ -99,6 +100,14 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
       break;
     case 'gate':
       await runGemm(ctx, 'gate', FULL_SHAPES);
+      if (o.openblas) {
+        const ob = runOpenblas(o.shapes ?? FULL_SHAPES, ctx.threads, ctx.isas, (s) => progress.note(`swiglu-bench: ${s}`));
+        ctx.report.openblas = ob;
+        if (ob.skipped) {
+          ctx.report.notes.push(ob.skipped);
+          progress.note(`swiglu-bench: ${ob.skipped}`);
+        }
+      }
       break;
     case 'ffn':
       await runGemm(ctx, 'ffn', FULL_SHAPES.filter((s) => s.k <= 2048));

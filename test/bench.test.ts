@@ -11,7 +11,10 @@ import { parse, UsageError } from '../bench/args';
 import { renderSvg } from '../bench/report/svg';
 import { renderText } from '../bench/report/text';
 import { timeCalls } from '../bench/timing';
-import type { Report } from '../bench/report/types';
+import { judge, SOURCE } from '../bench/verdicts';
+import { parseGemmBench } from '../bench/openblas';
+import { parseCpuinfo } from '../bench/machine';
+import type { ElementwiseRow, GemmRow, Report } from '../bench/report/types';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'bench', 'cli.js');
@@ -50,6 +53,8 @@ describe('argument parsing', () => {
     expect(parse(['gate', '--spin-wait', '100']).spinWait).toBe(100);
     expect(parse(['gate']).pause).toBe(0);
     expect(parse(['gate', '--pause', '20']).pause).toBe(20);
+    expect(parse(['gate']).openblas).toBe(false);
+    expect(parse(['gate', '--openblas']).openblas).toBe(true);
   });
 
   it.each([
@@ -74,6 +79,8 @@ describe('argument parsing', () => {
     [['--pause', '10001']],
     [['--json', '--md']],
     [['--svg', '']],
+    [['activations', '--openblas']],
+    [['--openblas']],
   ])('rejects %j with a UsageError', (args) => {
     expect(() => parse(args as string[])).toThrow(UsageError);
   });
@@ -142,6 +149,7 @@ describe('a tiny real run', () => {
     expect(r.command).toContain('activations');
     expect(Number.isNaN(Date.parse(r.startedAt))).toBe(false);
     expect(r.machine).toMatchObject({ cores: expect.any(Number), isa: expect.any(String), node: process.version });
+    expect('family' in r.machine && 'model' in r.machine).toBe(true);
     expect(Array.isArray(r.machine.caches)).toBe(true);
     expect(r.settings).toMatchObject({ threads: [1], repeat: 2, warmup: 0 });
     expect(r.peers).toEqual({ onnxruntime: null });
@@ -196,7 +204,7 @@ describe('renderers on a synthetic report (no addon)', () => {
     [1, 2].map((t) => ({
       kind: 'activation' as const, op: 'silu & <x>', elements: n, threads: t, isa: 'avx2', bytesPerElement: 8,
       swiglu: st(3 * t), gbPerSec: 24 * t, copyGbPerSec: 30, pctOfCopy: 80, plainJs: st(0.05), xPlainJs: 60,
-      onnxruntime: st(1), xOnnxruntime: 3, verdict: null, bars: [],
+      onnxruntime: st(1), xOnnxruntime: 3, defaultForm: null, pctOfOutForm: null, inCache: null, pctOfRoofline: null, verdict: null, bars: [],
     })),
   );
   const gate = [1, 64, 512].map((m) => ({
@@ -206,11 +214,11 @@ describe('renderers on a synthetic report (no addon)', () => {
   }));
   const report: Report = {
     schemaVersion: 2, tool: 'swiglu-bench', version: '0.0.0', command: 'swiglu-bench all', startedAt: new Date(0).toISOString(), durationSec: 1,
-    machine: { cpu: 'Test CPU "quoted"', cores: 2, caches: [], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['scalar', 'avx2'], loadAverage: [0, 0, 0] },
+    machine: { cpu: 'Test CPU "quoted"', family: 25, model: 17, cores: 2, caches: [], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['scalar', 'avx2'], loadAverage: [0, 0, 0] },
     settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10, spinWaitUs: 0, pauseMs: 0 },
     peers: { onnxruntime: '1.30.0' },
     roofline: { copy: [], fmaPeak: [{ threads: 1, gflopsPerSec: st(117), source: 'fmaPeak' }], dramRead: [{ threads: 1, bufferBytes: 256 << 20, gbPerSec: st(40) }] },
-    elementwise: rows, roundTrip: [], gate, ffn: [], verdicts: [], notes: [],
+    elementwise: rows, roundTrip: [], gate, ffn: [], openblas: null, verdicts: [], notes: [],
   };
 
   it('escapes text and stays well-formed with every kind of panel', () => {
@@ -226,5 +234,161 @@ describe('renderers on a synthetic report (no addon)', () => {
     expect(md).toMatch(/\| op \| n \| thr \| Gelem\/s \(min–max\) \|/);
     expect(md).toMatch(/\|---\|/);
     expect(md).toContain('| 1e7 |');
+  });
+});
+
+describe('the performance bars on synthetic reports (no addon, no timing)', () => {
+  const st = (m: number) => ({ median: m, min: m, max: m, q1: m, q3: m, samples: 3 });
+  function ew(o: Partial<ElementwiseRow> & { op: string; elements: number; threads: number; gelem: number }): ElementwiseRow {
+    return {
+      kind: 'activation', isa: 'avx2', bytesPerElement: 8, swiglu: st(o.gelem), gbPerSec: 8 * o.gelem, copyGbPerSec: null, pctOfCopy: null,
+      plainJs: null, xPlainJs: null, onnxruntime: null, xOnnxruntime: null, defaultForm: null, pctOfOutForm: null, inCache: null, pctOfRoofline: null,
+      verdict: null, bars: [], ...o,
+    };
+  }
+  function gateRow(m: number, o: Partial<GemmRow>): GemmRow {
+    return {
+      kind: 'gate', m, k: 4096, n: 11008, dtype: 'f32', threads: 1, isa: 'avx2', flop: 4 * m * 4096 * 11008, weightBytes: 8 * 4096 * 11008,
+      fused: { ms: st(10), gflopsPerSec: st(50) }, peakInterleaved: null, pctOfPeak: null, weightGbPerSec: 0, dramReadBracket: null,
+      pctOfDramRead: null, unfused: null, xUnfused: null, onnxruntime: null, xOnnxruntime: null, verdict: null, bars: [], ...o,
+    };
+  }
+  function report(o: Partial<Report>): Report {
+    return {
+      schemaVersion: 2, tool: 'swiglu-bench', version: '0', command: 'x', startedAt: new Date(0).toISOString(), durationSec: 1,
+      machine: { cpu: 'AMD Ryzen 7 5800X', family: 25, model: 33, cores: 8, caches: [{ level: 'L3', bytes: 32 << 20, shared: true }], node: 'v20', platform: 'linux-x64', isa: 'avx2', runnableIsas: ['avx2'], loadAverage: [0, 0, 0] },
+      settings: { threads: [1, 2], isas: ['avx2'], repeat: 3, warmup: 1, minSampleMs: 10, spinWaitUs: 0, pauseMs: 0 },
+      peers: { onnxruntime: null },
+      roofline: { copy: [], fmaPeak: [{ threads: 1, isa: 'avx2', gflopsPerSec: st(153), source: 'fmaPeak' }], dramRead: [] },
+      elementwise: [], roundTrip: [], gate: [], ffn: [], openblas: null, verdicts: [], notes: [], ...o,
+    };
+  }
+  const byId = (r: Report, id: string) => r.verdicts.find((v) => v.id === id);
+
+  it('in cache: a fraction of the 1-thread FMA peak of the same run (÷ 51 for silu, ÷ 77 for gelu)', () => {
+    // An AVX2 core with a 153 GFLOP/s peak: silu's bar is 3 Gelem/s, gelu's 1.99 (not AVX-512's 5 and 3.5).
+    const r = report({ elementwise: [ew({ op: 'silu', elements: 1e5, threads: 1, gelem: 3.2 }), ew({ op: 'gelu', elements: 1e5, threads: 1, gelem: 1.9 }), ew({ op: 'relu', elements: 1e5, threads: 1, gelem: 20 })] });
+    judge(r);
+    expect(byId(r, 'in-cache/silu')).toMatchObject({ target: 3, meets: true, unit: 'Gelem/s' });
+    expect(byId(r, 'in-cache/gelu')!.target).toBeCloseTo(153 / 77, 9);
+    expect(byId(r, 'in-cache/gelu')!.meets).toBe(false);
+    expect(byId(r, 'in-cache/relu')).toBeUndefined(); // no peak bar for the memory-bound ops
+    expect(r.elementwise[0].verdict).toBe('meets');
+    expect(r.elementwise[1].verdict).toBe('below bar');
+    // A faster machine raises the bar: the same silu figure is below it.
+    const fast = report({ elementwise: [ew({ op: 'silu', elements: 1e5, threads: 1, gelem: 3.2 })] });
+    fast.roofline.fmaPeak = [{ threads: 1, isa: 'avx2', gflopsPerSec: st(300), source: 'fmaPeak' }];
+    judge(fast);
+    expect(byId(fast, 'in-cache/silu')!.meets).toBe(false);
+    // No peak in the run: not measured, not a failure.
+    const none = report({ elementwise: [ew({ op: 'silu', elements: 1e5, threads: 1, gelem: 3.2 })] });
+    none.roofline.fmaPeak = [];
+    judge(none);
+    expect(byId(none, 'in-cache/silu')!.meets).toBeNull();
+    expect(none.elementwise[0].verdict).toBeNull();
+  });
+
+  it('in cache: ≥ 50× plain JS, ≥ 2× onnxruntime only where it was measured, default form ≥ 80 % of the out form', () => {
+    const rows = [
+      ew({ op: 'tanh', elements: 1e5, threads: 1, gelem: 4, xPlainJs: 49, xOnnxruntime: 2.1, pctOfOutForm: 81 }),
+      ew({ op: 'sigmoid', elements: 1e5, threads: 1, gelem: 4, xPlainJs: 51, xOnnxruntime: 1.9, pctOfOutForm: 79 }),
+      ew({ op: 'elu', elements: 1e5, threads: 1, gelem: 4, xPlainJs: 51 }),
+    ];
+    const r = report({ elementwise: rows });
+    judge(r);
+    expect(byId(r, 'x-plain-js/tanh')!.meets).toBe(false);
+    expect(byId(r, 'x-plain-js/sigmoid')!.meets).toBe(true);
+    expect(byId(r, 'x-onnxruntime/tanh')).toMatchObject({ target: 2, meets: true });
+    expect(byId(r, 'x-onnxruntime/sigmoid')!.meets).toBe(false);
+    expect(byId(r, 'x-onnxruntime/elu')).toBeUndefined();
+    expect(byId(r, 'default-form/tanh')).toMatchObject({ target: 80, unit: '%', meets: true });
+    expect(byId(r, 'default-form/sigmoid')!.meets).toBe(false);
+    expect(byId(r, 'default-form/elu')).toBeUndefined();
+  });
+
+  it('past the caches: 90 % of min(copy, the op’s own in-cache rate at that thread count)', () => {
+    // Copy 48 GB/s = 6 Gelem/s at 8 B/element. gelu's in-cache rate (2 Gelem/s) is the lower bound: 1.9 meets
+    // (95 %) though it is 32 % of the copy; silu's (8 Gelem/s) is not: 5 Gelem/s is 83 % of the copy, below.
+    const rows = [
+      ew({ op: 'gelu', elements: 1e7, threads: 2, gelem: 1.9, copyGbPerSec: 48, inCache: { elements: 3e5, gelemPerSec: 2 }, pctOfRoofline: 95 }),
+      ew({ op: 'silu', elements: 1e7, threads: 2, gelem: 5, copyGbPerSec: 48, inCache: { elements: 3e5, gelemPerSec: 8 }, pctOfRoofline: (100 * 5) / 6 }),
+      ew({ op: 'relu', elements: 1e6, threads: 1, gelem: 5, copyGbPerSec: 48, pctOfRoofline: null }),
+    ];
+    const r = report({ elementwise: rows });
+    judge(r);
+    expect(byId(r, 'roofline/gelu/2T')).toMatchObject({ target: 90, value: 95, meets: true });
+    expect(byId(r, 'roofline/gelu/2T')!.bar).toMatch(/own in-cache rate 2\.00 Gelem\/s \(at 300000, 2T\)/);
+    expect(byId(r, 'roofline/silu/2T')!.meets).toBe(false);
+    expect(byId(r, 'roofline/silu/2T')!.bar).toMatch(/the copy 6\.00 Gelem\/s/);
+    expect(r.verdicts.some((v) => v.id.startsWith('roofline/relu'))).toBe(false);
+  });
+
+  it('the gate: 90 % of the FMA peak at M ≥ 256; DRAM and bf16 bars only for weights past 2× the LLC', () => {
+    const r = report({
+      gate: [
+        gateRow(256, { pctOfPeak: 90.5 }),
+        gateRow(512, { pctOfPeak: 89.5 }),
+        gateRow(1, { pctOfDramRead: 91 }),
+        gateRow(1, { k: 1024, n: 2816, weightBytes: 8 * 1024 * 2816, pctOfDramRead: 50 }), // 23 MB: cached, not judged
+      ],
+    });
+    judge(r);
+    expect(byId(r, 'gate-peak/256x4096x11008/f32/1T')).toMatchObject({ target: 90, meets: true });
+    expect(byId(r, 'gate-peak/512x4096x11008/f32/1T')!.meets).toBe(false);
+    expect(byId(r, 'gate-dram/1x4096x11008/f32/1T')!.meets).toBe(true);
+    expect(byId(r, 'gate-dram/1x1024x2816/f32/1T')).toBeUndefined();
+  });
+
+  it('OpenBLAS: reads the harness table and holds each M to its ratio', () => {
+    const text = [
+      'isa avx2, mr 6, caches L1d 32K L2 512K L3 32768K, OpenBLAS core Haswell',
+      'threads 1: FMA peak 150.0 GFLOP/s, DRAM read 40.0 GB/s',
+      'KxN        dtype    M thr |  fused ms  GFLOP/s  %peak   %DRAM |  unfus ms   fus/unf |  OBLAS ms OB/ours |  probe  %best',
+      '(%peak: against the median FMA probe run interleaved with this row, each probe as long as one fused',
+      '4096x11008   f32    1   1 |     9.000     20.0  13.3%   90.0% |     0.000      0.00 |     9.500    1.06 |  150.0 100.0%',
+      '           M=1: weights 40.0 GB/s vs read probe 44.0 GB/s (interleaved medians)',
+      '4096x11008   f32    8   1 |    10.000    144.0  96.0%   80.0% |     0.000      0.00 |    19.000    1.90 |  150.0 100.0%',
+      '4096x11008   f32   64   1 |    80.000    144.0  96.0%    0.0% |     0.000      0.00 |   125.000    1.56 |  150.0 100.0%',
+      '4096x11008   f32  256   1 |   320.000    144.0  96.0%    0.0% |     0.000      0.00 |   340.000    1.06 |  150.0 100.0%',
+      '4096x11008   f32  100   1 |   120.000    144.0  96.0%    0.0% |     0.000      0.00 |   200.000    1.67 |  150.0 100.0%',
+      '4096x11008  bf16    1   1 |     5.000     36.0  24.0%   80.0% |     0.000      0.00 |     0.000    0.00 |  150.0 100.0%',
+    ].join('\n');
+    const parsed = parseGemmBench(text, 'avx2');
+    expect(parsed.core).toBe('Haswell');
+    expect(parsed.rows.map((o) => o.m)).toEqual([1, 8, 64, 256, 100]); // the bf16 row has no OpenBLAS figure
+    expect(parsed.rows[0]).toMatchObject({ k: 4096, n: 11008, threads: 1, isa: 'avx2', oursMs: 9, openblasMs: 9.5 });
+    const r = report({ openblas: { harness: 'gemm_bench', coretype: 'Haswell', core: parsed.core, rows: parsed.rows, skipped: null } });
+    judge(r);
+    expect(byId(r, 'openblas/1x4096x11008/1T')!.meets).toBe(true); // 1.06× ≥ 1
+    expect(byId(r, 'openblas/8x4096x11008/1T')!.meets).toBe(false); // 1.9× < 2
+    expect(byId(r, 'openblas/64x4096x11008/1T')!.meets).toBe(true); // 1.5625× ≥ 1.5
+    // M ≥ 256: our time ≤ 0.92× OpenBLAS's; 320/340 = 0.941 is not.
+    expect(byId(r, 'openblas/256x4096x11008/1T')!.meets).toBe(false);
+    expect(byId(r, 'openblas/256x4096x11008/1T')!.target).toBeCloseTo(1 / 0.92, 9);
+    expect(byId(r, 'openblas/100x4096x11008/1T')).toBeUndefined(); // no bar at M = 100
+    expect(renderText(r, false)).toMatch(/fused gate vs OpenBLAS/);
+  });
+
+  it('every bar names its source as the performance bars; no output cites a DESIGN.md', () => {
+    const r = report({
+      elementwise: [ew({ op: 'silu', elements: 1e5, threads: 1, gelem: 4, xPlainJs: 60, pctOfOutForm: 90 })],
+      roundTrip: [{ impl: 'swiglu', op: 'silu', elements: 16, microsPerCall: st(0.3) }],
+      gate: [gateRow(256, { pctOfPeak: 95 })],
+    });
+    judge(r);
+    expect(r.verdicts.length).toBe(5);
+    for (const v of r.verdicts) expect(v.source).toBe(SOURCE);
+    expect(SOURCE).toBe('the performance bars');
+    const text = renderText(r, false) + renderText(r, true) + JSON.stringify(r);
+    expect(text).not.toMatch(/DESIGN\.md/);
+    expect(text).toMatch(/AMD Ryzen 7 5800X \(CPU family 25, model 33\)/);
+  });
+});
+
+describe('/proc/cpuinfo', () => {
+  it('reads the first processor’s model name, cpu family and model', () => {
+    const text = 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC 9R14\n\nprocessor\t: 1\ncpu family\t: 99\n';
+    expect(parseCpuinfo(text)).toEqual({ name: 'AMD EPYC 9R14', family: 25, model: 17 });
+    expect(parseCpuinfo('processor\t: 0\nCPU implementer\t: 0x41\n')).toEqual({ name: null, family: null, model: null });
   });
 });

@@ -3,7 +3,7 @@
  * (bench/openblas/run.sh); never built by the package, never linked into the addon.
  *
  *   cc -O2 gate.c -lopenblas -lm -o gate && ./gate [threads...]
- * Prints ms (median) and GFLOP/s per (K, N, M, threads) for the shapes of DESIGN.md. */
+ * Prints ms (median) and GFLOP/s per (K, N, M, threads) for the shapes of the gate bench (bench/gemm.ts). */
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>

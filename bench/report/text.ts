@@ -63,7 +63,7 @@ export function renderText(r: Report, md: boolean): string {
     md ? `## swiglu-bench ${r.version}` : `swiglu-bench ${r.version}`,
     '',
     `${md ? '- ' : ''}command: ${md ? '`' : ''}${r.command}${md ? '`' : ''}`,
-    `${md ? '- ' : ''}machine: ${m.cpu}, ${m.cores} cores, ${m.platform}, Node ${m.node}, load average ${m.loadAverage?.join(' ') ?? '?'} at start; kernels: ${r.settings.isas.join(', ')} (runnable: ${m.runnableIsas.join(', ')})`,
+    `${md ? '- ' : ''}machine: ${m.cpu}${m.family != null ? ` (CPU family ${m.family}, model ${m.model ?? '?'})` : ''}, ${m.cores} cores, ${m.platform}, Node ${m.node}, load average ${m.loadAverage?.join(' ') ?? '?'} at start; kernels: ${r.settings.isas.join(', ')} (runnable: ${m.runnableIsas.join(', ')})`,
     `${md ? '- ' : ''}peers: plain-JS loop; onnxruntime-node ${r.peers.onnxruntime ?? 'not installed'}`,
     `${md ? '- ' : ''}figures: median (min–max) of ${r.settings.repeat} samples after ${r.settings.warmup} warm-up${r.settings.pauseMs ? `, each one call after ${r.settings.pauseMs} ms of idle` : `, each ≥ ${r.settings.minSampleMs} ms`}${r.settings.spinWaitUs ? `; pool spin wait ${r.settings.spinWaitUs} µs` : ''}; ${r.startedAt}, ${num(r.durationSec)} s`,
     '',
@@ -109,7 +109,12 @@ export function renderText(r: Report, md: boolean): string {
     const rows = r.elementwise.filter((e) => e.kind === kind);
     if (!rows.length) continue;
     const ort = rows.some((e) => e.onnxruntime);
-    const headers = ['op', 'n', 'thr', ...(multiIsa ? ['isa'] : []), 'Gelem/s (min–max)', 'GB/s', '% copy', 'plain JS Gelem/s', '× JS', ...(ort ? ['onnxruntime Gelem/s', '× ort'] : []), 'verdict'];
+    const fresh = rows.some((e) => e.defaultForm);
+    const roof = rows.some((e) => e.pctOfRoofline !== null && e.pctOfRoofline !== undefined);
+    const headers = [
+      'op', 'n', 'thr', ...(multiIsa ? ['isa'] : []), 'Gelem/s (min–max)', 'GB/s', '% copy', ...(roof ? ['% roofline'] : []),
+      'plain JS Gelem/s', '× JS', ...(ort ? ['onnxruntime Gelem/s', '× ort'] : []), ...(fresh ? ['no-out Gelem/s', '% of out'] : []), 'verdict',
+    ];
     out.push(heading(kind === 'activation' ? 'activations' : 'GLU (two-input form)', md), '');
     out.push(
       table(
@@ -122,9 +127,11 @@ export function renderText(r: Report, md: boolean): string {
           spread(e.swiglu),
           num(e.gbPerSec),
           num(e.pctOfCopy),
+          ...(roof ? [num(e.pctOfRoofline)] : []),
           num(e.plainJs?.median),
           num(e.xPlainJs),
           ...(ort ? [num(e.onnxruntime?.median), num(e.xOnnxruntime)] : []),
+          ...(fresh ? [num(e.defaultForm?.median), num(e.pctOfOutForm)] : []),
           verdictCell(e.verdict),
         ]),
         md,
@@ -168,8 +175,21 @@ export function renderText(r: Report, md: boolean): string {
     );
   }
 
+  const ob = r.openblas;
+  if (ob && ob.rows.length) {
+    out.push(heading(`fused gate vs OpenBLAS (C++ harness, f32, one process; OpenBLAS core ${ob.core ?? '?'}${ob.coretype ? `, OPENBLAS_CORETYPE=${ob.coretype}` : ''})`, md), '');
+    out.push(
+      table(
+        ['M×K×N', 'thr', 'isa', 'ours ms', 'OpenBLAS ms', 'OpenBLAS ÷ ours'],
+        ob.rows.map((o) => [`${o.m}×${o.k}×${o.n}`, String(o.threads), o.isa, num(o.oursMs), num(o.openblasMs), num(o.xOpenblas)]),
+        md,
+      ),
+      '',
+    );
+  }
+
   if (r.verdicts.length) {
-    out.push(heading('bars (DESIGN.md)', md), '');
+    out.push(heading('the performance bars (docs/bench.md), on this machine’s own figures', md), '');
     out.push(table(['bar', 'this run', 'verdict'], r.verdicts.map(describeVerdict), md), '');
     const below = r.verdicts.filter((v) => v.meets === false).length;
     out.push(`${r.verdicts.length - below} of ${r.verdicts.length} bars met${below ? `, ${below} below` : ''}.`, '');

@@ -20,7 +20,7 @@ export interface Verdict {
   target: number;
   unit: string;
   meets: boolean | null; // null: could not be checked in this run
-  source: string; // where the bar comes from ("DESIGN.md", "issue 2")
+  source: string; // where the bar comes from: "the performance bars" (docs/bench.md)
 }
 
 export interface ElementwiseRow {
@@ -38,6 +38,12 @@ export interface ElementwiseRow {
   xPlainJs: number | null; // swiglu.median / plainJs.median
   onnxruntime: Stat | null; // Gelem/s of onnxruntime-node session.run, end to end
   xOnnxruntime: number | null;
+  defaultForm: Stat | null; // Gelem/s of the same call without options.out (a new result per call); 1e5, 1 thread rows
+  pctOfOutForm: number | null; // defaultForm.median / swiglu.median × 100
+  // n ≥ 1e7: the op's own in-cache rate at this thread count, measured in this run (1 thread: the 1e5 row;
+  // T threads: T × 1e5 elements, at least 3e5 so that the call is split over the threads)
+  inCache: { elements: number; gelemPerSec: number } | null;
+  pctOfRoofline: number | null; // n ≥ 1e7: swiglu.median / min(copyGbPerSec / bytesPerElement, inCache) × 100
   verdict: 'meets' | 'below bar' | null; // all bars checked on this row (null: none apply)
   bars: string[]; // ids of the verdicts checked on this row
 }
@@ -73,6 +79,26 @@ export interface GemmRow {
   bars: string[];
 }
 
+/** One row of the C++ harness's OpenBLAS comparison (gate --openblas): f32 weights, same process, interleaved. */
+export interface OpenblasRow {
+  m: number;
+  k: number;
+  n: number;
+  threads: number;
+  isa: string;
+  oursMs: number; // the fused gate, median
+  openblasMs: number; // two sgemm (two sgemv at M = 1) + the SiLU·up loop, median
+  xOpenblas: number; // openblasMs / oursMs (> 1: ours is faster)
+}
+
+export interface OpenblasRun {
+  harness: string | null; // the gemm_bench binary run, null when none was found
+  coretype: string | null; // OPENBLAS_CORETYPE set on the harness process
+  core: string | null; // the core OpenBLAS reported
+  rows: OpenblasRow[];
+  skipped: string | null; // why there are no rows (missing harness or libopenblas, harness failure)
+}
+
 export interface Report {
   schemaVersion: number;
   tool: 'swiglu-bench';
@@ -88,6 +114,7 @@ export interface Report {
   roundTrip: RoundTripRow[];
   gate: GemmRow[];
   ffn: GemmRow[];
+  openblas: OpenblasRun | null; // gate --openblas only
   verdicts: Verdict[];
   notes: string[];
 }
