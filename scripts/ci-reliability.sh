@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Issue 5's checks, CI-sized, one after the other; exits non-zero if any fails. Called by .ci/run.
+# The reliability checks (fuzzing, worker threads, async lifetime, memory, ASan+UBSan, arm64 under qemu,
+# older x86), CI-sized, one after the other; exits non-zero if any fails. Called by .ci/run.
 #   bash scripts/ci-reliability.sh            # all (~6-8 min on 2 cores, first run + apt installs)
 #   bash scripts/ci-reliability.sh fuzz asan  # a subset: fuzz threads async memory asan arm64 x86
 # Env: SWIGLU_FUZZ_SEED (default 1), SWIGLU_FUZZ_CALLS (default 20000).
 # Needs root for apt (qemu-user, g++-aarch64-linux-gnu, arm64 dpkg architecture; installed idempotently
-# by the scripts that need them) and ../shared/recipes (read-only is fine).
+# by the scripts that need them).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -8,7 +8,6 @@
 # Needs root for apt (installs, idempotently: qemu-user g++-aarch64-linux-gnu; arm64 dpkg architecture).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-shared="${SWIGLU_SHARED:-$root/../shared}"
 sysroot="${SWIGLU_ARM64_ROOT:-${TMPDIR:-/tmp}/swiglu-arm64-root}"
 build="$root/build-arm64"
 log() { echo "test-arm64: $*"; }
@@ -32,10 +31,10 @@ fi
 # -- Debian's arm64 Node 18 laid out in a folder (no arm64 package installed into the system) --
 if [ ! -x "$sysroot/usr/bin/node" ]; then
   log "laying out arm64 Node in $sysroot"
-  if ! sh "$shared/recipes/arm64-node-sysroot.sh" "$sysroot" >/tmp/swiglu-arm64-sysroot.log 2>&1; then
+  if ! sh "$root/scripts/arm64-sysroot.sh" "$sysroot" >/tmp/swiglu-arm64-sysroot.log 2>&1; then
     # the package lists may predate the arm64 architecture: refresh once and retry
     apt-get update -qq
-    sh "$shared/recipes/arm64-node-sysroot.sh" "$sysroot" >/tmp/swiglu-arm64-sysroot.log 2>&1 || { cat /tmp/swiglu-arm64-sysroot.log; exit 1; }
+    sh "$root/scripts/arm64-sysroot.sh" "$sysroot" >/tmp/swiglu-arm64-sysroot.log 2>&1 || { cat /tmp/swiglu-arm64-sysroot.log; exit 1; }
   fi
 fi
 
