@@ -741,7 +741,7 @@ function genBinding(ctx) {
   };
 }
 
-// ---- matrix ops (issue 3): covered when lib/matrix.ts exports them ---------------------------------------
+// ---- matrix ops: matmul, the packed gate and the FFN, sync and async ---------------------------------------
 // The package's own float64 reference (lib/reference/matrix.ts), in this file's argument order.
 function refMatmul(a, b, m, k, n, transB) {
   return require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js')).matmul(a, b, { m, k, n, transB });
