@@ -13,10 +13,10 @@
 // Every call is generated from (seed, index) alone, so any call can be replayed by itself. The calls
 // run in child processes: a crash (signal, abort, sanitizer report) or a hang is caught by the parent
 // and reported with the seed, the index and the call. The rules a call must obey:
-//   - it returns a result that matches the float64 reference (within the DESIGN.md bars), that is
+//   - it returns a result that matches the float64 reference (within the README's accuracy bars), that is
 //     the `out` it was given (if any), and it wrote nothing outside `out` (canaries around views);
 //   - or it throws a TypeError or RangeError (when the fuzzer injected exactly one fault, of the
-//     class DESIGN.md names: TypeError for a wrong type / missing option, RangeError for a wrong
+//     class the README names: TypeError for a wrong type / missing option, RangeError for a wrong
 //     length, shape, value or overlap);
 //   - a call the fuzzer considers valid must not throw; a call it considers invalid must not succeed.
 // Loads the compiled library (dist/lib, `npx tsc -p .`); SWIGLU_ADDON picks another build of the addon.
@@ -115,7 +115,7 @@ function ulpOf(r) {
   if (2 ** e > a) e--; else if (2 ** (e + 1) <= a) e++;
   return 2 ** (Math.max(e, -126) - 23);
 }
-// ULP error of float32 y against float64 r (DESIGN.md rules); slack: extra absolute error accepted.
+// ULP error of float32 y against float64 r (the README's Accuracy rules); slack: extra absolute error accepted.
 function ulpError(y, r, slack = 0) {
   if (Number.isNaN(r) || Number.isNaN(y)) return Number.isNaN(r) && Number.isNaN(y) ? 0 : Infinity;
   const rf = Math.fround(r);
@@ -452,7 +452,7 @@ function describeObj(o) {
   return Object.entries(o).map(([k, v]) => `${k}: ${isF32(v) ? v.__desc || 'F32(' + v.length + ')' : typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? v + 'n' : Array.isArray(v) ? '[..]' : v === null ? 'null' : typeof v === 'object' ? v.constructor?.name ?? 'object' : fmt(v)}`).join(', ');
 }
 
-// act(gate)·up as float32 kernels can give it: where act(gate) is below 2^-126 (where DESIGN.md
+// act(gate)·up as float32 kernels can give it: where act(gate) is below 2^-126 (where the README
 // accepts an absolute error up to 2^-126, so 0 is a valid float32 activation) and up is ±Inf, the
 // product may be 0·Inf = NaN (IEEE) or ±Inf: GLU_EITHER accepts both.
 const GLU_EITHER = Symbol('NaN or Inf');
@@ -760,7 +760,7 @@ function matrixClose(y, want, label) {
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(y[i] - want[i]) <= 1e-4 * maxRef)) return `${label}: element ${i} = ${y[i]}, want ${want[i]} (max|ref| ${maxRef})`;
   }
-  // DESIGN.md's norm bar (1e-5) assumes enough outputs for cancellation in one dot product not to
+  // The norm bar (1e-5, README's Accuracy) assumes enough outputs for cancellation in one dot product not to
   // dominate the norm; a handful of outputs (a single row of N = 1, say) can be ill-conditioned in
   // float32, so below 16 outputs the norm bar is 1e-4 (the element bar above still holds).
   const normBar = want.length >= 16 ? 1e-5 : 1e-4;

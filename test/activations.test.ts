@@ -1,5 +1,5 @@
 // Every elementwise op, on every ISA this CPU runs, against the float64 reference: accuracy over
-// the whole float range (random bit patterns), the specials of DESIGN.md, every short length at
+// the whole float range (random bit patterns), the README's specials (NaN, ±Inf), every short length at
 // odd offsets, out/in-place, thread-count independence, and long calls (the prefetching loop) against short ones.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';

@@ -1,4 +1,4 @@
-// Bad input gets the DESIGN.md error (TypeError for a wrong type or missing option, RangeError for
+// Bad input gets the README's error (TypeError for a wrong type or missing option, RangeError for
 // a wrong length, option value or overlap) naming the argument, and never reaches a crash.
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';

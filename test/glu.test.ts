@@ -6,7 +6,7 @@ import * as ref from '../lib/reference';
 import { SPECIALS, hex, linspace, randomBitPatterns, worstUlp } from './helpers/ulp';
 
 // The product adds half an ULP to the activation's own bar; where the activation is subnormal the
-// DESIGN.md absolute leeway (2^-126) is carried through the product as 2^-126·|up|.
+// absolute leeway of the README's Accuracy section (2^-126) is carried through the product as 2^-126·|up|.
 const CASES = [
   { name: 'glu', f: sg.glu, r: ref.glu, bar: 4.5 },
   { name: 'reglu', f: sg.reglu, r: ref.reglu, bar: 0.5 },

@@ -1,6 +1,6 @@
 // Matrix ops on every ISA against the float64 reference (lib/reference/matrix.ts): matmul, the fused
 // SwiGLU gate (packed and on-the-fly), the FFN, their async twins, packing, disposal and every
-// DESIGN.md error. Tolerances (DESIGN.md): ‖got − ref‖_F ≤ 1e-5·‖ref‖_F and every element within
+// documented error. Tolerances (README, Accuracy): ‖got − ref‖_F ≤ 1e-5·‖ref‖_F and every element within
 // 1e-4·max|ref|; bf16/f16 references use the rounded 16-bit weights, so only float32 rounding remains.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -1,7 +1,7 @@
 // The elementwise activations: Activation<V, A>, one functor per Act value, each written once over the
 // vector layer V (native/simd/*.h) and instantiated per ISA by native/isa/<isa>.cc.
 //
-// Contract (DESIGN.md "Numeric semantics"): NaN in -> NaN out; limits at +-Inf, never Inf/Inf or Inf*0;
+// Contract (README, "Accuracy"): NaN in -> NaN out; limits at +-Inf, never Inf/Inf or Inf*0;
 // signed zeros as the formula gives them; max error vs the exact function (measured by
 // native/tools/accuracy.cc over every float32) <= 4 ulp (mish 8, leakyRelu 1, relu/relu6 exact).
 // Shared math (exp/expm1 cores, m*sigmoid(z), log1p, the Gaussian tail) lives in math*.h.

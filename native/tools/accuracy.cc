@@ -4,7 +4,7 @@
 //
 //   accuracy [--sample N] [--ops silu,gelu] [--isa scalar,avx512] [--threads N] [--md] [--json]
 //
-// Error metric (DESIGN.md): ulp(r) = 2^(max(floor(log2|r|), -126) - 23), err = |y - r| / ulp(r).
+// Error metric (README, "Accuracy"): ulp(r) = 2^(max(floor(log2|r|), -126) - 23), err = |y - r| / ulp(r).
 // Where |r| < 2^-126 an absolute error <= 2^-126 is accepted (counted as 0). Where r rounds to +-Inf in
 // float32, y must be that Inf. relu/relu6 must match the correctly rounded reference bit for bit.
 // Also checked (any failure -> exit 1): NaN propagation (several payloads, both signs), the limits at

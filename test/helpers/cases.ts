@@ -1,5 +1,5 @@
 // The elementwise ops under test: the public function, its reference, its options and its bar
-// (max ULP from DESIGN.md; 0 means bitwise exact).
+// (max ULP: the bars of the README's Accuracy section; 0 means bitwise exact).
 import * as sg from '../../lib';
 import * as ref from '../../lib/reference/activations';
 

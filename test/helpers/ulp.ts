@@ -1,5 +1,5 @@
 // Error of a float32 result against a float64 reference, in ULPs of the float32 result, by the
-// rules of DESIGN.md: ulp(r) = 2^(max(e(r), −126) − 23); where |r| < 2^−126 (the exact result is
+// rules of the README (Accuracy): ulp(r) = 2^(max(e(r), −126) − 23); where |r| < 2^−126 (the exact result is
 // subnormal) an absolute error up to 2^−126 passes; where r rounds to ±Inf in float32 the result
 // must be that Inf; NaN must meet NaN.
 const MIN_NORMAL = 2 ** -126;
