@@ -3,12 +3,14 @@
 // tarball unpacked into a scratch project's node_modules/swiglu; no addon is built, since only types
 // and the file list are checked here. Then strict consumers (CommonJS and ESM, `strict`, no
 // skipLibCheck) that import 'swiglu' and use its exports, plus the README's "API in brief" example,
-// type-check with the repo's TypeScript.
+// type-check with the repo's TypeScript; and the tarball holds every docs/ file the README and
+// `swiglu-bench --help` send a reader to. Last, nothing in the repository sends a reader outside it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USAGE } from '../bench/args';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -128,5 +130,38 @@ describe('the published types', () => {
         expect(packed.some((p) => p === `${target}.d.ts` || p === `${target}/index.d.ts`), `${file} imports ${m[1]}`).toBe(true);
       }
     }
+  });
+});
+
+describe('the published files', () => {
+  it('hold every file the README and swiglu-bench --help point at', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const cited = new Set<string>();
+    for (const text of [readme, USAGE]) for (const m of text.matchAll(/\bdocs\/[\w.-]+\.\w+/g)) cited.add(m[0]);
+    expect(cited.has('docs/bench.md')).toBe(true);
+    for (const file of cited) expect(packed, `${file} is cited but not published`).toContain(file);
+  });
+});
+
+describe('the repository stands on its own', () => {
+  // Spelt in pieces so that this file does not match itself.
+  const OUTSIDE = [new RegExp(['DESIGN', 'md'].join('\\.')), new RegExp(['\\.\\.', 'shared'].join('/'))];
+  // Lines that name such a file only to say that no output cites it: [file, text on the line].
+  const ALLOWED: Array<[string, string]> = [['test/bench.test.ts', 'no output cites a ']];
+
+  it('no tracked file refers to a design document or a shared folder outside the repository', () => {
+    const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const hits: string[] = [];
+    for (const file of files) {
+      const full = path.join(ROOT, file);
+      if (!fs.existsSync(full) || fs.statSync(full).size > 4 << 20) continue;
+      const text = fs.readFileSync(full);
+      if (text.includes(0)) continue; // binary
+      text.toString('utf8').split('\n').forEach((line, i) => {
+        const allowed = ALLOWED.some(([f, t]) => f === file && line.includes(t));
+        if (!allowed && OUTSIDE.some((re) => re.test(line))) hits.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(hits).toEqual([]);
   });
 });
