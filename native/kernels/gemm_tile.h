@@ -25,9 +25,11 @@ template <class V>
 constexpr int gemm_mr() {
   return V::N >= 16 ? 12 : (V::N >= 4 ? 6 : 4);
 }
-template <class V>
+// With one or two rows (the GEMV and its neighbours) an 8-lane pass takes the whole 32-column panel:
+// 4 x rows accumulators fit the 16 registers, and each weight byte is read by one pass.
+template <class V, int R>
 constexpr int gemm_pass_vectors() {
-  return V::N >= 8 ? 2 : 4;
+  return V::N >= 16 ? 2 : (V::N >= 8 ? (R <= 2 ? 4 : 2) : 4);
 }
 
 // Weight element loaders: the packs keep bf16/f16 as 16-bit bits and widen in registers, so a
@@ -74,11 +76,13 @@ void gemm_tile(const TileArgs& t) {
   using F = typename V::F;
   using L = WeightLoad<V, T>;
   using E = typename L::E;
-  constexpr int PV = gemm_pass_vectors<V>();
-  constexpr int PW = PV * V::N;  // floats per pass
+  constexpr int PV = gemm_pass_vectors<V, R>();
+  constexpr int PW = PV * V::N;  // columns per pass
   constexpr int P = kPanelWidth / PW;
   static_assert(kPanelWidth % PW == 0, "pass width must divide the panel");
+  static_assert(PW % kStripWidth == 0 || kStripWidth % PW == 0, "a pass covers whole strips or lies in one");
   static_assert(kGateHalf % V::N == 0, "gate half must be whole vectors");
+  constexpr int NS = PW > kStripWidth ? PW / kStripWidth : 1;  // strips a pass reads
   // The weight stream is prefetched a fixed distance in bytes (16-bit packs: twice the k steps).
   constexpr size_t BSteps = kPrefetchSteps * 4 / sizeof(E);
 
@@ -90,8 +94,10 @@ void gemm_tile(const TileArgs& t) {
   // L2 prefetch of the next weight micro-panel: one line per k step (of pass 0), the excess up front.
   const char* pf = static_cast<const char*>(t.prefetch);
   size_t pf_n = t.prefetch_lines;
+  const size_t pf_split = t.prefetch_split, pf_jump = t.prefetch_jump;
+  auto pf_line = [&](size_t i) { __builtin_prefetch(pf + i * 64 + (i >= pf_split ? pf_jump : 0), 0, 2); };
   if (pf && pf_n > t.kc) {
-    for (size_t i = t.kc; i < pf_n; ++i) __builtin_prefetch(pf + i * 64, 0, 2);
+    for (size_t i = t.kc; i < pf_n; ++i) pf_line(i);
     pf_n = t.kc;
   }
   for (int pass = 0; pass < P; ++pass) {
@@ -99,42 +105,46 @@ void gemm_tile(const TileArgs& t) {
     if (t.load_partial) {
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < PV; ++v) acc[r][v] = V::load(t.partial + r * kPanelWidth + pass * PW + v * V::N);
     } else {
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < PV; ++v) acc[r][v] = V::zero();
     }
+    // Column c of the panel lives in strip c / 16 at offset c % 16; each strip advances 16 per k.
+    const E* bs[NS];
+#pragma GCC unroll 2
+    for (int s = 0; s < NS; ++s) bs[s] = b0 + size_t((pass * PW) / kStripWidth + s) * t.b_strip + (pass * PW) % kStripWidth;
     const float* a = t.a;
-    const E* b = b0 + pass * PW;
     const size_t as = t.a_stride;
     for (size_t k = 0; k < t.kc; ++k) {
-      // Software prefetch kPrefetchSteps k-steps ahead in this pass's weight stream: when B comes
-      // from DRAM (the GEMV / small-M case) the hardware prefetcher alone leaves the FMA pipes
-      // waiting at the start of each panel. Past-the-end prefetches are harmless hints.
-      V::prefetch(b + BSteps * kPanelWidth);
-      if (sizeof(E) * PW > 64) V::prefetch(b + BSteps * kPanelWidth + 64 / sizeof(E));
-      if (k < pf_n) __builtin_prefetch(pf + k * 64, 0, 2);
+      // Software prefetch kPrefetchSteps k-steps ahead in each weight strip this pass reads: when B comes
+      // from DRAM (the GEMV / small-M case) the hardware prefetcher alone leaves the FMA pipes waiting
+      // at the start of each panel. Past-the-end prefetches are harmless hints.
+#pragma GCC unroll 2
+      for (int s = 0; s < NS; ++s) V::prefetch(bs[s] + BSteps * kStripWidth);
+      if (k < pf_n) pf_line(k);
       // The A micro-panels stream from L2 in the blocked loop (the weight micro-panel is the reused one).
       if (R > 1 && t.stream_a) V::prefetch(a + kPrefetchSteps * as);
       F bv[PV];
-#pragma GCC unroll 4
-      for (int v = 0; v < PV; ++v) bv[v] = L::load(b + v * V::N);
+#pragma GCC unroll 8
+      for (int v = 0; v < PV; ++v) bv[v] = L::load(bs[(v * V::N) / kStripWidth] + (v * V::N) % kStripWidth);
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const F av = V::set1(a[r]);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < PV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
       }
       a += as;
-      b += kPanelWidth;
+#pragma GCC unroll 2
+      for (int s = 0; s < NS; ++s) bs[s] += kStripWidth;
     }
     pf_n = 0;
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < PV; ++v) V::store(dst + r * kPanelWidth + pass * PW + v * V::N, acc[r][v]);
   }
   if (!t.final_block) return;

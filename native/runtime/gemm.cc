@@ -167,6 +167,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       TileArgs ta{};
       ta.a = Ap;
       ta.a_stride = a_stride;
+      ta.b_strip = B.strip_elems();
       ta.kc = K;
       ta.final_block = true;
       ta.epilogue = epi;
@@ -235,20 +236,24 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
     }
   };
 
-  // Every row panel of row block rb against weight micro-panel (jr, k0), prefetching `next_lines`
-  // lines of the micro-panel that runs after it (if any) into L2, a slice per tile.
+  // Every row panel of row block rb against weight micro-panel (jr, k0), prefetching into L2 the
+  // micro-panel that runs after it (if any: `next_k` k steps of each strip from `next`), a slice per tile.
+  const size_t strip_bytes = B.strip_elems() * wbytes;
   auto run_panel = [&](TileArgs& ta, const float* a_base, size_t rb, size_t jr, size_t k0, float* partial, size_t jr0,
-                       const char* next, size_t next_lines) {
+                       const char* next, size_t next_k) {
     const size_t ir0 = rb * mc, ir1 = ir0 + mc < row_panels ? ir0 + mc : row_panels;
     const size_t nir = ir1 - ir0;
+    const size_t strip_lines = next_k * kStripWidth * wbytes / 64, next_lines = 2 * strip_lines;
     const size_t per_tile = (next_lines + nir - 1) / nir;
     ta.b = B.panel(jr, k0);
     ta.cols = N - jr * cpp < cpp ? N - jr * cpp : cpp;
+    ta.prefetch_jump = strip_bytes - strip_lines * 64;
     for (size_t ir = ir0; ir < ir1; ++ir) {
       const size_t rows = panel_rows(ir);
       const size_t l0 = (ir - ir0) * per_tile;
       ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
       ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
+      ta.prefetch_split = strip_lines > l0 ? strip_lines - l0 : 0;
       ta.a = a_base + ir * K * a_stride + k0 * a_stride;
       ta.partial = partial ? partial + ((jr - jr0) * nir + (ir - ir0)) * tile_floats : nullptr;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
@@ -268,6 +273,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       const bool ahead = ir + 1 < row_panels && lda == K;  // the next panel's rows are one contiguous run
       ta.prefetch = ahead ? reinterpret_cast<const char*>(A + panel_row0(ir + 1) * lda) : nullptr;
       ta.prefetch_lines = ahead ? panel_rows(ir + 1) * K * sizeof(float) / 64 + 1 : 0;
+      ta.prefetch_split = SIZE_MAX;  // one contiguous run
       ta.a = dst + ir * K * a_stride;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
       g.tile[wt][panel_rows(ir)](ta);
@@ -276,6 +282,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   auto base_args = [&] {
     TileArgs ta{};
     ta.a_stride = a_stride;
+    ta.b_strip = B.strip_elems();
     ta.epilogue = epi;
     ta.ldc = ldc;
     ta.stream_a = stream_a;
@@ -307,7 +314,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
                        (c_hi <= a_lo || a_hi <= c_lo);
     std::atomic<bool> short_of_memory{false};
     StealingSplit<kMaxThreads> split(units, static_cast<size_t>(threads));
-    const size_t panel_lines = K * kPanelWidth * wbytes / 64;
     parallel_for(split.ranges(), threads, [&](size_t task) {
       float* mine = nullptr;  // this thread's copy of A, packed along its first unit
       if (own_a) {
@@ -332,7 +338,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
           return;
         }
         const char* np = next >= 0 ? static_cast<const char*>(B.panel(size_t(next) % B.panels, 0)) : nullptr;
-        run_panel(ta, own_a ? mine : Ap, u / B.panels, u % B.panels, 0, nullptr, 0, np, np ? panel_lines : 0);
+        run_panel(ta, own_a ? mine : Ap, u / B.panels, u % B.panels, 0, nullptr, 0, np, np ? K : 0);
       });
     });
     // A thread that could not allocate its buffer ran nothing; whether or not the others took its
@@ -394,7 +400,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
           next = nullptr;
           next_kc = 0;
         }
-        run_panel(ta, Ap, rb, jr, k0, partial, jr0, next, next_kc * kPanelWidth * wbytes / 64);
+        run_panel(ta, Ap, rb, jr, k0, partial, jr0, next, next_kc);
       }
     }
   });

@@ -3,10 +3,13 @@
 // Layout shared by every ISA, so a pack made under one ISA serves any other (setIsa in tests):
 //   A is packed per call into row panels of `mr` rows (the ISA's tile height): panel p holds rows
 //   [p*mr, p*mr+mr) as a[k*stride + r] (stride = min(mr, M)).
-//   B ("weights") is packed once into column panels of kPanelWidth = 32 elements per k, K-contiguous:
-//   panel j, element (k, c) at data[(j*K + k)*32 + c]. A plain panel holds 32 output columns; a gate
-//   panel holds 16 gate columns then the same 16 up columns, so one tile has both halves of its
-//   outputs in registers when the activation is applied.
+//   B ("weights") is packed once into column panels of kPanelWidth = 32 columns, each stored as two
+//   K-contiguous strips of kStripWidth = 16 columns: panel j, element (k, c) at
+//   data[j*K*32 + (c/16)*K*16 + k*16 + c%16]. A tile pass narrower than the panel (AVX2, NEON: 16
+//   columns) then reads one contiguous stream, and a pass as wide as the panel (AVX-512) two; never a
+//   strided one. A plain panel holds 32 output columns; a gate panel holds 16 gate columns (strip 0)
+//   then the same 16 up columns (strip 1), so one tile has both halves of its outputs in registers
+//   when the activation is applied.
 // Every output tile is reduced in the same order (k ascending, the same Kc cuts) whatever the thread
 // count: Kc depends only on (M, K) and the cache sizes, never on how tiles are spread over threads.
 #pragma once
@@ -18,8 +21,9 @@
 
 namespace swiglu {
 
-constexpr int kPanelWidth = 32;     // elements per k in a packed B panel
-constexpr int kGateHalf = 16;       // output columns per gate panel
+constexpr int kPanelWidth = 32;     // columns of a packed B panel
+constexpr int kStripWidth = 16;     // columns of one of its two K-contiguous strips
+constexpr int kGateHalf = 16;       // output columns per gate panel (strip 0: gate, strip 1: up)
 constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
 
 enum class WType : int { kF32 = 0, kBF16 = 1, kF16 = 2 };
@@ -35,7 +39,8 @@ enum class Epilogue : int {
 struct TileArgs {
   const float* a;        // packed A panel at k0: a[k*a_stride + r]
   size_t a_stride;       // floats per k in the A panel
-  const void* b;         // packed B panel at k0: element (k, c) at b[k*32 + c] (f32 or 16-bit bits)
+  const void* b;         // packed B panel's strip 0 at k0: element (k, c) at b[(c/16)*b_strip + k*16 + c%16]
+  size_t b_strip;        // elements from strip 0 to strip 1 (K*16); f32 or 16-bit bits
   size_t kc;             // k steps this call
   float* partial;        // tile-contiguous rows x 32 floats: accumulators carried between Kc blocks
   bool load_partial;     // start from *partial instead of zero
@@ -44,8 +49,10 @@ struct TileArgs {
   float* c;              // output tile origin (row 0, column 0 of this panel's outputs)
   size_t ldc;            // floats between output rows
   size_t cols;           // valid output columns in this panel
-  const void* prefetch;  // optional: prefetch_lines cache lines from here into L2 (the next weight
-  size_t prefetch_lines; //   micro-panel), spread over the k loop; a hint, never read
+  const void* prefetch;  // optional: prefetch_lines cache lines into L2 (the next weight micro-panel),
+  size_t prefetch_lines; //   spread over the k loop; a hint, never read. Line i is at prefetch + 64*i,
+  size_t prefetch_split; //   plus prefetch_jump bytes once i >= prefetch_split (the micro-panel's second
+  size_t prefetch_jump;  //   strip); prefetch_split >= prefetch_lines for one contiguous run.
   bool stream_a;         // A streams from L2 (blocked loop): prefetch it ahead too
 };
 
@@ -116,9 +123,11 @@ struct PackedB {
   std::unique_ptr<void, PackFree> data;
 
   size_t cols_per_panel() const { return gate ? kGateHalf : kPanelWidth; }
+  // Strip 0 of panel j at k step k0 (strip 1 is strip_elems() elements further).
   const void* panel(size_t j, size_t k0) const {
-    return static_cast<const char*>(data.get()) + ((j * K + k0) * kPanelWidth) * wtype_bytes(type);
+    return static_cast<const char*>(data.get()) + (j * K * kPanelWidth + k0 * kStripWidth) * wtype_bytes(type);
   }
+  size_t strip_elems() const { return K * kStripWidth; }
 };
 
 // Source of a weight matrix: element (k, n) is src[k*N + n] (trans == false: [K][N], "in-out") or

@@ -1,4 +1,4 @@
-// Packing of weight matrices into the K-contiguous 32-wide panels of runtime/gemm.h. Runs once per
+// Packing of weight matrices into the 32-wide panels of two K-contiguous strips of runtime/gemm.h. Runs once per
 // pack (packGate / packFfn) or once per matmul call for its B; parallel over panels.
 #include <cstdint>
 #include <cstdlib>
@@ -65,19 +65,20 @@ void* mapped_alloc(size_t bytes, size_t* mapped) {
 }
 #endif
 
-// Copies columns [n0, n0 + ncols) of a weight matrix into panel columns [col0, col0 + ncols).
+// Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
+// ncols <= 16.
 template <class E>
-void copy_columns(E* panel, const E* src, bool trans, size_t K, size_t N, size_t n0, size_t ncols, size_t col0) {
+void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t N, size_t n0, size_t ncols) {
   if (trans) {
-    // src is [N][K]: read each weight row sequentially, write with the panel's 32-element stride
-    // (the panel, K*32 elements, stays in L2 while its columns are filled).
+    // src is [N][K]: read each weight row sequentially, write with the strip's 16-element stride
+    // (the strip, K*16 elements, stays in L2 while its columns are filled).
     for (size_t c = 0; c < ncols; ++c) {
       const E* row = src + (n0 + c) * K;
-      E* d = panel + col0 + c;
-      for (size_t k = 0; k < K; ++k) d[k * kPanelWidth] = row[k];
+      E* d = strip + c;
+      for (size_t k = 0; k < K; ++k) d[k * kStripWidth] = row[k];
     }
   } else {
-    for (size_t k = 0; k < K; ++k) std::memcpy(panel + k * kPanelWidth + col0, src + k * N + n0, ncols * sizeof(E));
+    for (size_t k = 0; k < K; ++k) std::memcpy(strip + k * kStripWidth, src + k * N + n0, ncols * sizeof(E));
   }
 }
 
@@ -118,8 +119,16 @@ void pack_all(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
     const size_t ncols = N - n0 < per ? N - n0 : per;
     // Zero padding past N (and the whole panel when it is short): the tile computes it, never stores it.
     if (ncols < per) std::memset(panel, 0, K * kPanelWidth * sizeof(E));
-    for (int s = 0; s < nsrc; ++s) {
-      copy_columns(panel, static_cast<const E*>(srcs[s].src), srcs[s].trans, K, N, n0, ncols, size_t(s) * kGateHalf);
+    // A gate panel: gate columns in strip 0, the same up columns in strip 1. A plain panel: its first
+    // 16 columns in strip 0, the next 16 in strip 1.
+    E* strip1 = panel + K * kStripWidth;
+    if (nsrc == 2) {
+      copy_columns(panel, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, N, n0, ncols);
+      copy_columns(strip1, static_cast<const E*>(srcs[1].src), srcs[1].trans, K, N, n0, ncols);
+    } else {
+      const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
+      copy_columns(panel, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, N, n0, c0);
+      if (ncols > c0) copy_columns(strip1, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, N, n0 + c0, ncols - c0);
     }
   });
 }
