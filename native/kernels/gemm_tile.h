@@ -118,7 +118,7 @@ void gemm_tile(const TileArgs& t) {
 #pragma GCC unroll 2
     for (int s = 0; s < NS; ++s) bs[s] = b0 + size_t((pass * PW) / kStripWidth + s) * t.b_strip + (pass * PW) % kStripWidth;
     const float* a = t.a;
-    const size_t as = t.a_stride;
+    constexpr size_t as = R;  // the A panel holds R floats per k
     for (size_t k = 0; k < t.kc; ++k) {
       // Software prefetch kPrefetchSteps k-steps ahead in each weight strip this pass reads: when B comes
       // from DRAM (the GEMV / small-M case) the hardware prefetcher alone leaves the FMA pipes waiting

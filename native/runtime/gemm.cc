@@ -104,7 +104,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
     return true;
   }
   const size_t mr = static_cast<size_t>(g.mr);
-  const size_t a_stride = M < mr ? M : mr;
   const size_t row_panels = (M + mr - 1) / mr;
   // Row panels are mr rows each, except that a short last panel (fewer than mr/2 rows) shares the last
   // two panels' rows evenly: M = 256 on AVX-512 ends in 8 + 8 rows, not 12 + 4 (a 4-row tile runs its FMA
@@ -123,7 +122,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   const size_t wbytes = wtype_bytes(B.type);
 
   size_t a_floats;
-  if (__builtin_mul_overflow(row_panels * a_stride, K, &a_floats)) return false;
+  if (__builtin_mul_overflow(M, K, &a_floats)) return false;
   APack apack;
   if (!get_a_pack(&apack, a_floats)) return false;
   float* const Ap = apack.p;
@@ -134,7 +133,11 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 
   // Pack A into row panels: Ap[p][k][r]. A shared pack completes before any store to C (C may alias
   // A); per-thread copies (below) are made only when C does not overlap A.
-  auto pack_panel = [&](size_t p, float* dst) { g.pack_a(A + panel_row0(p) * lda, lda, panel_rows(p), K, dst + p * K * a_stride, a_stride); };
+  // Panel p (rows [r0, r0 + rows)) at dst + r0*K, stride `rows` per k: the tile's A offsets are then
+  // compile-time constants.
+  auto pack_panel = [&](size_t p, float* dst) {
+    g.pack_a(A + panel_row0(p) * lda, lda, panel_rows(p), K, dst + panel_row0(p) * K, panel_rows(p));
+  };
 
   // Column blocks of weight panels, sizes differing by at most one panel, their count rounded up to a
   // multiple of the thread count (with `rows` row blocks per column block): with ceil-sized blocks the
@@ -166,7 +169,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       const size_t jr0 = col_begin(cb, col_blocks), jr1 = col_begin(cb + 1, col_blocks);
       TileArgs ta{};
       ta.a = Ap;
-      ta.a_stride = a_stride;
       ta.b_strip = B.strip_elems();
       ta.kc = K;
       ta.final_block = true;
@@ -254,7 +256,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
       ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
       ta.prefetch_split = strip_lines > l0 ? strip_lines - l0 : 0;
-      ta.a = a_base + ir * K * a_stride + k0 * a_stride;
+      ta.a = a_base + panel_row0(ir) * K + k0 * rows;
       ta.partial = partial ? partial + ((jr - jr0) * nir + (ir - ir0)) * tile_floats : nullptr;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
       g.tile[wt][rows](ta);
@@ -274,14 +276,13 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       ta.prefetch = ahead ? reinterpret_cast<const char*>(A + panel_row0(ir + 1) * lda) : nullptr;
       ta.prefetch_lines = ahead ? panel_rows(ir + 1) * K * sizeof(float) / 64 + 1 : 0;
       ta.prefetch_split = SIZE_MAX;  // one contiguous run
-      ta.a = dst + ir * K * a_stride;
+      ta.a = dst + panel_row0(ir) * K;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
       g.tile[wt][panel_rows(ir)](ta);
     }
   };
   auto base_args = [&] {
     TileArgs ta{};
-    ta.a_stride = a_stride;
     ta.b_strip = B.strip_elems();
     ta.epilogue = epi;
     ta.ldc = ldc;

@@ -1,8 +1,8 @@
 // GEMM for matmul, the fused SwiGLU gate and the FFN. ISA-neutral interface (plain C++).
 //
 // Layout shared by every ISA, so a pack made under one ISA serves any other (setIsa in tests):
-//   A is packed per call into row panels of `mr` rows (the ISA's tile height): panel p holds rows
-//   [p*mr, p*mr+mr) as a[k*stride + r] (stride = min(mr, M)).
+//   A is packed per call into row panels of at most `mr` rows (the ISA's tile height): the panel of
+//   rows [r0, r0 + rows) sits at r0*K in the buffer, as a[k*rows + r].
 //   B ("weights") is packed once into column panels of kPanelWidth = 32 columns, each stored as two
 //   K-contiguous strips of kStripWidth = 16 columns: panel j, element (k, c) at
 //   data[j*K*32 + (c/16)*K*16 + k*16 + c%16]. A tile pass narrower than the panel (AVX2, NEON: 16
@@ -37,8 +37,7 @@ enum class Epilogue : int {
 };
 
 struct TileArgs {
-  const float* a;        // packed A panel at k0: a[k*a_stride + r]
-  size_t a_stride;       // floats per k in the A panel
+  const float* a;        // packed A panel at k0: a[k*rows + r] (rows: the tile's row count)
   const void* b;         // packed B panel's strip 0 at k0: element (k, c) at b[(c/16)*b_strip + k*16 + c%16]
   size_t b_strip;        // elements from strip 0 to strip 1 (K*16); f32 or 16-bit bits
   size_t kc;             // k steps this call
