@@ -400,7 +400,7 @@ struct Activation<V, kMish> {
     const F two = V::set1(2.0f);
     const auto neg = V::lt(x, V::zero());
     const F k = V::select(neg, V::mul(p, V::add(E, two)), V::fma(E, two, V::set1(1.0f)));
-    const F c = V::select(neg, V::set1(math::exp2i(math::kOff + 1)), V::mul(V::add(E, E), E));
+    const F c = V::select(neg, V::set1(math::kExp2<math::kOff + 1>), V::mul(V::add(E, E), E));
     // ah, not x, below 0: the clamped input that E was computed from (x < -150 gives -0 either way)
     return V::div(V::mul(V::select(neg, ah, x), k), V::add(k, c));
   }

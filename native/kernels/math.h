@@ -146,6 +146,11 @@ constexpr float exp2i(int k) {
   for (; k < 0; ++k) r *= 0.5f;
   return r;
 }
+// 2^K as a compile-time constant. exp2i called where a constant is not required is left to the
+// optimizer: g++ folds its loop, but Clang -O2 emitted it as a 100-step scalar loop inside every vector
+// of the silu/gelu/softplus loops (scripts/neon-mca.sh, docs/neon-estimates.md). Use this in kernels.
+template <int K>
+inline constexpr float kExp2 = exp2i(K);
 
 // The far tails work in "offset" form: a value v * 2^n with n down to -226 is carried as
 // (v * 2^(n+kOff)) and multiplied by 2^-kOff once, at the very end, so that an exp that underflows
@@ -178,7 +183,7 @@ inline typename V::F expm1_neg(typename V::F h) {
 template <class V>
 inline typename V::F sigmoid_den(typename V::M neg, typename V::F p) {
   const typename V::F one = V::set1(1.0f);
-  return V::fma(p, V::select(neg, one, V::set1(kInvOff)), V::select(neg, V::set1(exp2i(kOff)), one));
+  return V::fma(p, V::select(neg, one, V::set1(kInvOff)), V::select(neg, V::set1(kExp2<kOff>), one));
 }
 
 // Returns (neg ? xn * e^-|z| : xp) / (1 + e^-|z|), i.e. xp*sigmoid(z) where z >= 0 and xn*sigmoid(z) where
@@ -206,7 +211,7 @@ inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V
   const F s = pow2<V, kOff>(e.t);
   const F p = V::fma(s, e.tm, s);  // e^-|z| * 2^kOff, one rounding
   if (kLean) {
-    const F q = V::div(V::mul(xn, p), V::add(p, V::set1(exp2i(kOff))));
+    const F q = V::div(V::mul(xn, p), V::add(p, V::set1(kExp2<kOff>)));
     return V::select(neg, q, V::add(xp, q));
   }
   const F u = V::mul(xn, s);  // exact (power of two)

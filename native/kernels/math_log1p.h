@@ -33,7 +33,7 @@ constexpr float kLog1pE[8] = {-0x1.ffff14p-2f, 0x1.5535dep-2f,  -0x1.fd1368p-3f,
 template <class V, int K>
 inline typename V::F log1p_poly(typename V::F E, typename V::F lead) {
   using F = typename V::F;
-  auto c = [](int i) { return V::set1(kLog1pE[i] * exp2i(K)); };
+  auto c = [](int i) { return V::set1(kLog1pE[i] * kExp2<K>); };
   const F w = V::mul(E, E);
   F R = V::fma(c(7), E, c(6));
   R = V::fma(R, E, c(5));
