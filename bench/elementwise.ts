@@ -47,16 +47,24 @@ function bindGlu(op: GluOp, n: number): Bound {
   return { name: op.name, ortGraph: gluGraph(op.act, n), native: () => op.native(g, u, out), fresh: () => op.fresh(g, u), js: () => op.js(g, u, out), inputs: { G: g, U: u } };
 }
 
-/** Calls fn back to back for about `seconds` (at least once); seconds per call. */
-function sampleFor(fn: () => void, seconds: number): number {
+/** Calls fn back to back for about `seconds` (at least once); seconds per call and how many calls. */
+function sampleFor(fn: () => void, seconds: number): { secondsPerCall: number; calls: number } {
   const t0 = performance.now();
   let calls = 0;
   do {
     fn();
     calls++;
   } while ((performance.now() - t0) / 1e3 < seconds);
-  return (performance.now() - t0) / 1e3 / calls;
+  return { secondsPerCall: (performance.now() - t0) / 1e3 / calls, calls };
 }
+
+/**
+ * Minor page faults of the whole process so far (getrusage: every thread, V8's GC helpers included).
+ * Counted around the default form's samples: a new result on pages the C allocator has just taken back
+ * from the kernel faults each of them in again inside the call, which is most of the difference from
+ * the out form where that happens (docs/tuning-log.md, "The default call form").
+ */
+const minorFaults = () => process.resourceUsage().minorPageFault;
 
 /** The plain-JS loop is slow at large sizes: fewer, single-call samples there (it is not the figure under test). */
 function jsTiming(t: TimingOptions, n: number): TimingOptions {
@@ -115,14 +123,21 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
           const withDefault = n === IN_CACHE_ELEMENTS && th === 1;
           const paused = (ctx.timing.pauseMs ?? 0) > 0;
           const freshSecs: number[] = [];
+          let freshFaults = 0;
+          let freshCalls = 0;
           let ours: Stat;
           try {
             ours = rate(
               await timeCalls(b.native, ctx.timing, (secs, timed) => {
                 if (probe && timed) copies.push(probe.sampleFor(secs));
                 if (withDefault && !paused) {
+                  const f0 = minorFaults();
                   const s = sampleFor(b.fresh, secs);
-                  if (timed) freshSecs.push(s);
+                  if (timed) {
+                    freshSecs.push(s.secondsPerCall);
+                    freshFaults += minorFaults() - f0;
+                    freshCalls += s.calls;
+                  }
                 }
               }),
               n / 1e9,
@@ -130,7 +145,12 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
           } finally {
             await probe?.close();
           }
-          if (withDefault && paused) freshSecs.push(...(await timeCalls(b.fresh, ctx.timing)));
+          if (withDefault && paused) {
+            const f0 = minorFaults();
+            freshSecs.push(...(await timeCalls(b.fresh, ctx.timing)));
+            freshFaults = minorFaults() - f0;
+            freshCalls = ctx.timing.warmup + ctx.timing.repeat; // one call per sample, warm-up samples counted too
+          }
           const defaultForm = freshSecs.length ? rate(freshSecs, n / 1e9) : null;
           // Past the caches the roofline is the lower of the copy and the op's own in-cache rate on as many
           // threads: an op bound by its arithmetic is judged by its arithmetic.
@@ -175,6 +195,7 @@ export async function runElementwise(ctx: Context, kind: Kind, defaults: string[
             xOnnxruntime: ort ? ours.median / ort.median : null,
             defaultForm,
             pctOfOutForm: defaultForm ? (100 * defaultForm.median) / ours.median : null,
+            defaultFormFaultsPerCall: freshCalls > 0 ? freshFaults / freshCalls : null,
             inCache,
             pctOfRoofline: inCache && copy > 0 ? (100 * ours.median) / Math.min(copy / bpe, inCache.gelemPerSec) : null,
             verdict: null,

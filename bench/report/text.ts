@@ -113,7 +113,7 @@ export function renderText(r: Report, md: boolean): string {
     const roof = rows.some((e) => e.pctOfRoofline !== null && e.pctOfRoofline !== undefined);
     const headers = [
       'op', 'n', 'thr', ...(multiIsa ? ['isa'] : []), 'Gelem/s (min–max)', 'GB/s', '% copy', ...(roof ? ['% roofline'] : []),
-      'plain JS Gelem/s', '× JS', ...(ort ? ['onnxruntime Gelem/s', '× ort'] : []), ...(fresh ? ['no-out Gelem/s', '% of out'] : []), 'verdict',
+      'plain JS Gelem/s', '× JS', ...(ort ? ['onnxruntime Gelem/s', '× ort'] : []), ...(fresh ? ['no-out Gelem/s', '% of out', 'no-out faults/call'] : []), 'verdict',
     ];
     out.push(heading(kind === 'activation' ? 'activations' : 'GLU (two-input form)', md), '');
     out.push(
@@ -131,7 +131,7 @@ export function renderText(r: Report, md: boolean): string {
           num(e.plainJs?.median),
           num(e.xPlainJs),
           ...(ort ? [num(e.onnxruntime?.median), num(e.xOnnxruntime)] : []),
-          ...(fresh ? [num(e.defaultForm?.median), num(e.pctOfOutForm)] : []),
+          ...(fresh ? [num(e.defaultForm?.median), num(e.pctOfOutForm), num(e.defaultFormFaultsPerCall)] : []),
           verdictCell(e.verdict),
         ]),
         md,

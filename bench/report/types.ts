@@ -40,6 +40,7 @@ export interface ElementwiseRow {
   xOnnxruntime: number | null;
   defaultForm: Stat | null; // Gelem/s of the same call without options.out (a new result per call); 1e5, 1 thread rows
   pctOfOutForm: number | null; // defaultForm.median / swiglu.median × 100
+  defaultFormFaultsPerCall: number | null; // minor page faults of the process per default-form call, over its samples
   // n ≥ 1e7: the op's own in-cache rate at this thread count, measured in this run (1 thread: the 1e5 row;
   // T threads: T × 1e5 elements, at least 3e5 so that the call is split over the threads)
   inCache: { elements: number; gelemPerSec: number } | null;
