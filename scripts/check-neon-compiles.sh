@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/apt-ensure.sh g++-aarch64-linux-gnu
 out=$(mktemp -d)
-for unit in neon scalar; do
+for unit in neon neon_gemm scalar scalar_gemm; do
   aarch64-linux-gnu-g++ -std=c++17 -O2 -march=armv8-a -ffp-contract=off -fno-math-errno -Wall -Wextra -Werror \
     -DSWIGLU_HAVE_NEON=1 -c "native/isa/$unit.cc" -o "$out/$unit.o"
 done
 rm -rf "$out"
-echo "aarch64: native/isa/neon.cc and native/isa/scalar.cc compile cleanly"
+echo "aarch64: the neon and scalar units of native/isa/ compile cleanly"

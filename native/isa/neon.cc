@@ -1,4 +1,4 @@
-// The neon instantiation of every kernel (namespace swiglu::neon), built with this unit's own flags.
+// The neon instantiation of the elementwise kernels (namespace swiglu::neon), built with this unit's own flags.
 #define SWIGLU_NS neon
 #include "../simd/neon.h"
 #include "instantiate.inc"

@@ -1,4 +1,4 @@
-// The scalar instantiation of every kernel (namespace swiglu::scalar), built with this unit's own flags.
+// The scalar instantiation of the elementwise kernels (namespace swiglu::scalar), built with this unit's own flags.
 #define SWIGLU_NS scalar
 #include "../simd/scalar.h"
 #include "instantiate.inc"

@@ -14,6 +14,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../runtime/gemm.h"
 
@@ -119,27 +120,63 @@ void gemm_tile(const TileArgs& t) {
     for (int s = 0; s < NS; ++s) bs[s] = b0 + size_t((pass * PW) / kStripWidth + s) * t.b_strip + (pass * PW) % kStripWidth;
     const float* a = t.a;
     constexpr size_t as = R;  // the A panel holds R floats per k
-    for (size_t k = 0; k < t.kc; ++k) {
-      // Software prefetch kPrefetchSteps k-steps ahead in each weight strip this pass reads: when B comes
-      // from DRAM (the GEMV / small-M case) the hardware prefetcher alone leaves the FMA pipes waiting
-      // at the start of each panel. Past-the-end prefetches are harmless hints.
-#pragma GCC unroll 2
-      for (int s = 0; s < NS; ++s) V::prefetch(bs[s] + BSteps * kStripWidth);
-      if (k < pf_n) pf_line(k);
-      // The A micro-panels stream from L2 in the blocked loop (the weight micro-panel is the reused one).
-      if (R > 1 && t.stream_a) V::prefetch(a + kPrefetchSteps * as);
+    // One k step (u = 0 or 1 within a pair): PV weight vectors, each row's A value broadcast against them.
+    auto step = [&](size_t u) __attribute__((always_inline)) {
       F bv[PV];
 #pragma GCC unroll 8
-      for (int v = 0; v < PV; ++v) bv[v] = L::load(bs[(v * V::N) / kStripWidth] + (v * V::N) % kStripWidth);
+      for (int v = 0; v < PV; ++v) bv[v] = L::load(bs[(v * V::N) / kStripWidth] + u * kStripWidth + (v * V::N) % kStripWidth);
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
-        const F av = V::set1(a[r]);
+        const F av = V::set1(a[u * as + r]);
 #pragma GCC unroll 8
         for (int v = 0; v < PV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
       }
-      a += as;
+    };
+    // Software prefetches, one per cache line of each stream (not one per k step), for a pair of k steps.
+    // The weight strips this pass reads, kPrefetchSteps ahead, only while the micro-panel is cold
+    // (t.b_cold: the first tile on it, streaming it from L3 or DRAM; the hardware prefetcher alone left
+    // the FMA pipes waiting at each panel's start); later tiles find it in L2, where the hardware
+    // prefetchers keep up and the prefetch instructions would only take issue slots from the FMAs.
+    constexpr int BLines = (2 * kStripWidth * int(sizeof(E)) + 63) / 64;
+    auto prefetch_b = [&]() __attribute__((always_inline)) {
 #pragma GCC unroll 2
-      for (int s = 0; s < NS; ++s) bs[s] += kStripWidth;
+      for (int s = 0; s < NS; ++s)
+#pragma GCC unroll 2
+        for (int l = 0; l < BLines; ++l) V::prefetch(bs[s] + BSteps * kStripWidth + l * (64 / sizeof(E)));
+    };
+    auto advance = [&](size_t steps) __attribute__((always_inline)) {
+      a += steps * as;
+#pragma GCC unroll 2
+      for (int s = 0; s < NS; ++s) bs[s] += steps * kStripWidth;
+    };
+    // Pairs of k steps, those in the first pf_n steps also prefetching the next micro-panel (one line per
+    // step) into L2; then a single last step if kc is odd. The loop is split (and versioned on b_cold)
+    // rather than testing per step: on an 8-lane ISA loop control and prefetches are a large share of
+    // the instructions issued per FMA. Past-the-end prefetches are harmless hints.
+    const size_t kc = t.kc;
+    size_t k = 0;
+    auto pairs = [&](auto cold) __attribute__((always_inline)) {
+      for (; k + 2 <= kc && k + 2 <= pf_n; k += 2) {
+        if (cold) prefetch_b();
+        pf_line(k);
+        pf_line(k + 1);
+        step(0);
+        step(1);
+        advance(2);
+      }
+      for (size_t i = k; i < pf_n; ++i) pf_line(i);
+      for (; k + 2 <= kc; k += 2) {
+        if (cold) prefetch_b();
+        step(0);
+        step(1);
+        advance(2);
+      }
+    };
+    if (t.b_cold) pairs(std::true_type{});
+    else pairs(std::false_type{});
+    if (k < kc) {
+      step(0);
+      advance(1);
     }
     pf_n = 0;
 #pragma GCC unroll 16

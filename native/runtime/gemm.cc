@@ -63,7 +63,7 @@ float* thread_scratch(size_t floats) {
 }
 
 // Dev knobs for tuning (read once; 0 or unset = automatic): SWIGLU_GEMM_KC, SWIGLU_GEMM_MC (row
-// panels per block), SWIGLU_GEMM_NC (weight panels per task), SWIGLU_GEMM_NOPFA=1 (no A prefetch).
+// panels per block), SWIGLU_GEMM_NC (weight panels per task).
 // None of them changes results: the reduction order per element is k ascending regardless.
 size_t knob(const char* name) {
   const char* v = std::getenv(name);
@@ -152,7 +152,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 
   const CacheSizes& cs = cache_sizes();
   static const size_t kc_knob = knob("SWIGLU_GEMM_KC"), nc_knob = knob("SWIGLU_GEMM_NC");
-  static const bool stream_a = knob("SWIGLU_GEMM_NOPFA") == 0;
 
   // ---- one row panel (M <= mr): B streamed once, straight through, K not cut ----------------------
   if (row_panels == 1) {
@@ -170,6 +169,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       TileArgs ta{};
       ta.a = Ap;
       ta.b_strip = B.strip_elems();
+      ta.b_cold = true;  // each panel is streamed once
       ta.kc = K;
       ta.final_block = true;
       ta.epilogue = epi;
@@ -256,6 +256,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
       ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
       ta.prefetch_split = strip_lines > l0 ? strip_lines - l0 : 0;
+      ta.b_cold = ir == ir0;
       ta.a = a_base + panel_row0(ir) * K + k0 * rows;
       ta.partial = partial ? partial + ((jr - jr0) * nir + (ir - ir0)) * tile_floats : nullptr;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
@@ -276,6 +277,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       ta.prefetch = ahead ? reinterpret_cast<const char*>(A + panel_row0(ir + 1) * lda) : nullptr;
       ta.prefetch_lines = ahead ? panel_rows(ir + 1) * K * sizeof(float) / 64 + 1 : 0;
       ta.prefetch_split = SIZE_MAX;  // one contiguous run
+      ta.b_cold = ir == 0;
       ta.a = dst + panel_row0(ir) * K;
       ta.c = C + panel_row0(ir) * ldc + jr * cpp;
       g.tile[wt][panel_rows(ir)](ta);
@@ -286,7 +288,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
     ta.b_strip = B.strip_elems();
     ta.epilogue = epi;
     ta.ldc = ldc;
-    ta.stream_a = stream_a;
     return ta;
   };
 

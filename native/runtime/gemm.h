@@ -40,6 +40,7 @@ struct TileArgs {
   const float* a;        // packed A panel at k0: a[k*rows + r] (rows: the tile's row count)
   const void* b;         // packed B panel's strip 0 at k0: element (k, c) at b[(c/16)*b_strip + k*16 + c%16]
   size_t b_strip;        // elements from strip 0 to strip 1 (K*16); f32 or 16-bit bits
+  bool b_cold;           // the weight micro-panel is not in cache yet (the first tile on it): prefetch it
   size_t kc;             // k steps this call
   float* partial;        // tile-contiguous rows x 32 floats: accumulators carried between Kc blocks
   bool load_partial;     // start from *partial instead of zero
@@ -52,7 +53,6 @@ struct TileArgs {
   size_t prefetch_lines; //   spread over the k loop; a hint, never read. Line i is at prefetch + 64*i,
   size_t prefetch_split; //   plus prefetch_jump bytes once i >= prefetch_split (the micro-panel's second
   size_t prefetch_jump;  //   strip); prefetch_split >= prefetch_lines for one contiguous run.
-  bool stream_a;         // A streams from L2 (blocked loop): prefetch it ahead too
 };
 
 // rows x one panel, over kc steps. Indexed [wtype][rows]; rows in 1..mr.
