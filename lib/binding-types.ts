@@ -24,6 +24,9 @@ export interface RuntimeBinding {
   /** DRAM read bandwidth in GB/s, one figure per timed pass over a fresh `mib` MiB buffer on `threads` threads. */
   readBandwidth(mib: number, threads: number, passes: number): number[];
   readonly maxThreads: number;
+  /** Test hook: this environment's GEMM cache blocking (k steps per block, row panels per row block, weight
+   *  panels per task; 0 = what the CPU suggests). Never changes a result. */
+  _setGemmTuning(kc: number, mc: number, nc: number): void;
   /** What the C allocator holds (glibc: every arena), for leak tests; null where the C library does not say. */
   mallocStats(): { inUse: number; mapped: number } | null;
   /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */

@@ -2,10 +2,6 @@
 // SwiGLU gate (packed and on-the-fly), the FFN, their async twins, packing, disposal and every
 // documented error. Tolerances (README, Accuracy): ‖got − ref‖_F ≤ 1e-5·‖ref‖_F and every element within
 // 1e-4·max|ref|; bf16/f16 references use the rounded 16-bit weights, so only float32 rounding remains.
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
@@ -164,21 +160,17 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
 
   // With K in one cache block, several threads split (row block, weight panel) units into one range
   // each and steal from each other's at the end (runtime/unit_ranges.h). The same bits as one thread
-  // and as a child process whose GEMM cuts the rows into many row blocks (SWIGLU_GEMM_MC=1: one row
-  // panel per block; blocking never changes results), also with fewer weight panels than threads.
-  it('K in one block on 2 threads (ranges with stealing): the same bits as 1 thread and as many row blocks', () => {
+  // and as GEMMs cut otherwise (_setGemmTuning: one row panel per row block; K in blocks of 64 k steps
+  // with 3 weight panels per task; blocking never changes results), also with fewer weight panels
+  // than threads.
+  it('K in one block on 2 threads (ranges with stealing): the same bits as 1 thread and as other blockings', () => {
     binding.setIsa(isa);
     const shapes = [[129, 300, 1000], [250, 300, 16], [64, 1024, 100]];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swiglu-steal-'));
     try {
-      const ones: Float32Array[] = [];
       shapes.forEach(([m, k, n], c) => {
         const x = activations(m, k, 700 + c);
         const wg = weights(k * n, 710 + c, 'f32') as Float32Array;
         const wu = weights(k * n, 720 + c, 'f32') as Float32Array;
-        for (const [name, a] of [['x', x], ['wg', wg], ['wu', wu]] as const) {
-          fs.writeFileSync(path.join(dir, `${c}.${name}`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-        }
         const packed = sg.packGate(wg, wu, { inFeatures: k, outFeatures: n });
         binding.setNumThreads(1);
         const one = sg.swigluMatmul(x, packed);
@@ -188,35 +180,21 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
         const two = sg.swigluMatmul(x, packed, { out: new Float32Array(m * n).fill(NaN) });
         expect(sameBits(two, one), `gate ${m}x${k}x${n}: 2 threads = 1 thread`).toBe(true);
         expect(sameBits(sg.matmul(x, wg, { m, k, n, transB: true }), mm), `matmul ${m}x${k}x${n}: 2 threads = 1 thread`).toBe(true);
+        for (const [kc, mc, nc] of [[0, 1, 0], [64, 0, 3], [64, 1, 1]]) {
+          binding._setGemmTuning(kc, mc, nc);
+          for (const t of [1, 2]) {
+            binding.setNumThreads(t);
+            const h = sg.swigluMatmul(x, packed, { out: new Float32Array(m * n).fill(NaN) });
+            expect(sameBits(h, one), `gate ${m}x${k}x${n}, kc ${kc} mc ${mc} nc ${nc}, ${t} thread(s)`).toBe(true);
+          }
+          binding._setGemmTuning(0, 0, 0);
+        }
         binding.setNumThreads(initialThreads);
         packed.dispose();
-        ones.push(one);
-      });
-      const child = `
-        const fs = require('node:fs'), path = require('node:path');
-        const sg = require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'lib', 'index.js'))});
-        const { binding } = require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'lib', 'binding.js'))});
-        binding.setIsa(${JSON.stringify(isa)});
-        const read = (f) => { const b = fs.readFileSync(path.join(${JSON.stringify(dir)}, f)); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
-        ${JSON.stringify(shapes)}.forEach(([m, k, n], c) => {
-          const packed = sg.packGate(read(c + '.wg'), read(c + '.wu'), { inFeatures: k, outFeatures: n });
-          for (const t of [1, 2]) {
-            sg.setNumThreads(t);
-            const h = sg.swigluMatmul(read(c + '.x'), packed);
-            fs.writeFileSync(path.join(${JSON.stringify(dir)}, c + '.h' + t), new Uint8Array(h.buffer));
-          }
-        });`;
-      const r = spawnSync(process.execPath, ['-e', child], { env: { ...process.env, SWIGLU_GEMM_MC: '1' }, encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      shapes.forEach(([m, k, n], c) => {
-        for (const t of [1, 2]) {
-          const b = fs.readFileSync(path.join(dir, `${c}.h${t}`));
-          const h = new Float32Array(b.buffer, b.byteOffset, b.length / 4);
-          expect(sameBits(h, ones[c]), `gate ${m}x${k}x${n}, one row panel per block, ${t} thread(s)`).toBe(true);
-        }
       });
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      binding._setGemmTuning(0, 0, 0);
+      binding.setNumThreads(initialThreads);
     }
   });
 

@@ -5,6 +5,7 @@
 
 #include "../runtime/cpu.h"
 #include "../runtime/dispatch.h"
+#include "../runtime/gemm.h"
 
 namespace swiglu {
 
@@ -12,6 +13,7 @@ struct AddonData {
   Isa isa = Isa::kScalar;
   const OpTable* ops = nullptr;
   int threads = 1;
+  GemmTuning gemm_tuning;  // set only by the _setGemmTuning test hook; the default is what the CPU suggests
 };
 
 inline AddonData& addon_data(const Napi::Env& env) { return *env.GetInstanceData<AddonData>(); }

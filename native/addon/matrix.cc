@@ -198,6 +198,7 @@ Napi::Value IsDetached(const Napi::CallbackInfo& info) {
 struct Job {
   Isa isa;
   int threads;
+  GemmTuning tuning;
   // matmul
   std::unique_ptr<PackedB> b_own;
   // small-M matmul (m <= kSmallM): B read unpacked; private copies where the caller's memory may not
@@ -221,16 +222,16 @@ struct Job {
       matmul_small(isa, a_copy ? a_copy.get() : x, k, rows, b_small, trans, k, n, y, n, threads);
       return true;
     }
-    if (b_own) return gemm(isa, x, b_own->K, rows, *b_own, Epilogue::kStore, y, b_own->N, threads);
+    if (b_own) return gemm(isa, x, b_own->K, rows, *b_own, Epilogue::kStore, y, b_own->N, threads, tuning);
     const Packed& p = *packed;
-    if (!ffn) return gemm(isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, y, p.out, threads);
+    if (!ffn) return gemm(isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, y, p.out, threads, tuning);
     if (rows == 0) return true;
     // H never leaves native memory: Y = (SiLU(X Wg) * (X Wu)) Wd.
     std::unique_ptr<void, AlignedFree> h(aligned_bytes(rows * p.out, sizeof(float)));
     if (!h) return false;
     float* H = static_cast<float*>(h.get());
-    return gemm(isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, H, p.out, threads) &&
-           gemm(isa, H, p.out, rows, p.down, Epilogue::kStore, y, p.in, threads);
+    return gemm(isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, H, p.out, threads, tuning) &&
+           gemm(isa, H, p.out, rows, p.down, Epilogue::kStore, y, p.in, threads, tuning);
   }
 };
 
@@ -263,6 +264,7 @@ Job matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* out_out,
   Job job;
   job.isa = d.isa;
   job.threads = d.threads;
+  job.tuning = d.gemm_tuning;
   job.rows = m;
   *a_out = a;
   *out_out = out;
@@ -300,6 +302,7 @@ Job packed_job(const Napi::CallbackInfo& info, bool ffn, F32View* x_out, F32View
   Job job;
   job.isa = d.isa;
   job.threads = d.threads;
+  job.tuning = d.gemm_tuning;
   job.packed = std::move(p);
   job.ffn = ffn;
   job.rows = rows;

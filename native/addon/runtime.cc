@@ -49,6 +49,16 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// _setGemmTuning(kc, mc, nc): test hook, this environment's GEMM cache blocking (0: automatic). Tests use
+// it to show that the blocking never changes a result; calls already running keep what they started with.
+Napi::Value SetGemmTuning(const Napi::CallbackInfo& info) {
+  GemmTuning& t = addon_data(info.Env()).gemm_tuning;
+  t.kc = static_cast<size_t>(integer_arg(info, 0, "kc", 0, 1 << 20));
+  t.mc = static_cast<size_t>(integer_arg(info, 1, "mc", 0, 1 << 20));
+  t.nc = static_cast<size_t>(integer_arg(info, 2, "nc", 0, 1 << 20));
+  return info.Env().Undefined();
+}
+
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), addon_data(info.Env()).threads);
 }
@@ -147,6 +157,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   exports.Set("mallocStats", Napi::Function::New(env, MallocStats, "mallocStats"));
   exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
+  exports.Set("_setGemmTuning", Napi::Function::New(env, SetGemmTuning, "_setGemmTuning"));
   // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
   exports.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));
 }

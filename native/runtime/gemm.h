@@ -143,11 +143,22 @@ bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threa
 bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads,
                PackStorage storage = PackStorage::kHeap);
 
+// Below this many FLOPs a GEMM runs on the calling thread: waking the pool costs microseconds.
+constexpr double kMinPoolFlops = 4e6;
+
+// Overrides of gemm()'s cache blocking, for tools and tests (0: what plan_gemm chooses for this CPU).
+// No setting changes a result.
+struct GemmTuning {
+  size_t kc = 0;  // k steps per cache block
+  size_t mc = 0;  // row panels per row block
+  size_t nc = 0;  // weight panels per task when K is cut into several blocks
+};
+
 // C[M x N] (row stride ldc) = epilogue(A[M x K] (row stride lda) * B). A is fully packed before the
 // first store to C, so C may be exactly A (same memory) when the caller allows it.
 // Returns false on allocation failure (C may then be partly written).
 bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilogue epi, float* C, size_t ldc,
-          int threads);
+          int threads, const GemmTuning& tuning = GemmTuning{});
 
 // matmul for M <= kSmallM without packing B: C[M x N] (row stride ldc) = A[M x K] (row stride lda) *
 // B, B dense [K][N] or (trans) [N][K]. Reads A and B while writing C: C must not overlap them.

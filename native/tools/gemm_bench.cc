@@ -6,6 +6,7 @@
 //   gemm_bench --check
 //   gemm_bench [--shapes 1024x2816,2048x5632,4096x11008] [--m 1,8,64,512] [--threads 1,2]
 //              [--dtype f32,bf16,f16] [--isa avx512] [--openblas] [--unfused] [--min-time 0.3]
+//              [--kc N] [--mc N] [--nc N]   (override the GEMM's cache blocking; never changes results)
 //   gemm_bench --matmul [--shapes ...] [--m 1,8] [--threads 1,2]   (small-M matmul: packed vs unpacked B)
 #include <dlfcn.h>
 
@@ -32,6 +33,9 @@ namespace {
 
 // Results of the probes land here so the compiler cannot drop them.
 volatile float g_sink;
+
+// --kc/--mc/--nc: the blocking every timed gemm() call uses (0: what the CPU suggests).
+GemmTuning g_tuning;
 
 // GEMM_BENCH_CPUTIME=1 (dev, on a machine shared with other jobs): process CPU time instead of wall
 // time, so time slices lost to other processes do not count (the pool blocks, never spins, when idle).
@@ -146,6 +150,13 @@ int check() {
                   maxerr = std::max(maxerr, e);
                 }
               bool same = std::memcmp(C.data(), C2.data(), C.size() * 4) == 0;
+              // Other cache blockings (short K blocks, one row panel per row block, one weight panel per
+              // task): the same bits.
+              for (const GemmTuning& tn : {GemmTuning{64, 1, 1}, GemmTuning{48, 2, 3}}) {
+                std::vector<float> C3(M * N, -11.f);
+                ok = ok && gemm(isa, A.data(), K, M, B, gate ? Epilogue::kSwiglu : Epilogue::kStore, C3.data(), N, 2, tn);
+                same = same && std::memcmp(C.data(), C3.data(), C.size() * 4) == 0;
+              }
               if (!gate && type == WType::kF32 && M <= kSmallM) {
                 // matmul's unpacked small-M kernel: within tolerance of the same reference, and
                 // identical at 1 and 2 threads (its N split is over threads).
@@ -249,6 +260,9 @@ int bench(int argc, char** argv) {
     else if (a == "--unfused") unfused = true;
     else if (a == "--matmul") matmul_mode = true;
     else if (a == "--min-time") min_time = std::atof(next().c_str());
+    else if (a == "--kc") g_tuning.kc = std::strtoull(next().c_str(), nullptr, 10);
+    else if (a == "--mc") g_tuning.mc = std::strtoull(next().c_str(), nullptr, 10);
+    else if (a == "--nc") g_tuning.nc = std::strtoull(next().c_str(), nullptr, 10);
   }
   Isa isa = best_isa();
   if (!isa_s.empty() && (!parse_isa(isa_s.c_str(), &isa) || !isa_runnable(isa))) {
@@ -278,7 +292,7 @@ int bench(int argc, char** argv) {
             const double tp = time_it([&] {
               PackedB B;
               pack_b(&B, {W.data(), trans != 0}, WType::kF32, K, N, th);
-              gemm(isa, X.data(), K, M, B, Epilogue::kStore, C.data(), N, th);
+              gemm(isa, X.data(), K, M, B, Epilogue::kStore, C.data(), N, th, g_tuning);
             }, min_time);
             const double tsml = time_it([&] { matmul_small(isa, X.data(), K, M, W.data(), trans != 0, K, N, C.data(), N, th); }, min_time);
             std::printf("%-10s %4zu %6s %3d | %8.3fms %8.3fms %7.1fx  (%.1f GB/s)\n", shape.c_str(), M, trans ? "true" : "false", th,
@@ -350,10 +364,10 @@ int bench(int argc, char** argv) {
           // (and the peak the ratio divides by) sees the same machine load; medians per kind.
           const GluFn glu = op_table(isa).glu[kSilu];
           const Store store = store_for(3 * M * N * sizeof(float));  // as the addon decides
-          auto run_fused = [&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th); };
+          auto run_fused = [&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th, g_tuning); };
           auto run_unfused = [&] {
-            gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th);
-            gemm(isa, X.data(), K, M, Pu, Epilogue::kStore, U.data(), N, th);
+            gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th, g_tuning);
+            gemm(isa, X.data(), K, M, Pu, Epilogue::kStore, U.data(), N, th, g_tuning);
             const size_t total = M * N, chunk = (total + th - 1) / th;
             parallel_for(size_t(th), th, [&](size_t t) {
               const size_t b = t * chunk, e = std::min(total, b + chunk);
@@ -407,7 +421,7 @@ int bench(int argc, char** argv) {
             }
             if (vs32) {
               t0 = now();
-              gemm(isa, X.data(), K, M, P32, Epilogue::kSwiglu, H.data(), N, th);
+              gemm(isa, X.data(), K, M, P32, Epilogue::kSwiglu, H.data(), N, th, g_tuning);
               v32.push_back(now() - t0);
             }
             if (unfused) {
