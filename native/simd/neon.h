@@ -83,7 +83,9 @@ struct V {
   static F load_bf16(const uint16_t* p) { return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p), 16)); }
   static F load_f16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
   // Hint the line holding p into the caches (prfm pldl1keep); never faults.
-  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+  // always_inline: a function whose only effect is a prefetch counts as pure to g++, which then drops the
+  // calls it has not inlined (the GEMM tile, past the early inliner's size limits, lost all of them).
+  __attribute__((always_inline)) static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
 
   // 4x4 transpose across a, b, c, d (see avx512.h; here the one group is the whole register).
   static void transpose4(F& a, F& b, F& c, F& d) {
