@@ -5,7 +5,6 @@
 // of 4 lanes, then each group lands as 4 consecutive floats (the 4 rows) at its k. Rows past the last
 // multiple of 4 and k past the last whole vector go element by element, as does everything on the
 // scalar layer (N = 1). A pure copy: the result is the same bits whatever the path.
-// Measured (Zen 5, AVX-512, 252 rows x K = 1024 with A cold in cache): ~114 -> ~82 us per call.
 #pragma once
 #include <cstddef>
 #include <utility>

@@ -1,16 +1,17 @@
 // The GEMM micro-kernel, written once over the vector layer V: `rows` rows of packed A times one
-// packed B panel (32 elements per k), accumulators in registers, then one of the epilogues of
-// runtime/gemm.h (plain store, or SiLU(gate) * up for the fused SwiGLU gate).
+// packed B panel (32 columns, two K-contiguous strips of 16), accumulators in registers, then one of the
+// epilogues of runtime/gemm.h (plain store, or SiLU(gate) * up for the fused SwiGLU gate).
 //
 // Register tile per ISA (gemm_mr / gemm_pass_vectors below): the 32-wide panel is covered in passes
 // of PV vectors; each pass keeps rows x PV accumulators live (AVX-512: 12 x 2 zmm = 24 of 32 regs,
-// one pass; AVX2: 6 x 2 ymm = 12 of 16, two passes; NEON: 6 x 4 q = 24 of 32, two passes). Per k
-// step a pass loads PV weight vectors once and broadcasts each A value once: rows*PV FMAs per
-// PV + rows loads keeps the FMA pipes, not the load ports, the bottleneck.
+// one pass over both strips; AVX2: 6 x 2 ymm = 12 of 16, one strip per pass, and 1-2 rows x 4 ymm in one
+// pass; NEON: 6 x 4 q = 24 of 32, one strip per pass). Per k step a pass loads PV weight vectors once
+// and broadcasts each A value once: rows*PV FMAs per PV + rows loads keeps the FMA pipes, not the load
+// ports, the bottleneck. Each pass reads whole strips, so the weights always stream sequentially.
 //
 // Numerics: every accumulator is updated as acc = fma(a[k], b[k], acc) for k ascending, whatever the
 // Kc cuts (accumulators saved to `partial` and reloaded are exact floats), the thread count or the ISA
-// pass split. Included inside an ISA unit after its vector layer and activations.h.
+// pass split. Included inside an ISA's GEMM unit after its vector layer and activations.h.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -53,13 +54,10 @@ struct WeightLoad<V, WType::kF16> {
   static typename V::F load(const E* p) { return V::load_f16(p); }
 };
 
-// How far ahead (in f32 k steps) the weight stream is prefetched: 16 KiB of panel, the same bytes for
-// 16-bit packs (twice the k steps); the A micro-panel stream uses the same step count. At M = 1 one
-// panel streams at a time, one sequential stream the hardware prefetchers follow best: measured on
-// Zen 5 (4096x11008, DRAM-resident), this beat a 4-panels-at-once GEMV kernel. The distance covers
-// DRAM latency at full bandwidth (~100 ns x 40 GB/s = 4 KB in flight, and more while the FMA pipes run
-// ahead): 2 KiB -> 16 KiB took the bf16 GEMV from ~37 to ~41 GB/s (bf16/f32 at M = 1 1.8x -> 1.95x),
-// M = 8 from 43 % to 68 % of peak (f32) and 59 % to 97 % (bf16), M = 64 f32 from ~91.5 to ~93 %.
+// How far ahead (in f32 k steps) a weight strip is prefetched: 8 KiB of each strip, the same bytes for
+// 16-bit packs (twice the k steps). The distance covers DRAM latency at full bandwidth (about 100 ns x
+// 40 GB/s = 4 KB in flight, more while the FMA pipes run ahead), so a GEMV streams at the DRAM's rate
+// from the first k step of each panel.
 constexpr size_t kPrefetchSteps = 128;
 
 // W columns of each of R tile rows (row stride kPanelWidth) to C (row stride ldc).
@@ -96,7 +94,7 @@ void gemm_tile(const TileArgs& t) {
   const char* pf = static_cast<const char*>(t.prefetch);
   size_t pf_n = t.prefetch_lines;
   const size_t pf_split = t.prefetch_split, pf_jump = t.prefetch_jump;
-  auto pf_line = [&](size_t i) { __builtin_prefetch(pf + i * 64 + (i >= pf_split ? pf_jump : 0), 0, 2); };
+  auto pf_line = [&](size_t i) __attribute__((always_inline)) { __builtin_prefetch(pf + i * 64 + (i >= pf_split ? pf_jump : 0), 0, 2); };
   if (pf && pf_n > t.kc) {
     for (size_t i = t.kc; i < pf_n; ++i) pf_line(i);
     pf_n = t.kc;
@@ -199,7 +197,7 @@ void gemm_tile(const TileArgs& t) {
   }
   // Only the valid columns reach C: the panel's zero padding past N is never stored. A whole panel's
   // outputs (every panel but maybe the last) go with a compile-time count: bounded by t.cols, g++ made
-  // this copy a memcpy call per row (with a vzeroupper), ~0.5-1 % of a whole call at K = 1024.
+  // this copy a memcpy call per row (with a vzeroupper).
   if (t.epilogue == Epilogue::kSwiglu && cols == size_t(kGateHalf)) return store_rows<V, R, kGateHalf>(t.c, t.ldc, tile);
   if (t.epilogue == Epilogue::kStore && cols == size_t(kPanelWidth)) return store_rows<V, R, kPanelWidth>(t.c, t.ldc, tile);
   for (int r = 0; r < R; ++r) {

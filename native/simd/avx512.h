@@ -89,8 +89,9 @@ struct V {
   static F load_f16(const uint16_t* p) {
     return _mm512_maskz_cvtph_ps(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
   }
-  // Hint the line holding p into all cache levels (prefetcht0); never faults.
-  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+  // Hint the line holding p into all cache levels (prefetcht0); never faults. always_inline: g++ treats a
+  // function whose only effect is a prefetch as pure and drops the calls it has not inlined.
+  __attribute__((always_inline)) static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
 
   // 4x4 transpose inside every 128-bit group of lanes, across a, b, c, d: group g of a becomes
   // (a[4g], b[4g], c[4g], d[4g]), of b (a[4g+1], ...), and so on (the GEMM's A packing).

@@ -102,7 +102,7 @@ struct V {
     }
     return asfloat(static_cast<I>(bits));
   }
-  static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+  __attribute__((always_inline)) static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
 };
 
 }  // namespace SWIGLU_NS
