@@ -27,11 +27,18 @@ template <class V>
 constexpr int gemm_mr() {
   return V::N >= 16 ? 12 : (V::N >= 4 ? 6 : 4);
 }
-// With one or two rows (the GEMV and its neighbours) an 8-lane pass takes the whole 32-column panel:
-// 4 x rows accumulators fit the 16 registers, and each weight byte is read by one pass.
+// With one or two rows (the GEMV and its neighbours) an 8- or 4-lane pass takes the whole 32-column
+// panel: rows x 4 (x 8) accumulators fit the 16 (32) registers, each weight byte is read by one pass,
+// and the GEMV has enough independent accumulators to cover the FMA latency.
 template <class V, int R>
 constexpr int gemm_pass_vectors() {
-  return V::N >= 16 ? 2 : (V::N >= 8 ? (R <= 2 ? 4 : 2) : 4);
+  return V::N >= 16 ? 2 : (V::N >= 8 ? (R <= 2 ? 4 : 2) : (R <= 2 ? 8 : 4));
+}
+// k steps per loop iteration: two on x86, where loop control and prefetches are a large share of the
+// instructions per FMA; one on NEON, whose 32 registers hold one step's tile but not two without copies.
+template <class V>
+constexpr int gemm_k_steps() {
+  return V::N >= 8 ? 2 : 1;
 }
 
 // Weight element loaders: the packs keep bf16/f16 as 16-bit bits and widen in registers, so a
@@ -118,7 +125,7 @@ void gemm_tile(const TileArgs& t) {
     for (int s = 0; s < NS; ++s) bs[s] = b0 + size_t((pass * PW) / kStripWidth + s) * t.b_strip + (pass * PW) % kStripWidth;
     const float* a = t.a;
     constexpr size_t as = R;  // the A panel holds R floats per k
-    // One k step (u = 0 or 1 within a pair): PV weight vectors, each row's A value broadcast against them.
+    // One k step (the u-th of an iteration): PV weight vectors, each row's A value broadcast against them.
     auto step = [&](size_t u) __attribute__((always_inline)) {
       F bv[PV];
 #pragma GCC unroll 8
@@ -130,12 +137,13 @@ void gemm_tile(const TileArgs& t) {
         for (int v = 0; v < PV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
       }
     };
-    // Software prefetches, one per cache line of each stream (not one per k step), for a pair of k steps.
+    // Software prefetches, one per cache line of each stream (not one per k step), for U k steps.
     // The weight strips this pass reads, kPrefetchSteps ahead, only while the micro-panel is cold
     // (t.b_cold: the first tile on it, streaming it from L3 or DRAM; the hardware prefetcher alone left
     // the FMA pipes waiting at each panel's start); later tiles find it in L2, where the hardware
     // prefetchers keep up and the prefetch instructions would only take issue slots from the FMAs.
-    constexpr int BLines = (2 * kStripWidth * int(sizeof(E)) + 63) / 64;
+    constexpr int U = gemm_k_steps<V>();
+    constexpr int BLines = (U * kStripWidth * int(sizeof(E)) + 63) / 64;
     auto prefetch_b = [&]() __attribute__((always_inline)) {
 #pragma GCC unroll 2
       for (int s = 0; s < NS; ++s)
@@ -147,32 +155,32 @@ void gemm_tile(const TileArgs& t) {
 #pragma GCC unroll 2
       for (int s = 0; s < NS; ++s) bs[s] += steps * kStripWidth;
     };
-    // Pairs of k steps, those in the first pf_n steps also prefetching the next micro-panel (one line per
-    // step) into L2; then a single last step if kc is odd. The loop is split (and versioned on b_cold)
-    // rather than testing per step: on an 8-lane ISA loop control and prefetches are a large share of
-    // the instructions issued per FMA. Past-the-end prefetches are harmless hints.
+    // U k steps per iteration, those in the first pf_n steps also prefetching the next micro-panel (one
+    // line per step) into L2; then the last kc % U steps one by one. The loop is split (and versioned on
+    // b_cold) rather than testing per step: on an 8-lane ISA loop control and prefetches are a large
+    // share of the instructions issued per FMA. Past-the-end prefetches are harmless hints.
     const size_t kc = t.kc;
     size_t k = 0;
-    auto pairs = [&](auto cold) __attribute__((always_inline)) {
-      for (; k + 2 <= kc && k + 2 <= pf_n; k += 2) {
+    auto steps = [&](auto cold) __attribute__((always_inline)) {
+      for (; k + U <= kc && k + U <= pf_n; k += U) {
         if (cold) prefetch_b();
-        pf_line(k);
-        pf_line(k + 1);
-        step(0);
-        step(1);
-        advance(2);
+#pragma GCC unroll 2
+        for (int u = 0; u < U; ++u) pf_line(k + u);
+#pragma GCC unroll 2
+        for (int u = 0; u < U; ++u) step(u);
+        advance(U);
       }
       for (size_t i = k; i < pf_n; ++i) pf_line(i);
-      for (; k + 2 <= kc; k += 2) {
+      for (; k + U <= kc; k += U) {
         if (cold) prefetch_b();
-        step(0);
-        step(1);
-        advance(2);
+#pragma GCC unroll 2
+        for (int u = 0; u < U; ++u) step(u);
+        advance(U);
       }
     };
-    if (t.b_cold) pairs(std::true_type{});
-    else pairs(std::false_type{});
-    if (k < kc) {
+    if (t.b_cold) steps(std::true_type{});
+    else steps(std::false_type{});
+    for (; k < kc; ++k) {
       step(0);
       advance(1);
     }
