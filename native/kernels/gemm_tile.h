@@ -137,11 +137,13 @@ void gemm_tile(const TileArgs& t) {
         for (int v = 0; v < PV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
       }
     };
-    // Software prefetches, one per cache line of each stream (not one per k step), for U k steps.
-    // The weight strips this pass reads, kPrefetchSteps ahead, only while the micro-panel is cold
-    // (t.b_cold: the first tile on it, streaming it from L3 or DRAM; the hardware prefetcher alone left
-    // the FMA pipes waiting at each panel's start); later tiles find it in L2, where the hardware
-    // prefetchers keep up and the prefetch instructions would only take issue slots from the FMAs.
+    // Software prefetches, one per cache line of each stream (not one per k step), for U k steps,
+    // kPrefetchSteps ahead:
+    //  - the weight strips this pass reads, only while the micro-panel is cold (t.b_cold: the first tile
+    //    on it, streaming it from L3 or DRAM; the hardware prefetcher alone left the FMA pipes waiting at
+    //    each panel's start); later tiles find it in L2, where the hardware prefetchers keep up and the
+    //    prefetch instructions would only take issue slots from the FMAs;
+    //  - the A micro-panel, which streams from L2 or L3 past every weight micro-panel.
     constexpr int U = gemm_k_steps<V>();
     constexpr int BLines = (U * kStripWidth * int(sizeof(E)) + 63) / 64;
     auto prefetch_b = [&]() __attribute__((always_inline)) {
@@ -149,6 +151,12 @@ void gemm_tile(const TileArgs& t) {
       for (int s = 0; s < NS; ++s)
 #pragma GCC unroll 2
         for (int l = 0; l < BLines; ++l) V::prefetch(bs[s] + BSteps * kStripWidth + l * (64 / sizeof(E)));
+    };
+    constexpr int ALines = (U * R * int(sizeof(float)) + 63) / 64;
+    auto prefetch_a = [&]() __attribute__((always_inline)) {
+      if (R > 1)
+#pragma GCC unroll 2
+        for (int l = 0; l < ALines; ++l) V::prefetch(a + kPrefetchSteps * as + l * 16);
     };
     auto advance = [&](size_t steps) __attribute__((always_inline)) {
       a += steps * as;
@@ -164,6 +172,7 @@ void gemm_tile(const TileArgs& t) {
     auto steps = [&](auto cold) __attribute__((always_inline)) {
       for (; k + U <= kc && k + U <= pf_n; k += U) {
         if (cold) prefetch_b();
+        prefetch_a();
 #pragma GCC unroll 2
         for (int u = 0; u < U; ++u) pf_line(k + u);
 #pragma GCC unroll 2
@@ -173,6 +182,7 @@ void gemm_tile(const TileArgs& t) {
       for (size_t i = k; i < pf_n; ++i) pf_line(i);
       for (; k + U <= kc; k += U) {
         if (cold) prefetch_b();
+        prefetch_a();
 #pragma GCC unroll 2
         for (int u = 0; u < U; ++u) step(u);
         advance(U);
