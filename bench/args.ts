@@ -49,6 +49,8 @@ commands:
   glu          the two-input GLU family (glu, reglu, geglu, swiglu, bilinear)
   gate         the fused SwiGLU gate SiLU(X·Wg)⊙(X·Wu) vs 2×matmul + swiglu (GFLOP/s, % of FMA peak)
   ffn          the whole gated FFN (gate, then ·Wd)
+  train        ReLU vs GELU vs SwiGLU vs GEGLU FFNs in a small character-level transformer LM
+               (its own options: swiglu-bench train --help; docs/experiment.md)
 
 options:
   --threads LIST   intra-op threads, e.g. 1,2 (default: 1 and the cores available)

@@ -52,6 +52,11 @@ function outputFiles(o: Options): Array<[option: string, file: string]> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'train') {
+    // Its own options and output (bench/train, docs/experiment.md).
+    const { trainMain } = await import('./train/cli');
+    return trainMain(argv.slice(1), unwritable);
+  }
   let o: Options;
   try {
     o = parse(argv);

@@ -11,10 +11,11 @@
 // backward ops when this build has them, else the float64 local reference).
 import * as sg from '../../lib';
 import { ActName, GluName, actBackward, gluBackward } from './backward-ops';
+import { ARMS, Arm } from './config';
 import { mm, mmAT, mmBT } from './mm';
 
-export const ARMS = ['relu', 'gelu', 'swiglu', 'geglu'] as const;
-export type Arm = (typeof ARMS)[number];
+export { ARMS };
+export type { Arm };
 
 export function isGlu(arm: Arm): arm is GluName {
   return arm === 'swiglu' || arm === 'geglu';
