@@ -42,6 +42,15 @@ export interface ElementwiseBinding {
   gluSplit(op: ActIndex, x: Float32Array, out: Float32Array, width: number, a?: number, b?: number): Float32Array;
 }
 
+export interface GradBinding {
+  /** out[i] = dy[i] * act'(x[i]); out may be exactly x or dy; returns out. */
+  unaryBackward(op: ActIndex, x: Float32Array, dy: Float32Array, out: Float32Array, a?: number, b?: number): Float32Array;
+  /** outUp = dh * act(gate), outGate = dh * up * act'(gate); each out may be exactly one input, never the other out. */
+  gluBackward(op: ActIndex, gate: Float32Array, up: Float32Array, dh: Float32Array, outGate: Float32Array, outUp: Float32Array, a?: number, b?: number): void;
+  /** Rows of x are [gate | up], rows of dh width long; out rows are [dGate | dUp]; out may be exactly x; returns out. */
+  gluBackwardSplit(op: ActIndex, x: Float32Array, dh: Float32Array, out: Float32Array, width: number, a?: number, b?: number): Float32Array;
+}
+
 // Matrix ops: matmul, packed gate, FFN and their async twins. Shapes are validated
 // natively too (sizes with overflow checks, lengths, overlap); lib/matrix.ts gives the friendly errors.
 
@@ -78,4 +87,4 @@ export interface MatrixBinding {
   isDetached(view: ArrayBufferView): boolean;
 }
 
-export interface Binding extends RuntimeBinding, ElementwiseBinding, MatrixBinding {}
+export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding {}

@@ -1,6 +1,7 @@
 // swiglu: SIMD activations and the fused SwiGLU matmul-gate for Node.js.
 export * from './activations';
 export * from './glu';
+export * from './backward';
 export * from './runtime';
 export * from './matrix';
 export * as reference from './reference';

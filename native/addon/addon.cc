@@ -26,10 +26,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     data->isa = isa;
   }
   data->ops = &op_table(data->isa);
+  data->grads = &grad_table(data->isa);
   data->threads = available_cores();
   RegisterRuntime(env, exports);
   RegisterElementwise(env, exports);
   RegisterMatrix(env, exports);
+  RegisterGrad(env, exports);
   return exports;
 }
 

@@ -6,12 +6,14 @@
 #include "../runtime/cpu.h"
 #include "../runtime/dispatch.h"
 #include "../runtime/gemm.h"
+#include "../runtime/grad_table.h"
 
 namespace swiglu {
 
 struct AddonData {
   Isa isa = Isa::kScalar;
   const OpTable* ops = nullptr;
+  const GradTable* grads = nullptr;  // gradients (kernels/backward.h), switched with ops
   int threads = 1;
   GemmTuning gemm_tuning;  // set only by the _setGemmTuning test hook; the default is what the CPU suggests
 };

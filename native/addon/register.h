@@ -7,5 +7,6 @@ namespace swiglu {
 void RegisterRuntime(Napi::Env env, Napi::Object exports);      // runtime.cc: isa, threads
 void RegisterElementwise(Napi::Env env, Napi::Object exports);  // elementwise.cc: activations, GLU
 void RegisterMatrix(Napi::Env env, Napi::Object exports);       // matrix.cc: matmul, packed gate, FFN
+void RegisterGrad(Napi::Env env, Napi::Object exports);         // grad.cc: activation and GLU gradients
 
 }  // namespace swiglu

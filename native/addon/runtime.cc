@@ -41,6 +41,7 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   AddonData& d = addon_data(info.Env());
   d.isa = isa;
   d.ops = &op_table(isa);
+  d.grads = &grad_table(isa);
   return info.Env().Undefined();
 }
 

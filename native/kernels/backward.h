@@ -1,0 +1,449 @@
+// Exact gradients of the elementwise activations: Grad<V, A>(x, dy) = dy * f'(x), one functor per Act
+// value, written once over the vector layer V (native/simd/*.h) and instantiated per ISA by
+// native/isa/<isa>_grad.cc (instantiate_grad.inc). The forward kernels are in activations.h.
+//
+// Contract (README, "Training"):
+//  - Kinks as PyTorch CPU: relu'(0) = 0; relu6' = 0 at 0 and 6; leakyRelu'(0) = slope; hardSigmoid' = 1/6
+//    on (-3, 3) only; hardSwish' = 0 for x <= -3, 1 for x >= 3; elu'(0), selu'(0) take the left branch;
+//    softplus' = 1 where beta x > threshold.
+//  - On a flat piece (f' = 0 by definition) dx = +0 whatever dy is (NaN and Inf too); NaN in x gives NaN.
+//  - Error (against float64 of dy * f'(x) at the float32 inputs) <= 4 ulp (gelu both forms and mish 8),
+//    with the README's allowances near the roots of f' and where f' or dx is below 2^-126.
+// f' is never formed as 1 - tanh^2 or s (1 - s) where those cancel: every derivative is a rational
+// function of E = e^-|w| (sigmoid's argument w), which is accurate in both tails, and the one cancellation
+// left (f' crossing zero: silu, gelu, mish, hardSwish) is confined to the root windows the contract allows.
+// Tails use math.h's offset form (E 2^kOff), so f' stays relative accurate wherever it is a normal float.
+#pragma once
+#include <cfloat>
+#include <cstdint>
+
+#include "../runtime/grad_table.h"
+#include "activations.h"
+
+namespace swiglu {
+namespace SWIGLU_NS {
+
+template <class V, int A>
+struct Grad;
+
+namespace grad {
+
+// c * dy with c = hi + lo (a double split), rounded once (as leakyRelu's forward). dy is clamped to finite
+// for lo * dy, so dy = +-Inf gives hi * dy alone (no Inf - Inf when lo has the other sign), and dy = +-0
+// gives hi * dy (lo * dy could flip the sign of the zero).
+template <class V>
+inline typename V::F scaled(math::Split c, typename V::F dy) {
+  const typename V::F dyc = V::min(V::max(dy, V::set1(-FLT_MAX)), V::set1(FLT_MAX));
+  const typename V::F r = V::fma(V::set1(c.hi), dy, V::mul(V::set1(c.lo), dyc));
+  return V::select(V::eq(dy, V::zero()), V::mul(V::set1(c.hi), dy), r);
+}
+
+// f' = s(w) (1 + t s(-w)) for f = x s(w(x)) with t = x w'(x) (silu: w = t = beta x; gelu-tanh: w = 2u),
+// from p = E 2^kOff, E = e^-|w|, and neg = (w < 0):
+//   w < 0:  E (1 + E + t) / (1 + E)^2       (the sign change of f' at its root is in 1 + t + E)
+//   w >= 0: (1 + E (1 + t)) / (1 + E)^2     (all terms positive where t >= 0)
+// The caller passes t1 = 1 + t and nn = 1 + t + E (each as accurately as its t allows: silu's beta x folds
+// into one fma there). (1 + E)^2 = 1 + E (E + 2) rounded once (an fma). Where w < 0 the numerator is times
+// p (offset form) and the quotient times 2^-kOff at the end (exact unless f' is subnormal): f' ~ |t| e^-|w|
+// stays normal where E alone is not (silu near x = -90).
+// Error: E ~1 ulp (exp), entering the numerator with weight 1 and the denominator with weight <= 1/2; the
+// numerator ~0.5-1; the product with p, the denominator and the division 0.5 each: ~3 ulp of f' away
+// from the root (the cancellation in 1 + t + E amplifies the roundings of t and E by |t| / |1 + t + E|,
+// < 4 outside the root window).
+template <class V>
+inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename V::F t1, typename V::F nn) {
+  using F = typename V::F;
+  const F one = V::set1(1.0f);
+  const F E = V::mul(p, V::set1(math::kInvOff));
+  const F den = V::fma(E, V::add(E, V::set1(2.0f)), one);
+  const F num = V::select(neg, nn, V::fma(E, t1, one));
+  const F a = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
+  return V::mul(V::div(V::mul(num, a), den), V::set1(math::kInvOff));
+}
+
+// sigmoid_chain with t a float: 1 + t, then + E.
+template <class V>
+inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename V::F t) {
+  const typename V::F t1 = V::add(V::set1(1.0f), t);
+  return sigmoid_chain<V>(neg, p, t1, V::add(t1, V::mul(p, V::set1(math::kInvOff))));
+}
+
+// E / (1 + E)^2 for p = E 2^kOff (sigmoid' with E = e^-|x|; tanh' / 4 with E = e^-2|x|), times 2^-kOff * k
+// (k a power of two). Error: E ~1 ulp entering with weight (1 - E)/(1 + E) <= 1, the denominator (one fma,
+// its E + 2 rounding weighs E/(1+E)^2 < 1/4) 0.5, the division 0.5: <= ~2.2 ulp, plus the product with dy.
+template <class V, int kLog2Scale>
+inline typename V::F bell(typename V::F p) {
+  using F = typename V::F;
+  const F E = V::mul(p, V::set1(math::kInvOff));
+  const F den = V::fma(E, V::add(E, V::set1(2.0f)), V::set1(1.0f));
+  return V::mul(V::div(p, den), V::set1(math::kExp2<kLog2Scale - math::kOff>));
+}
+
+// E 2^kOff from ExpParts (one rounding).
+template <class V>
+inline typename V::F offset_exp(const math::ExpParts<V>& e) {
+  const typename V::F s = math::pow2<V, math::kOff>(e.t);
+  return V::fma(s, e.tm, s);
+}
+
+}  // namespace grad
+
+// identity (bilinear): dx = dy.
+template <class V>
+struct Grad<V, kIdentity> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F, typename V::F dy) const { return dy; }
+};
+
+// relu' = x > 0 ? 1 : 0 (relu'(0) = 0). Exact.
+template <class V>
+struct Grad<V, kRelu> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    return keep_nan<V>(x, V::select(V::gt(x, V::zero()), dy, V::zero()));
+  }
+};
+
+// relu6' = 0 < x < 6 ? 1 : 0. Exact.
+template <class V>
+struct Grad<V, kRelu6> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    const auto in = V::mand(V::gt(x, V::zero()), V::lt(x, V::set1(6.0f)));
+    return keep_nan<V>(x, V::select(in, dy, V::zero()));
+  }
+};
+
+// leakyRelu' = x > 0 ? 1 : slope (slope at 0). slope * dy rounded once (<= 0.5 ulp + 2^-48).
+template <class V>
+struct Grad<V, kLeakyRelu> {
+  math::Split s;
+  explicit Grad(const ActParams& p) : s(math::split(p.a)) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    return keep_nan<V>(x, V::select(V::gt(x, V::zero()), dy, grad::scaled<V>(s, dy)));
+  }
+};
+
+// hardSigmoid' = 1/6 on (-3, 3), else 0. dy / 6 is a correctly rounded division (<= 0.5 ulp).
+template <class V>
+struct Grad<V, kHardSigmoid> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    const typename V::F three = V::set1(3.0f);
+    const auto in = V::mand(V::gt(x, V::neg(three)), V::lt(x, three));
+    return keep_nan<V>(x, V::select(in, V::div(dy, V::set1(6.0f)), V::zero()));
+  }
+};
+
+// hardSwish' = 0 (x <= -3), 1 (x >= 3), (2x + 3)/6 between: 2x exact, + 3 exact on [-3, -3/4] (Sterbenz;
+// the root -1.5 inside), then a division and the product: <= 1.5 ulp. NaN fails both compares.
+template <class V>
+struct Grad<V, kHardSwish> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    const typename V::F three = V::set1(3.0f);
+    const typename V::F mid = V::mul(dy, V::div(V::add(V::add(x, x), three), V::set1(6.0f)));
+    return V::select(V::le(x, V::neg(three)), V::zero(), V::select(V::ge(x, three), dy, mid));
+  }
+};
+
+// sigmoid' = s(x) s(-x) = E / (1 + E)^2, E = e^-|x| (|x| clamped to 150: past it f' < 2^-216).
+template <class V>
+struct Grad<V, kSigmoid> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    const typename V::F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
+    const typename V::F fp = grad::bell<V, 0>(grad::offset_exp<V>(math::exp_parts<V>(ah)));
+    return keep_nan<V>(x, V::mul(dy, fp));
+  }
+};
+
+// tanh' = 1 - tanh^2 = 4 E / (1 + E)^2, E = e^-2|x| (-2|x| exact; clamped to -150).
+template <class V>
+struct Grad<V, kTanh> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    const typename V::F h = V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-150.0f));
+    const typename V::F fp = grad::bell<V, 2>(grad::offset_exp<V>(math::exp_parts<V>(h)));
+    return keep_nan<V>(x, V::mul(dy, fp));
+  }
+};
+
+// silu'(x; beta) = s(z) (1 + z s(-z)), z = beta x (d/dx of x s(beta x)): grad::sigmoid_chain with w = t = z.
+// beta = 1: -|x| is exact (base-e exp). Otherwise e^-|z| from the double-float exponent -|beta x| log2(e)
+// (BetaArg, as the forward: exp amplifies an argument error by |z|), and z itself rounded once (it only
+// enters 1 + z + E, where its 2^-24 relative error is at most ~4 ulp of f' outside the root window,
+// ~1 ulp typically). |x| is clamped to 150/|beta| (f' is 1 or below 2^-200 past it). beta = 0: f' = 1/2.
+enum SiluGradMode { kSiluGradUnit, kSiluGradGeneral };
+
+template <class V, int kMode>
+struct SiluGradKernel {
+  BetaArg z;
+  math::Split b;  // beta
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    using F = typename V::F;
+    F p, t1, nn;
+    typename V::M neg;
+    if (kMode == kSiluGradUnit) {
+      const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
+      p = grad::offset_exp<V>(math::exp_parts<V>(ah));
+      neg = V::lt(x, V::zero());
+      t1 = V::add(V::set1(1.0f), V::select(neg, ah, V::neg(ah)));  // 1 + x, x clamped to [-150, 150]
+      nn = V::add(t1, V::mul(p, V::set1(math::kInvOff)));
+    } else {
+      const F xa = V::min(V::abs(x), V::set1(z.xmax));
+      F ah, al;
+      z.neg_abs_z2<V>(xa, &ah, &al);
+      p = grad::offset_exp<V>(math::exp2_parts<V>(ah, al));
+      neg = V::lt(V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>())), V::zero());
+      const F xc = V::min(V::max(x, V::set1(-z.xmax)), V::set1(z.xmax));
+      const F one = V::set1(1.0f);
+      const F blx = V::mul(V::set1(b.lo), xc);
+      t1 = V::fma(V::set1(b.hi), xc, V::add(blx, one));  // 1 + beta x
+      // 1 + beta x + E: 1 + E = c + cl exactly (Fast2Sum, E <= 1), then beta_hi x + c in one fma and the
+      // small parts after it: ~1 ulp of the sum, which cancels near the root (c alone rounded would cost
+      // up to 1 ulp of 1 + E, ~2 ulp of the sum where beta x ~ -0.8).
+      const F E = V::mul(p, V::set1(math::kInvOff));
+      const F c = V::add(one, E);
+      const F cl = V::sub(E, V::sub(c, one));
+      nn = V::add(V::fma(V::set1(b.hi), xc, c), V::add(blx, cl));
+    }
+    return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t1, nn)));
+  }
+};
+
+template <class V>
+struct Grad<V, kSilu> {
+  SiluGradKernel<V, kSiluGradGeneral> general;
+  bool unit;
+  explicit Grad(const ActParams& p) : general{BetaArg::of(p.a), math::split(p.a)}, unit(p.a == 1.0) {}
+  template <class Fn>
+  void visit(Fn&& fn) const {
+    if (unit) {
+      fn(SiluGradKernel<V, kSiluGradUnit>{general.z, general.b});
+    } else {
+      fn(general);
+    }
+  }
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    typename V::F r;
+    visit([&](const auto& k) { r = k(x, dy); });
+    return r;
+  }
+};
+
+// quickGelu' = silu' with beta = 1.702 (the exact decimal, as the forward).
+template <class V>
+struct Grad<V, kQuickGelu> {
+  SiluGradKernel<V, kSiluGradGeneral> k;
+  explicit Grad(const ActParams&) : k{BetaArg::of(1.702), math::split(1.702)} {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return k(x, dy); }
+};
+
+// gelu-tanh' = s(w) (1 + t s(-w)), w = 2u = x (A + B x^2), t = x w' = x (A + 3 B x^2) (A = 2 sqrt(2/pi),
+// B = A 0.044715). w as the forward builds it (a double-float exponent in base 2, |x| clamped to 12: past
+// it f' is 1 or below 2^-200); t in float (three roundings, ~1.5 ulp of t, which only enters 1 + t + E:
+// <= ~6 ulp of f' at the root window's edges, far less elsewhere).
+template <class V>
+struct Grad<V, kGeluTanh> {
+  Activation<V, kGeluTanh> fwd;  // its constants a1, a2, b (the exponent in base 2)
+  float ta, tb;                  // A and 3B in base e, for t
+  explicit Grad(const ActParams& p) : fwd(p) {
+    const double A = 2.0 * 0.79788456080286535587989211986876;
+    ta = static_cast<float>(A);
+    tb = static_cast<float>(3.0 * A * 0.044715);
+  }
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    using F = typename V::F;
+    const F nx = V::neg_abs_min(x, 12.0f);
+    const F sh = V::mul(nx, nx);
+    const F sl = V::fms(nx, nx, sh);
+    const F bh = V::set1(fwd.b.hi);
+    const F a1v = V::set1(fwd.a1);
+    const F gh = V::fma(bh, sh, a1v);
+    const F r = V::fms(bh, sh, V::sub(gh, a1v));
+    const F tl = V::fma(bh, sl, V::mul(V::set1(fwd.b.lo), sh));
+    const F gl = V::add(r, V::add(V::set1(fwd.a2), tl));
+    const F zh = V::mul(nx, gh);  // -|w| log2(e) = zh + zl (see Activation<V, kGeluTanh>)
+    const F zl = V::fma(nx, gl, V::fms(nx, gh, zh));
+    const F p = grad::offset_exp<V>(math::exp2_parts<V>(zh, zl));
+    const auto neg = V::lt(x, V::zero());
+    const F xc = V::select(neg, nx, V::neg(nx));
+    const F t = V::mul(xc, V::fma(V::set1(tb), sh, V::set1(ta)));
+    return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t)));
+  }
+};
+
+// gelu' = Phi(x) + x phi(x). With a = |x| and D(a) = Phi(-a) - a phi(a): gelu'(x) = D(a) for x < 0 and
+// 1 - D(a) for x >= 0 (gelu'(x) + gelu'(-x) = 1). a D(a) = a Phi(-a) - a^2 phi(a): the first term is the
+// forward's a Phi(-a) 2^kOff (math::gauss_tail_x_scaled), the second c a^2 e^(-a^2/2) 2^kOff
+// (c = 1/sqrt(2 pi), -a^2/2 an exact double-float as there); one fma subtracts them, one division by a
+// gives D. D = 1/2 for a < 2^-30 (0/0 at a = 0). |x| is clamped to the forward's 14.5; past it f' is 1 or -0
+// (|D| < 2^-155).
+// Error: a Phi(-a) ~1.5 ulp, c a^2 e^(-a^2/2) ~1.5 ulp; their difference cancels by up to ~3x at the root
+// window's edges (a = 0.56, 0.94), less away from the root: D ~5 ulp there, ~2 elsewhere; the division and
+// the product with dy 0.5 each. For x >= 0, 1 - D with D in [-0.13, 1/2] adds nothing.
+template <class V>
+struct Grad<V, kGelu> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    using F = typename V::F;
+    const F a = V::min(V::abs(x), V::set1(math::kGeluClamp));
+    const F m = math::gauss_tail_x_scaled<V>(a);  // a Phi(-a) 2^kOff
+    const F nha = V::mul(a, V::set1(-0.5f));
+    const F zh = V::mul(a, nha);
+    const F zl = V::fms(a, nha, zh);
+    const F q = grad::offset_exp<V>(math::exp_parts<V>(zh, zl));  // e^(-a^2/2) 2^kOff
+    const F ca2 = V::mul(V::mul(a, a), V::set1(0.3989422804014327f));
+    const F ad = V::fnma(ca2, q, m);                                 // a D(a) 2^kOff
+    // a < 2^-30: D = 1/2 - 0.8 a rounds to 1/2 (and a Phi(-a) loses bits where a is subnormal)
+    const F d = V::select(V::lt(a, V::set1(0x1p-30f)), V::set1(math::kExp2<math::kOff - 1>), V::div(ad, a));
+    const F inv = V::set1(math::kInvOff);
+    // past the clamp, x < 0: f' is -0 (|f'| < 2^-155), not f'(-14.5)
+    const F neg_fp = V::select(V::gt(V::abs(x), V::set1(math::kGeluClamp)), V::set1(-0.0f), V::mul(d, inv));
+    const F fp = V::select(V::lt(x, V::zero()), neg_fp, V::fnma(d, inv, V::set1(1.0f)));
+    return keep_nan<V>(x, V::mul(dy, fp));
+  }
+};
+
+// softplus' = beta x > threshold ? 1 : s(beta x) (PyTorch compares the float product, as the forward).
+// s(z) from math::mul_sigmoid (one division, the quotient rounded once also where subnormal); beta = 1:
+// -|x| exact (base e), otherwise the double-float exponent of BetaArg.
+template <class V, bool kUnit>
+struct SoftplusGradKernel {
+  BetaArg z;
+  float th;
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    using F = typename V::F;
+    const F one = V::set1(1.0f);
+    const F xs = V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>()));  // sign-adjusted: z > 0 <=> xs > 0
+    const auto neg = V::lt(xs, V::zero());
+    F s;
+    if (kUnit) {
+      const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
+      s = math::mul_sigmoid<V>(neg, ah, one, one);
+    } else {
+      const F xa = V::min(V::abs(x), V::set1(z.xmax));
+      F ah, al;
+      z.neg_abs_z2<V>(xa, &ah, &al);
+      s = math::mul_sigmoid<V>(neg, ah, al, one, one);
+    }
+    const F zf = kUnit ? xs : V::mul(V::set1(z.ab), xs);
+    return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), dy, V::mul(dy, s)));
+  }
+};
+
+template <class V>
+struct Grad<V, kSoftplus> {
+  SoftplusGradKernel<V, false> general;
+  bool unit;
+  explicit Grad(const ActParams& p) : general{BetaArg::of(p.a), float(p.b)}, unit(p.a == 1.0) {}
+  template <class Fn>
+  void visit(Fn&& fn) const {
+    if (unit) {
+      fn(SoftplusGradKernel<V, true>{general.z, general.th});
+    } else {
+      fn(general);
+    }
+  }
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    typename V::F r;
+    visit([&](const auto& k) { r = k(x, dy); });
+    return r;
+  }
+};
+
+// mish' = tanh(sp) + x sech^2(sp) s(x), sp = softplus(x). With e = e^x, N = e (e + 2), tanh(sp) = N/(N + 2),
+// sech^2(sp) s(x) = 4 e (1 + e) / (N + 2)^2, so mish' = [N (N + 2) + 4 x e (1 + e)] / (N + 2)^2. In E = e^-|x|:
+//   x < 0:  E B / Q^2,  Q = N + 2 = 2 + E (E + 2),  B = (E + 2) Q + 4 x (1 + E) = 4 (1 + x) + E ((E + 2)^2 + 2 + 4x)
+//   x >= 0: [k Q + 4 x E^2 (1 + E)] / Q^2,  k = 1 + 2E, Q = k + 2E^2   (numerator and denominator times E^4;
+//                                                                      every term positive)
+// B's second form keeps the sign change (the root -1.19) in 4 (1 + x), exact on [-2, -1/2], plus a
+// correction E (...) that is small beside it outside the root window: B is within ~1 ulp there. 2 + 4x is
+// exact on [-2, -1/2] (4x has the coarser ulp). Below 0 the numerator is times p = E 2^kOff (offset form, as
+// sigmoid_chain). |x| clamped to 150. Error: E ~1 ulp, B ~1, Q^2 ~1, the product, the division and dy 0.5
+// each: ~5 ulp (bar 8).
+template <class V>
+struct Grad<V, kMish> {
+  explicit Grad(const ActParams&) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    using F = typename V::F;
+    const F ah = V::neg_abs_min(x, 150.0f);
+    const F p = grad::offset_exp<V>(math::exp_parts<V>(ah));
+    const F E = V::mul(p, V::set1(math::kInvOff));
+    const F one = V::set1(1.0f), two = V::set1(2.0f), four = V::set1(4.0f);
+    const auto neg = V::lt(x, V::zero());
+    const F xc = V::select(neg, ah, V::neg(ah));
+    const F e2 = V::add(E, two);
+    const F k = V::fma(E, two, one);
+    const F Q = V::select(neg, V::fma(E, e2, two), V::fma(V::add(E, E), E, k));
+    const F inner = V::fma(e2, e2, V::fma(xc, four, two));
+    const F B = V::fma(E, inner, V::mul(four, V::add(one, xc)));
+    const F pos = V::fma(k, Q, V::mul(V::mul(V::mul(xc, four), V::add(one, E)), V::mul(E, E)));
+    const F num = V::select(neg, B, pos);
+    const F sc = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
+    const F fp = V::mul(V::div(V::mul(num, sc), V::mul(Q, Q)), V::set1(math::kInvOff));
+    return keep_nan<V>(x, V::mul(dy, fp));
+  }
+};
+
+// elu' = x > 0 ? 1 : alpha e^x; selu' = x > 0 ? scale : scale alpha e^x (the left branch at 0). The
+// constant c (alpha, scale alpha) is carried as 2^m (ch + cl), ch in [1, 2], so that c e^x = (ch + cl)
+// (1 + tm) 2^(n+m) is formed with its power of two applied exactly: (ch + cl)(1 + tm) = ch + (ch tm +
+// cl (1 + tm)), one rounding at the end (~1 ulp with tm's error), times 2^(n+m), or 2^(n+m+kOff) and then
+// 2^-kOff where n + m < -126 (rounded once into the subnormals; below 2^-226 the value is 0 anyway and the
+// exponent is clamped). x is clamped to -150 (c <= 2^64: c e^-150 < 2^-152). dy * f' rounds once more.
+template <class V>
+inline typename V::F elu_grad(typename V::F x, typename V::F dy, math::Split pos, int m, math::Split c) {
+  using F = typename V::F;
+  using I = typename V::I;
+  const F h = V::min(V::max(x, V::set1(-150.0f)), V::zero());
+  const math::ExpParts<V> e = math::exp_parts<V>(h);
+  const I j = V::iadd(V::isub(V::asint(e.t), V::seti(0x4B400000)), V::seti(m));  // n + m
+  const auto low = V::ilt(j, V::seti(-126));
+  const I jo = V::imax(V::selecti(low, V::iadd(j, V::seti(math::kOff)), j), V::seti(-126));
+  const F s = V::asfloat(V::template ishl<23>(V::iadd(jo, V::seti(127))));
+  const F ch = V::set1(c.hi);
+  const F y = V::add(ch, V::fma(ch, e.tm, V::fma(V::set1(c.lo), e.tm, V::set1(c.lo))));
+  const F fp = V::mul(V::mul(y, s), V::select(low, V::set1(math::kInvOff), V::set1(1.0f)));
+  const F r = V::select(V::gt(x, V::zero()), grad::scaled<V>(pos, dy), V::mul(dy, fp));
+  return keep_nan<V>(x, r);
+}
+
+// c = 2^m (hi + lo), hi + lo in [1, 2] (c >= 2^-126 normal: lib/ checks alpha's range).
+struct ScaledConst {
+  int m;
+  math::Split c;
+  static ScaledConst of(double c) {
+    int m = 0;
+    double v = c < 0 ? -c : c;
+    if (v == 0) return {0, {0.0f, 0.0f}};
+    while (v >= 2.0) { v *= 0.5; ++m; }
+    while (v < 1.0) { v *= 2.0; --m; }
+    return {m, math::split(c < 0 ? -v : v)};
+  }
+};
+
+template <class V>
+struct Grad<V, kElu> {
+  ScaledConst c;
+  explicit Grad(const ActParams& p) : c(ScaledConst::of(p.a)) {}
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    return elu_grad<V>(x, dy, math::Split{1.0f, 0.0f}, c.m, c.c);
+  }
+};
+
+template <class V>
+struct Grad<V, kSelu> {
+  math::Split scale;
+  ScaledConst c;
+  explicit Grad(const ActParams&) {
+    const double s = 1.0507009873554804934193349852946, al = 1.6732632423543772848170429916717;
+    scale = math::split(s);
+    c = ScaledConst::of(s * al);
+  }
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return elu_grad<V>(x, dy, scale, c.m, c.c); }
+};
+
+}  // namespace SWIGLU_NS
+}  // namespace swiglu
