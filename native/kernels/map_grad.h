@@ -43,14 +43,23 @@ __attribute__((flatten)) inline void map_grad(const float* x, const float* dy, f
   if (i < n) map_grad_partial<V>(x + i, dy + i, dx + i, n - i, op);
 }
 
-// One GLU backward vector: dup = dh act(g), dgate = grad(g, dh up) (dh up rounded once, then the gradient's
-// own product with it). Loads all three inputs before either store.
+// One GLU backward vector: dup = dh act(g); dgate = grad(g, dh up): dh up rounded once, then the gradient's
+// own product with it (the flat-piece rule of backward.h applies to dh up as to dy). Where dh up overflows
+// (a rare vector: one branch per vector), those lanes take grad(g, dh) up instead (|f'| <= 1.13 for every
+// GLU activation, so that overflows only where the result does), and where grad(g, dh) is 0 (a flat piece,
+// f' underflowed) that 0, whatever up is. Loads all three inputs before either store.
 template <class V, class Act, class Gr>
 inline void glu_grad_vector(const float* g, const float* u, const float* h, float* dg, float* du, const Act& act,
                             const Gr& gr) {
   const typename V::F G = V::load(g), U = V::load(u), H = V::load(h);
   const typename V::F dup = V::mul(H, act(G));
-  const typename V::F dgate = gr(G, V::mul(H, U));
+  const typename V::F hu = V::mul(H, U);
+  typename V::F dgate = gr(G, hu);
+  const auto over = V::eq(V::abs(hu), V::set1(__builtin_inff()));
+  if (V::any(over)) {
+    const typename V::F gd = gr(G, H);
+    dgate = V::select(over, V::select(V::eq(gd, V::zero()), gd, V::mul(gd, U)), dgate);
+  }
   V::store(dg, dgate);
   V::store(du, dup);
 }
