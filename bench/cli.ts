@@ -57,6 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     const { trainMain } = await import('./train/cli');
     return trainMain(argv.slice(1), unwritable);
   }
+  if (argv[0] === 'grad') {
+    // The gradients beside their forwards (bench/grad.ts, docs/bench.md).
+    const { gradMain } = await import('./grad');
+    return gradMain(argv.slice(1));
+  }
   let o: Options;
   try {
     o = parse(argv);

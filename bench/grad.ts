@@ -1,0 +1,175 @@
+// `swiglu-bench grad`: the gradients (lib/backward.ts) beside their forwards, in one run. For every op
+// and ISA: forward and backward Gelem/s at one size on one thread (in cache by default: 1e5), and the
+// backward's rate as a % of its forward's (the README's bar: >= 70 % in cache). Forward and backward are
+// timed in alternating samples, the best sample of each kept, so that a slow spell on a shared machine
+// hits both alike. GLU rows: the two-input backward against the two-input forward.
+//   swiglu-bench grad [--isa avx512,avx2] [--ops silu,gelu] [--n 100000] [--threads 1] [--samples 15] [--md]
+import { performance } from 'node:perf_hooks';
+import * as sg from '../lib';
+import { binding } from '../lib/binding';
+
+type F32 = Float32Array;
+interface GradOp {
+  name: string;
+  fwd: (x: F32, out: F32) => void;
+  bwd: (x: F32, dy: F32, out: F32) => void;
+}
+interface GluGradOp {
+  name: string;
+  fwd: (g: F32, u: F32, out: F32) => void;
+  bwd: (g: F32, u: F32, dh: F32, og: F32, ou: F32) => void;
+}
+
+const UNARY: GradOp[] = [
+  { name: 'relu', fwd: (x, out) => sg.relu(x, { out }), bwd: (x, dy, out) => sg.reluBackward(x, dy, { out }) },
+  { name: 'leakyRelu', fwd: (x, out) => sg.leakyRelu(x, { out }), bwd: (x, dy, out) => sg.leakyReluBackward(x, dy, { out }) },
+  { name: 'relu6', fwd: (x, out) => sg.relu6(x, { out }), bwd: (x, dy, out) => sg.relu6Backward(x, dy, { out }) },
+  { name: 'sigmoid', fwd: (x, out) => sg.sigmoid(x, { out }), bwd: (x, dy, out) => sg.sigmoidBackward(x, dy, { out }) },
+  { name: 'tanh', fwd: (x, out) => sg.tanh(x, { out }), bwd: (x, dy, out) => sg.tanhBackward(x, dy, { out }) },
+  { name: 'silu', fwd: (x, out) => sg.silu(x, { out }), bwd: (x, dy, out) => sg.siluBackward(x, dy, { out }) },
+  { name: 'silu(beta=1.5)', fwd: (x, out) => sg.silu(x, { beta: 1.5, out }), bwd: (x, dy, out) => sg.siluBackward(x, dy, { beta: 1.5, out }) },
+  { name: 'gelu', fwd: (x, out) => sg.gelu(x, { out }), bwd: (x, dy, out) => sg.geluBackward(x, dy, { out }) },
+  { name: 'gelu-tanh', fwd: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), bwd: (x, dy, out) => sg.geluBackward(x, dy, { approximate: 'tanh', out }) },
+  { name: 'quickGelu', fwd: (x, out) => sg.quickGelu(x, { out }), bwd: (x, dy, out) => sg.quickGeluBackward(x, dy, { out }) },
+  { name: 'softplus', fwd: (x, out) => sg.softplus(x, { out }), bwd: (x, dy, out) => sg.softplusBackward(x, dy, { out }) },
+  { name: 'mish', fwd: (x, out) => sg.mish(x, { out }), bwd: (x, dy, out) => sg.mishBackward(x, dy, { out }) },
+  { name: 'elu', fwd: (x, out) => sg.elu(x, { out }), bwd: (x, dy, out) => sg.eluBackward(x, dy, { out }) },
+  { name: 'selu', fwd: (x, out) => sg.selu(x, { out }), bwd: (x, dy, out) => sg.seluBackward(x, dy, { out }) },
+  { name: 'hardSigmoid', fwd: (x, out) => sg.hardSigmoid(x, { out }), bwd: (x, dy, out) => sg.hardSigmoidBackward(x, dy, { out }) },
+  { name: 'hardSwish', fwd: (x, out) => sg.hardSwish(x, { out }), bwd: (x, dy, out) => sg.hardSwishBackward(x, dy, { out }) },
+];
+
+const GLU: GluGradOp[] = (
+  [
+    ['glu', sg.glu, sg.gluBackward],
+    ['reglu', sg.reglu, sg.regluBackward],
+    ['geglu', sg.geglu, sg.gegluBackward],
+    ['swiglu', sg.swiglu, sg.swigluBackward],
+    ['bilinear', sg.bilinear, sg.bilinearBackward],
+  ] as const
+).map(([name, f, b]) => ({
+  name,
+  fwd: (g: F32, u: F32, out: F32) => void f(g, u, { out }),
+  bwd: (g: F32, u: F32, dh: F32, og: F32, ou: F32) => void b(g, u, dh, { outGate: og, outUp: ou }),
+}));
+
+interface GradOptions {
+  isas: string[];
+  ops: string[] | null;
+  n: number;
+  threads: number;
+  samples: number;
+  md: boolean;
+}
+
+export const GRAD_USAGE = `usage: swiglu-bench grad [--isa a,b] [--ops a,b] [--n N] [--threads T] [--samples S] [--md]
+  forward and backward Gelem/s per op and ISA, backward as a % of forward (default: every op, every
+  runnable ISA, n = 100000, 1 thread, 15 alternating samples of >= 20 ms each)`;
+
+function parseGrad(argv: string[]): GradOptions {
+  const o: GradOptions = { isas: binding.runnableIsas(), ops: null, n: 1e5, threads: 1, samples: 15, md: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--isa') o.isas = val().split(',');
+    else if (a === '--ops') o.ops = val().split(',');
+    else if (a === '--n') o.n = Number(val());
+    else if (a === '--threads') o.threads = Number(val());
+    else if (a === '--samples') o.samples = Number(val());
+    else if (a === '--md') o.md = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  if (!(Number.isInteger(o.n) && o.n >= 1)) throw new Error('--n must be a positive integer');
+  if (!(Number.isInteger(o.threads) && o.threads >= 1)) throw new Error('--threads must be a positive integer');
+  if (!(Number.isInteger(o.samples) && o.samples >= 1)) throw new Error('--samples must be a positive integer');
+  for (const isa of o.isas) if (!binding.runnableIsas().includes(isa as never)) throw new Error(`ISA ${isa} cannot run here`);
+  return o;
+}
+
+/** Seconds per call of the best of `samples` samples of each fn, the samples of the two alternating. */
+function bestPair(a: () => void, b: () => void, samples: number): [number, number] {
+  const sample = (fn: () => void) => {
+    const t0 = performance.now();
+    let calls = 0;
+    do {
+      fn();
+      calls++;
+    } while (performance.now() - t0 < 20);
+    return (performance.now() - t0) / 1e3 / calls;
+  };
+  sample(a);
+  sample(b); // warm-up
+  let ba = Infinity;
+  let bb = Infinity;
+  for (let s = 0; s < samples; s++) {
+    ba = Math.min(ba, sample(a));
+    bb = Math.min(bb, sample(b));
+  }
+  return [ba, bb];
+}
+
+function inputs(n: number, seed: number, scale: number): F32 {
+  const x = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    x[i] = ((s / 2 ** 32) * 2 - 1) * scale;
+  }
+  return x;
+}
+
+export function gradMain(argv: string[]): number {
+  let o: GradOptions;
+  try {
+    if (argv.includes('--help')) {
+      process.stdout.write(`${GRAD_USAGE}\n`);
+      return 0;
+    }
+    o = parseGrad(argv);
+  } catch (err) {
+    process.stderr.write(`swiglu-bench grad: ${err instanceof Error ? err.message : String(err)}\n${GRAD_USAGE}\n`);
+    return 2;
+  }
+  const saved = { isa: binding.isa(), threads: sg.getNumThreads() };
+  sg.setNumThreads(o.threads);
+  const x = inputs(o.n, 7, 8);
+  const dy = inputs(o.n, 11, 2);
+  const u = inputs(o.n, 13, 2);
+  const out = new Float32Array(o.n);
+  const out2 = new Float32Array(o.n);
+  const rows: string[][] = [];
+  const want = (name: string) => o.ops === null || o.ops.includes(name);
+  try {
+    for (const isa of o.isas) {
+      binding.setIsa(isa);
+      for (const op of UNARY.filter((p) => want(p.name))) {
+        const [f, b] = bestPair(() => op.fwd(x, out), () => op.bwd(x, dy, out), o.samples);
+        rows.push([op.name, isa, (o.n / f / 1e9).toFixed(2), (o.n / b / 1e9).toFixed(2), `${((f / b) * 100).toFixed(0)} %`]);
+        process.stderr.write('.');
+      }
+      for (const op of GLU.filter((p) => want(p.name))) {
+        const [f, b] = bestPair(() => op.fwd(x, u, out), () => op.bwd(x, u, dy, out, out2), o.samples);
+        rows.push([`${op.name} (GLU)`, isa, (o.n / f / 1e9).toFixed(2), (o.n / b / 1e9).toFixed(2), `${((f / b) * 100).toFixed(0)} %`]);
+        process.stderr.write('.');
+      }
+    }
+  } finally {
+    binding.setIsa(saved.isa);
+    sg.setNumThreads(saved.threads);
+  }
+  process.stderr.write('\n');
+  const head = ['op', 'isa', 'forward Gelem/s', 'backward Gelem/s', 'backward/forward'];
+  const title = `gradients: n = ${o.n}, ${o.threads} thread(s), best of ${o.samples} alternating samples`;
+  if (o.md) {
+    const lines = [`${title}\n`, `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } else {
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+    process.stdout.write(`${title}\n${fmt(head)}\n${rows.map(fmt).join('\n')}\n`);
+  }
+  return 0;
+}
