@@ -42,7 +42,7 @@ struct MatmulJob {
   }
 };
 
-// swigluMatmul: y = SiLU(x Wg) * (x Wu), rows x outFeatures.
+// gluMatmul (swigluMatmul for silu): y = act(x Wg) * (x Wu), rows x outFeatures.
 struct GateJob {
   GemmContext ctx;
   std::shared_ptr<const Packed> packed;
@@ -50,11 +50,12 @@ struct GateJob {
 
   bool run(const float* x, float* y) const {
     const Packed& p = *packed;
-    return gemm(ctx.isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, y, p.out, ctx.threads, ctx.tuning);
+    return gemm(ctx.isa, x, p.in, rows, p.gate, EpilogueOp(Epilogue::kGlu, p.act), y, p.out, ctx.threads, ctx.tuning);
   }
 };
 
-// swigluFfn: y = (SiLU(x Wg) * (x Wu)) Wd, rows x inFeatures; H never leaves native memory.
+// ffn (swigluFfn for a SiLU GLU): y = (act(x Wg) * (x Wu)) Wd, or act(x Wu) Wd for a plain MLP, rows x
+// inFeatures; H never leaves native memory.
 struct FfnJob {
   GemmContext ctx;
   std::shared_ptr<const Packed> packed;
@@ -66,7 +67,8 @@ struct FfnJob {
     std::unique_ptr<void, AlignedFree> h(aligned_bytes(rows * p.out, sizeof(float)));
     if (!h) return false;
     float* H = static_cast<float*>(h.get());
-    return gemm(ctx.isa, x, p.in, rows, p.gate, Epilogue::kSwiglu, H, p.out, ctx.threads, ctx.tuning) &&
+    const EpilogueOp first(p.gated ? Epilogue::kGlu : Epilogue::kAct, p.act);
+    return gemm(ctx.isa, x, p.in, rows, p.gate, first, H, p.out, ctx.threads, ctx.tuning) &&
            gemm(ctx.isa, H, p.out, rows, p.down, Epilogue::kStore, y, p.in, ctx.threads, ctx.tuning);
   }
 };

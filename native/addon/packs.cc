@@ -47,19 +47,29 @@ Napi::Value make_handle(Napi::Env env, std::shared_ptr<const Packed> p) {
   return ext;
 }
 
-// packGate(wGate, wUp, inFeatures, outFeatures, inOut, dtype) -> handle
+// The activation index of argument `index` (absent: silu), one the fused epilogues apply.
+Act fused_act_arg(const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || info[index].IsUndefined()) return kSilu;
+  const Act a = static_cast<Act>(integer_arg(info, index, "activation", 0, kActCount - 1));
+  if (!fused_act_supported(a)) throw Napi::RangeError::New(info.Env(), "activation is not one the fused kernels apply");
+  return a;
+}
+
+// packGate(wGate, wUp, inFeatures, outFeatures, inOut, dtype, activation?) -> handle
 Napi::Value PackGate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const size_t in = static_cast<size_t>(integer_arg(info, 2, "inFeatures", 1, kMaxDim));
   const size_t out = static_cast<size_t>(integer_arg(info, 3, "outFeatures", 1, kMaxDim));
   const bool in_out = bool_arg(info, 4, "inOut");
   const WType type = dtype_arg(info, 5);
+  const Act act = fused_act_arg(info, 6);
   const size_t len = mul_or_throw(env, in, out, "inFeatures*outFeatures");
   const void* g = weight_arg(info, 0, "wGate", type, len);
   const void* u = weight_arg(info, 1, "wUp", type, len);
   auto p = std::make_shared<Packed>();
   p->kind = PackKind::kGate;
   p->type = type;
+  p->act = act;
   p->in = in;
   p->out = out;
   // 'out-in' (nn.Linear [out][in]) is element (k, n) at w[n*in + k]: the transposed source.
@@ -69,27 +79,33 @@ Napi::Value PackGate(const Napi::CallbackInfo& info) {
   return make_handle(env, std::move(p));
 }
 
-// packFfn(gate, up, down, inFeatures, hiddenFeatures, inOut, dtype) -> handle
+// packFfn(gate | null, up, down, inFeatures, hiddenFeatures, inOut, dtype, activation?) -> handle. With a
+// gate: a GLU FFN (act(x Wg) * (x Wu)) Wd; with null: a plain MLP act(x Wu) Wd.
 Napi::Value PackFfn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const size_t in = static_cast<size_t>(integer_arg(info, 3, "inFeatures", 1, kMaxDim));
   const size_t hidden = static_cast<size_t>(integer_arg(info, 4, "hiddenFeatures", 1, kMaxDim));
   const bool in_out = bool_arg(info, 5, "inOut");
   const WType type = dtype_arg(info, 6);
+  const Act act = fused_act_arg(info, 7);
   const size_t len = mul_or_throw(env, in, hidden, "inFeatures*hiddenFeatures");
-  const void* g = weight_arg(info, 0, "gate", type, len);
+  const bool gated = !info[0].IsNull();
+  const void* g = gated ? weight_arg(info, 0, "gate", type, len) : nullptr;
   const void* u = weight_arg(info, 1, "up", type, len);
   const void* d = weight_arg(info, 2, "down", type, len);
   auto p = std::make_shared<Packed>();
   p->kind = PackKind::kFfn;
   p->type = type;
+  p->act = act;
+  p->gated = gated;
   p->in = in;
   p->out = hidden;
   const int threads = addon_data(env).threads;
   // down: 'out-in' is [in][hidden] = element (k=h, n=i) at d[i*hidden + h] (transposed source);
   // 'in-out' is [hidden][in].
-  if (!pack_gate(&p->gate, {g, !in_out}, {u, !in_out}, type, in, hidden, threads, PackStorage::kMapped) ||
-      !pack_b(&p->down, {d, !in_out}, type, hidden, in, threads, PackStorage::kMapped)) {
+  const bool first = gated ? pack_gate(&p->gate, {g, !in_out}, {u, !in_out}, type, in, hidden, threads, PackStorage::kMapped)
+                           : pack_b(&p->gate, {u, !in_out}, type, in, hidden, threads, PackStorage::kMapped);
+  if (!first || !pack_b(&p->down, {d, !in_out}, type, hidden, in, threads, PackStorage::kMapped)) {
     throw Napi::Error::New(env, "packFfn: out of memory");
   }
   return make_handle(env, std::move(p));

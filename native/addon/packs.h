@@ -24,8 +24,10 @@ struct Packed {
 
   PackKind kind;
   WType type;
+  Act act = kSilu;         // the activation its epilogue applies (fused_act_supported)
+  bool gated = true;       // gate/up panels (a GLU); an FFN may instead be a plain MLP: act(x Wu) Wd
   size_t in = 0, out = 0;  // gate: inFeatures -> outFeatures; ffn: inFeatures -> hiddenFeatures (-> inFeatures)
-  PackedB gate;            // fused gate/up panels
+  PackedB gate;            // fused gate/up panels; a plain MLP's up panels
   PackedB down;            // ffn only: hidden -> in, plain panels
   size_t bytes() const { return gate.bytes + down.bytes; }
 };

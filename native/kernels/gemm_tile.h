@@ -1,6 +1,6 @@
 // The GEMM micro-kernel, written once over the vector layer V: `rows` rows of packed A times one
 // packed B panel (32 columns, two K-contiguous strips of 16), accumulators in registers, then one of the
-// epilogues of runtime/gemm.h (plain store, or SiLU(gate) * up for the fused SwiGLU gate).
+// epilogues of runtime/gemm.h (plain store, act(gate) * up for the fused GLU gates, or act alone).
 //
 // Register tile per ISA (gemm_mr / gemm_pass_vectors below): the 32-wide panel is covered in passes
 // of PV vectors; each pass keeps rows x PV accumulators live (AVX-512: 12 x 2 zmm = 24 of 32 regs,
@@ -75,6 +75,41 @@ inline void store_rows(float* c, size_t ldc, const float* tile) {
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
     for (int j = 0; j < W; j += V::N) V::store(c + r * ldc + j, V::load(tile + r * kPanelWidth + j));
+}
+
+// The fused epilogues on a finished tile (R rows x 32, in place): kGlu writes act(gate) * up into the
+// first 16 columns of each row, kAct applies act to the first `cols` columns' vectors. The activation is
+// chosen once per tile, so each row loop runs one kernel; the kernels are the elementwise ops' own
+// (activations.h), with their default parameters, so the fused results equal gate-then-op bit for bit.
+template <class V, int R, class Fn>
+inline void epilogue_rows(float* tile, Epilogue kind, size_t cols, const Fn& act) {
+  if (kind == Epilogue::kGlu) {
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < kGateHalf / V::N; ++v) {
+        float* g = tile + r * kPanelWidth + v * V::N;
+        V::store(g, V::mul(act(V::load(g)), V::load(g + kGateHalf)));
+      }
+    return;
+  }
+  const size_t n = (cols + V::N - 1) / V::N * V::N;  // whole vectors: the padding columns are never stored
+  for (int r = 0; r < R; ++r)
+    for (size_t j = 0; j < n; j += V::N) {
+      float* y = tile + r * kPanelWidth + j;
+      V::store(y, act(V::load(y)));
+    }
+}
+
+template <class V, int R>
+void apply_epilogue(float* tile, Epilogue kind, Act act, size_t cols) {
+  const ActParams none{};
+  switch (act) {
+    case kSilu: return epilogue_rows<V, R>(tile, kind, cols, SiluKernel<V, kSiluUnit>{});
+    case kGelu: return epilogue_rows<V, R>(tile, kind, cols, Activation<V, kGelu>(none));
+    case kGeluTanh: return epilogue_rows<V, R>(tile, kind, cols, Activation<V, kGeluTanh>(none));
+    case kRelu: return epilogue_rows<V, R>(tile, kind, cols, Activation<V, kRelu>(none));
+    case kSigmoid: return epilogue_rows<V, R>(tile, kind, cols, Activation<V, kSigmoid>(none));
+    default: return epilogue_rows<V, R>(tile, kind, cols, Activation<V, kIdentity>(none));
+  }
 }
 
 template <class V, int R, WType T>
@@ -202,22 +237,13 @@ void gemm_tile(const TileArgs& t) {
   }
   if (!t.final_block) return;
 
-  size_t cols = t.cols;
-  if (t.epilogue == Epilogue::kSwiglu) {
-    // H = SiLU(gate) * up, computed in place in the first half of each tile row.
-    const SiluKernel<V, kSiluUnit> silu{};
-    for (int r = 0; r < R; ++r) {
-      for (int v = 0; v < kGateHalf / V::N; ++v) {
-        float* g = tile + r * kPanelWidth + v * V::N;
-        V::store(g, V::mul(silu(V::load(g)), V::load(g + kGateHalf)));
-      }
-    }
-  }
+  const size_t cols = t.cols;
+  if (t.epilogue != Epilogue::kStore) apply_epilogue<V, R>(tile, t.epilogue, t.act, cols);
   // Only the valid columns reach C: the panel's zero padding past N is never stored. A whole panel's
   // outputs (every panel but maybe the last) go with a compile-time count: bounded by t.cols, g++ made
   // this copy a memcpy call per row (with a vzeroupper).
-  if (t.epilogue == Epilogue::kSwiglu && cols == size_t(kGateHalf)) return store_rows<V, R, kGateHalf>(t.c, t.ldc, tile);
-  if (t.epilogue == Epilogue::kStore && cols == size_t(kPanelWidth)) return store_rows<V, R, kPanelWidth>(t.c, t.ldc, tile);
+  if (t.epilogue == Epilogue::kGlu && cols == size_t(kGateHalf)) return store_rows<V, R, kGateHalf>(t.c, t.ldc, tile);
+  if (t.epilogue != Epilogue::kGlu && cols == size_t(kPanelWidth)) return store_rows<V, R, kPanelWidth>(t.c, t.ldc, tile);
   for (int r = 0; r < R; ++r) {
     float* c = t.c + r * t.ldc;
     const float* s = tile + r * kPanelWidth;

@@ -86,7 +86,7 @@ struct GemmCall {
   const float* A;
   size_t lda;
   const PackedB& B;
-  Epilogue epi;
+  EpilogueOp epi;
   float* C;
   size_t ldc;
   RowPanels rp;
@@ -105,7 +105,8 @@ struct GemmCall {
   TileArgs tile_args() const {
     TileArgs ta{};
     ta.b_strip = B.strip_elems();
-    ta.epilogue = epi;
+    ta.epilogue = epi.kind;
+    ta.act = epi.act;
     ta.ldc = ldc;
     return ta;
   }
@@ -296,7 +297,7 @@ bool run_blocked(const GemmCall& call, const GemmPlan& plan, float* Ap) {
 
 }  // namespace
 
-bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilogue epi, float* C, size_t ldc,
+bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, EpilogueOp epi, float* C, size_t ldc,
           int threads, const GemmTuning& tuning) {
   const size_t K = B.K, N = B.N;
   if (M == 0 || N == 0) return true;

@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "cpu.h"
+#include "op_table.h"
 
 namespace swiglu {
 
@@ -32,8 +33,22 @@ inline size_t wtype_bytes(WType t) { return t == WType::kF32 ? 4 : 2; }
 
 // What a tile does with its accumulators once its K range is done.
 enum class Epilogue : int {
-  kStore = 0,   // C[r][c] = acc[r][c], c < cols (cols <= 32)
-  kSwiglu = 1,  // C[r][c] = silu(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
+  kStore = 0,  // C[r][c] = acc[r][c], c < cols (cols <= 32)
+  kGlu = 1,    // a gate panel: C[r][c] = act(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
+  kAct = 2,    // a plain panel: C[r][c] = act(acc[r][c]), c < cols (cols <= 32)
+};
+
+// The activations a fused epilogue applies (GEGLU and its kin, and plain MLPs): kIdentity, kRelu,
+// kSigmoid, kSilu, kGelu, kGeluTanh, each with its default parameters.
+inline bool fused_act_supported(Act a) {
+  return a == kIdentity || a == kRelu || a == kSigmoid || a == kSilu || a == kGelu || a == kGeluTanh;
+}
+
+// An epilogue and its activation (ignored by kStore).
+struct EpilogueOp {
+  Epilogue kind;
+  Act act;
+  EpilogueOp(Epilogue k = Epilogue::kStore, Act a = kIdentity) : kind(k), act(a) {}  // NOLINT: implicit from kStore
 };
 
 struct TileArgs {
@@ -46,6 +61,7 @@ struct TileArgs {
   bool load_partial;     // start from *partial instead of zero
   bool final_block;      // apply the epilogue to c; otherwise write accumulators back to *partial
   Epilogue epilogue;
+  Act act;               // kGlu, kAct: the activation (fused_act_supported)
   float* c;              // output tile origin (row 0, column 0 of this panel's outputs)
   size_t ldc;            // floats between output rows
   size_t cols;           // valid output columns in this panel
@@ -157,7 +173,7 @@ struct GemmTuning {
 // C[M x N] (row stride ldc) = epilogue(A[M x K] (row stride lda) * B). A is fully packed before the
 // first store to C, so C may be exactly A (same memory) when the caller allows it.
 // Returns false on allocation failure (C may then be partly written).
-bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilogue epi, float* C, size_t ldc,
+bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, EpilogueOp epi, float* C, size_t ldc,
           int threads, const GemmTuning& tuning = GemmTuning{});
 
 // matmul for M <= kSmallM without packing B: C[M x N] (row stride ldc) = A[M x K] (row stride lda) *

@@ -132,8 +132,8 @@ int check() {
               PackedB B;
               bool ok = gate ? pack_gate(&B, {sg, trans}, {su, trans}, type, K, N, 2) : pack_b(&B, {sg, trans}, type, K, N, 2);
               std::vector<float> C(M * N, -7.f), C2(M * N, -9.f);
-              ok = ok && gemm(isa, A.data(), K, M, B, gate ? Epilogue::kSwiglu : Epilogue::kStore, C.data(), N, 1);
-              ok = ok && gemm(isa, A.data(), K, M, B, gate ? Epilogue::kSwiglu : Epilogue::kStore, C2.data(), N, 2);
+              ok = ok && gemm(isa, A.data(), K, M, B, gate ? EpilogueOp(Epilogue::kGlu, kSilu) : EpilogueOp(), C.data(), N, 1);
+              ok = ok && gemm(isa, A.data(), K, M, B, gate ? EpilogueOp(Epilogue::kGlu, kSilu) : EpilogueOp(), C2.data(), N, 2);
               double err2 = 0, ref2 = 0, maxref = 0, maxerr = 0;
               for (size_t m = 0; m < M; ++m)
                 for (size_t n = 0; n < N; ++n) {
@@ -154,7 +154,7 @@ int check() {
               // task): the same bits.
               for (const GemmTuning& tn : {GemmTuning{64, 1, 1}, GemmTuning{48, 2, 3}}) {
                 std::vector<float> C3(M * N, -11.f);
-                ok = ok && gemm(isa, A.data(), K, M, B, gate ? Epilogue::kSwiglu : Epilogue::kStore, C3.data(), N, 2, tn);
+                ok = ok && gemm(isa, A.data(), K, M, B, gate ? EpilogueOp(Epilogue::kGlu, kSilu) : EpilogueOp(), C3.data(), N, 2, tn);
                 same = same && std::memcmp(C.data(), C3.data(), C.size() * 4) == 0;
               }
               if (!gate && type == WType::kF32 && M <= kSmallM) {
@@ -364,7 +364,7 @@ int bench(int argc, char** argv) {
           // (and the peak the ratio divides by) sees the same machine load; medians per kind.
           const GluFn glu = op_table(isa).glu[kSilu];
           const Store store = store_for(3 * M * N * sizeof(float));  // as the addon decides
-          auto run_fused = [&] { gemm(isa, X.data(), K, M, P, Epilogue::kSwiglu, H.data(), N, th, g_tuning); };
+          auto run_fused = [&] { gemm(isa, X.data(), K, M, P, EpilogueOp(Epilogue::kGlu, kSilu), H.data(), N, th, g_tuning); };
           auto run_unfused = [&] {
             gemm(isa, X.data(), K, M, Pg, Epilogue::kStore, G.data(), N, th, g_tuning);
             gemm(isa, X.data(), K, M, Pu, Epilogue::kStore, U.data(), N, th, g_tuning);
@@ -421,7 +421,7 @@ int bench(int argc, char** argv) {
             }
             if (vs32) {
               t0 = now();
-              gemm(isa, X.data(), K, M, P32, Epilogue::kSwiglu, H.data(), N, th, g_tuning);
+              gemm(isa, X.data(), K, M, P32, EpilogueOp(Epilogue::kGlu, kSilu), H.data(), N, th, g_tuning);
               v32.push_back(now() - t0);
             }
             if (unfused) {
