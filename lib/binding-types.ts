@@ -67,20 +67,22 @@ export interface MatrixBinding {
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean): Float32Array;
   /** As matmul, off the JS thread; every error (including a detached input) is a rejection. */
   matmulAsync(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean): Promise<Float32Array>;
-  /** Packs both weights (each inFeatures·outFeatures long; inOut: [in][out] rows, else nn.Linear [out][in]). */
-  packGate(wGate: Float32Array | Uint16Array, wUp: Float32Array | Uint16Array, inFeatures: number, outFeatures: number, inOut: boolean, dtype: DtypeIndex): PackedHandle;
-  /** Packs gate, up ([hidden][in] or [in][hidden]) and down ([in][hidden] or [hidden][in]). */
-  packFfn(gate: Float32Array | Uint16Array, up: Float32Array | Uint16Array, down: Float32Array | Uint16Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, dtype: DtypeIndex): PackedHandle;
+  /** Packs both weights (each inFeatures·outFeatures long; inOut: [in][out] rows, else nn.Linear [out][in]).
+   *  activation: the fused epilogue's (silu, gelu, geluTanh, relu, sigmoid or identity; default silu). */
+  packGate(wGate: Float32Array | Uint16Array, wUp: Float32Array | Uint16Array, inFeatures: number, outFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): PackedHandle;
+  /** Packs gate, up ([hidden][in] or [in][hidden]) and down ([in][hidden] or [hidden][in]); gate null: a
+   *  plain MLP act(x·Wu)·Wd. activation as for packGate. */
+  packFfn(gate: Float32Array | Uint16Array | null, up: Float32Array | Uint16Array, down: Float32Array | Uint16Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): PackedHandle;
   /** Native bytes held by the pack (0 once disposed). */
   packedByteLength(packed: PackedHandle): number;
   /** Drops the handle's reference to the packed memory (an async op in flight keeps its own). */
   disposePacked(packed: PackedHandle): void;
   /** Packs whose native memory is still held, in the whole process (for leak tests). */
   livePacks(): number;
-  /** out[rows×outFeatures] = SiLU(x·Wg) ⊙ (x·Wu), rows = x.length / inFeatures; returns out. */
+  /** out[rows×outFeatures] = act(x·Wg) ⊙ (x·Wu) with the pack's activation, rows = x.length / inFeatures; returns out. */
   swigluMatmul(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
   swigluMatmulAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
-  /** out[rows×inFeatures] = (SiLU(x·Wg) ⊙ (x·Wu))·Wd; out may be exactly x; returns out. */
+  /** out[rows×inFeatures] = (act(x·Wg) ⊙ (x·Wu))·Wd, or act(x·Wu)·Wd for a plain MLP pack; out may be exactly x; returns out. */
   swigluFfn(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
   swigluFfnAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
   /** True if the view's ArrayBuffer has been detached (transferred). */

@@ -1,14 +1,21 @@
 // Matrix ops: matmul, the fused SwiGLU gate over packed weights, the whole gated FFN, and their
 // async twins. Row-major Float32Array with shapes in the options; weights default to PyTorch
 // nn.Linear layout [outFeatures, inFeatures] ('out-in'), 'in-out' takes [inFeatures, outFeatures].
-import type { DtypeIndex, PackedHandle } from './binding-types';
+import type { ActIndex, DtypeIndex, PackedHandle } from './binding-types';
 import { binding } from './binding';
 import * as check from './check';
+import { Act } from './ops';
 
 export type Layout = 'out-in' | 'in-out';
 export type Dtype = 'f32' | 'bf16' | 'f16';
 /** f32 weights are Float32Array; bf16/f16 weights are Uint16Array holding the 16-bit patterns. */
 export type WeightArray = Float32Array | Uint16Array;
+/**
+ * The activation a fused gate or FFN applies, each as its elementwise op with default parameters:
+ * 'silu' (SwiGLU), 'gelu' (GEGLU, erf form), 'gelu-tanh' (GEGLU, tanh form), 'relu' (ReGLU), 'sigmoid'
+ * (GLU) or 'identity' (bilinear); for a plain MLP (packFfn without gate) the hidden layer's activation.
+ */
+export type FusedActivation = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
 
 export interface MatmulOptions {
   m: number;
@@ -24,24 +31,39 @@ export interface PackGateOptions {
   outFeatures: number;
   layout?: Layout;
   dtype?: Dtype;
+  /** The gate's activation (default 'silu'). */
+  activation?: FusedActivation;
 }
 export interface OutOptions {
   out?: Float32Array;
 }
-export interface SwigluMatmulRawOptions extends PackGateOptions, OutOptions {}
+export interface SwigluMatmulRawOptions extends Omit<PackGateOptions, 'activation'>, OutOptions {}
+export interface GluMatmulRawOptions extends PackGateOptions, OutOptions {}
 export interface PackFfnOptions {
-  gate: WeightArray;
+  /** The gate projection of a GLU FFN; omit it for a plain MLP act(x·Wu)·Wd. */
+  gate?: WeightArray;
   up: WeightArray;
   down: WeightArray;
   inFeatures: number;
   hiddenFeatures: number;
   layout?: Layout;
   dtype?: Dtype;
+  /** The hidden layer's activation (default 'silu'). */
+  activation?: FusedActivation;
 }
 
 const LAYOUTS = ['out-in', 'in-out'] as const;
 const DTYPES = ['f32', 'bf16', 'f16'] as const;
 const DTYPE_INDEX: Record<Dtype, DtypeIndex> = { f32: 0, bf16: 1, f16: 2 };
+const ACTIVATIONS = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'] as const;
+const ACT_INDEX: Record<FusedActivation, ActIndex> = {
+  silu: Act.silu,
+  gelu: Act.gelu,
+  'gelu-tanh': Act.geluTanh,
+  relu: Act.relu,
+  sigmoid: Act.sigmoid,
+  identity: Act.identity,
+};
 const TOKEN = Symbol('swiglu.packed');
 
 /** Using a pack after dispose(): a TypeError (it is no longer a usable pack) naming the call and argument. */
@@ -104,15 +126,35 @@ abstract class PackedWeights {
  */
 export class PackedGate extends PackedWeights {
   /** @internal */
-  constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly outFeatures: number, readonly dtype: Dtype) {
+  constructor(
+    token: symbol,
+    handle: PackedHandle,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly dtype: Dtype,
+    /** What gluMatmul applies to X·Wg before the product with X·Wu. */
+    readonly activation: FusedActivation,
+  ) {
     super(token, handle, 'PackedGate');
   }
 }
 
-/** The whole gated FFN packed once (gate/up fused panels + down panels). Made by packFfn(). */
+/**
+ * A whole FFN packed once: a GLU FFN (gate/up fused panels + down panels) or, without a gate, a plain
+ * MLP act(x·Wu)·Wd. Made by packFfn().
+ */
 export class PackedFfn extends PackedWeights {
   /** @internal */
-  constructor(token: symbol, handle: PackedHandle, readonly inFeatures: number, readonly hiddenFeatures: number, readonly dtype: Dtype) {
+  constructor(
+    token: symbol,
+    handle: PackedHandle,
+    readonly inFeatures: number,
+    readonly hiddenFeatures: number,
+    readonly dtype: Dtype,
+    readonly activation: FusedActivation,
+    /** True for a GLU FFN (made with a gate), false for a plain MLP. */
+    readonly gated: boolean,
+  ) {
     super(token, handle, 'PackedFfn');
   }
 }
@@ -192,7 +234,8 @@ function gateOptions(fn: string, o: Partial<PackGateOptions>) {
   const outFeatures = check.integer(o.outFeatures, `${fn}: options.outFeatures`, 1);
   const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
   const dtype = check.oneOf(o.dtype, `${fn}: options.dtype`, DTYPES, 'f32');
-  return { inFeatures, outFeatures, layout, dtype };
+  const activation = check.oneOf(o.activation, `${fn}: options.activation`, ACTIVATIONS, 'silu');
+  return { inFeatures, outFeatures, layout, dtype, activation };
 }
 
 function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType<typeof gateOptions>): PackedGate {
@@ -200,24 +243,32 @@ function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType
   const len = g.inFeatures * g.outFeatures;
   const wg = weight(wGate, `${fn}: wGate`, g.dtype, len, shape);
   const wu = weight(wUp, `${fn}: wUp`, g.dtype, len, shape);
-  const h = binding.packGate(wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[g.dtype]);
-  return new PackedGate(TOKEN, h, g.inFeatures, g.outFeatures, g.dtype);
+  const h = binding.packGate(wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[g.dtype], ACT_INDEX[g.activation]);
+  return new PackedGate(TOKEN, h, g.inFeatures, g.outFeatures, g.dtype, g.activation);
 }
 
-/** Packs the gate and up projections once for swigluMatmul. */
+/** Packs the gate and up projections once for gluMatmul (swigluMatmul when the activation is silu). */
 export function packGate(wGate: WeightArray, wUp: WeightArray, options: PackGateOptions): PackedGate {
-  const o = required<PackGateOptions>(options, 'packGate', ['inFeatures', 'outFeatures', 'layout', 'dtype'], '{inFeatures, outFeatures}');
+  const o = required<PackGateOptions>(
+    options,
+    'packGate',
+    ['inFeatures', 'outFeatures', 'layout', 'dtype', 'activation'],
+    '{inFeatures, outFeatures}',
+  );
   return packGateChecked('packGate', wGate, wUp, gateOptions('packGate', o));
 }
 
-/** Packs the whole gated FFN (gate, up, down) once for swigluFfn. */
+/**
+ * Packs a whole FFN once for ffn (swigluFfn for a SiLU GLU): with `gate`, (act(x·Wg) ⊙ x·Wu)·Wd; without
+ * it, a plain MLP act(x·Wu)·Wd.
+ */
 export function packFfn(options: PackFfnOptions): PackedFfn {
   const fn = 'packFfn';
   const o = required<PackFfnOptions>(
     options,
     fn,
-    ['gate', 'up', 'down', 'inFeatures', 'hiddenFeatures', 'layout', 'dtype'],
-    '{gate, up, down, inFeatures, hiddenFeatures}',
+    ['gate', 'up', 'down', 'inFeatures', 'hiddenFeatures', 'layout', 'dtype', 'activation'],
+    '{up, down, inFeatures, hiddenFeatures}',
   );
   const inFeatures = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
   const hidden = check.integer(o.hiddenFeatures, `${fn}: options.hiddenFeatures`, 1);
@@ -226,23 +277,28 @@ export function packFfn(options: PackFfnOptions): PackedFfn {
   const len = inFeatures * hidden;
   const upShape = shapeText(layout, 'inFeatures', 'hiddenFeatures', inFeatures, hidden);
   const downShape = shapeText(layout, 'hiddenFeatures', 'inFeatures', hidden, inFeatures);
-  const g = weight(o.gate, `${fn}: options.gate`, dtype, len, upShape);
+  const activation = check.oneOf(o.activation, `${fn}: options.activation`, ACTIVATIONS, 'silu');
+  const g = o.gate === undefined ? null : weight(o.gate, `${fn}: options.gate`, dtype, len, upShape);
   const u = weight(o.up, `${fn}: options.up`, dtype, len, upShape);
   const d = weight(o.down, `${fn}: options.down`, dtype, len, downShape);
-  const h = binding.packFfn(g, u, d, inFeatures, hidden, layout === 'in-out', DTYPE_INDEX[dtype]);
-  return new PackedFfn(TOKEN, h, inFeatures, hidden, dtype);
+  const h = binding.packFfn(g, u, d, inFeatures, hidden, layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[activation]);
+  return new PackedFfn(TOKEN, h, inFeatures, hidden, dtype, activation, g !== null);
 }
 
 // ---- the fused gate -------------------------------------------------------------------------
 
 type GateCall = { x: Float32Array; out: Float32Array; packed: PackedGate; temporary: boolean };
 
-function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourth: unknown): GateCall {
+// swiglu: the SwiGLU names, which take silu packs only (and no activation option).
+function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourth: unknown, swiglu: boolean): GateCall {
   const X = check.float32(x, `${fn}: x`);
   if (second instanceof PackedGate) {
     if (fourth !== undefined) throw new TypeError(`${fn}: the packed form takes (x, packed, options); got a fourth argument`);
     const o = check.options<OutOptions>(third, fn, ['out']);
     PackedGate.handle(second, fn, 'packed'); // throws if disposed
+    if (swiglu && second.activation !== 'silu') {
+      throw new RangeError(`${fn}: packed applies '${second.activation}', not 'silu': use gluMatmul for other activations`);
+    }
     const rows = rowsOf(X, second.inFeatures, fn);
     const out = check.output(o.out, rows * second.outFeatures, fn, [[X, 'x']]);
     return { x: X, out, packed: second, temporary: false };
@@ -251,7 +307,7 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
     const o = required<SwigluMatmulRawOptions>(
       fourth,
       fn,
-      ['inFeatures', 'outFeatures', 'layout', 'dtype', 'out'],
+      swiglu ? ['inFeatures', 'outFeatures', 'layout', 'dtype', 'out'] : ['inFeatures', 'outFeatures', 'layout', 'dtype', 'activation', 'out'],
       '{inFeatures, outFeatures}',
     );
     const g = gateOptions(fn, o);
@@ -273,7 +329,7 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
 export function swigluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
 export function swigluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Float32Array;
 export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
-  const c = gateArgs('swigluMatmul', x, second, third, fourth);
+  const c = gateArgs('swigluMatmul', x, second, third, fourth, true);
   try {
     return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, 'swigluMatmul', 'packed'), c.out);
   } finally {
@@ -285,7 +341,7 @@ export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourt
 export function swigluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
 export function swigluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Promise<Float32Array>;
 export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
-  const c = gateArgs('swigluMatmulAsync', x, second, third, fourth);
+  const c = gateArgs('swigluMatmulAsync', x, second, third, fourth, true);
   try {
     return await named('swigluMatmulAsync', binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, 'swigluMatmulAsync', 'packed'), c.out), c.out);
   } finally {
@@ -294,13 +350,50 @@ export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unk
   }
 }
 
+/**
+ * H = act(X·Wg) ⊙ (X·Wu) with the pack's activation (packGate's `activation`: GEGLU, ReGLU, GLU,
+ * bilinear, SwiGLU), rows = x.length / inFeatures; the activation is applied in registers, before H is
+ * stored. `gluMatmul(x, packed, {out})`, or `gluMatmul(x, wGate, wUp, {inFeatures, outFeatures,
+ * activation, layout, dtype, out})`, which packs on the fly.
+ * @example
+ * const p = sg.packGate(wGate, wUp, { inFeatures: 2048, outFeatures: 16384, activation: 'gelu-tanh' }); // Gemma
+ * const h = sg.gluMatmul(x, p);
+ */
+export function gluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
+export function gluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Float32Array;
+export function gluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
+  const c = gateArgs('gluMatmul', x, second, third, fourth, false);
+  try {
+    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, 'gluMatmul', 'packed'), c.out);
+  } finally {
+    if (c.temporary) c.packed.dispose();
+  }
+}
+
+/** gluMatmul off the JS thread (bit-identical to the sync form). Errors reject. */
+export function gluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
+export function gluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Promise<Float32Array>;
+export async function gluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
+  const c = gateArgs('gluMatmulAsync', x, second, third, fourth, false);
+  try {
+    return await named('gluMatmulAsync', binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, 'gluMatmulAsync', 'packed'), c.out), c.out);
+  } finally {
+    if (c.temporary) c.packed.dispose();
+  }
+}
+
 // ---- the FFN --------------------------------------------------------------------------------
 
-function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown) {
+// swiglu: the SwiGLU names, which take SiLU GLU packs only.
+function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown, swiglu: boolean) {
   const X = check.float32(x, `${fn}: x`);
   if (!(packed instanceof PackedFfn)) throw new TypeError(`${fn}: packed must be a PackedFfn (from packFfn), got ${check.describe(packed)}`);
   const o = check.options<OutOptions>(options, fn, ['out']);
   const handle = PackedFfn.handle(packed, fn, 'packed');
+  if (swiglu && (!packed.gated || packed.activation !== 'silu')) {
+    const what = packed.gated ? `a GLU FFN with '${packed.activation}'` : `a plain MLP with '${packed.activation}'`;
+    throw new RangeError(`${fn}: packed is ${what}, not a SwiGLU FFN: use ffn`);
+  }
   const rows = rowsOf(X, packed.inFeatures, fn);
   const out = check.output(o.out, rows * packed.inFeatures, fn, [[X, 'x']]);
   return [X, handle, out] as const;
@@ -308,12 +401,30 @@ function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown) {
 
 /** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd; out may be x itself (in place). */
 export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Array {
-  const [X, h, out] = ffnArgs('swigluFfn', x, packed, options);
+  const [X, h, out] = ffnArgs('swigluFfn', x, packed, options, true);
   return binding.swigluFfn(X, h, out);
 }
 
 /** swigluFfn off the JS thread (bit-identical to the sync form). Errors reject. */
 export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Array> {
-  const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options);
+  const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options, true);
   return named('swigluFfnAsync', binding.swigluFfnAsync(X, h, out), out);
+}
+
+/**
+ * Y = (act(X·Wg) ⊙ (X·Wu))·Wd for a GLU pack, or act(X·Wu)·Wd for a plain MLP pack (packFfn without
+ * gate), with the pack's activation; H never leaves native memory; out may be x itself (in place).
+ * @example
+ * const mlp = sg.packFfn({ up, down, inFeatures: 768, hiddenFeatures: 3072, activation: 'gelu' });
+ * const y = sg.ffn(x, mlp);
+ */
+export function ffn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Array {
+  const [X, h, out] = ffnArgs('ffn', x, packed, options, false);
+  return binding.swigluFfn(X, h, out);
+}
+
+/** ffn off the JS thread (bit-identical to the sync form). Errors reject. */
+export async function ffnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Array> {
+  const [X, h, out] = ffnArgs('ffnAsync', x, packed, options, false);
+  return named('ffnAsync', binding.swigluFfnAsync(X, h, out), out);
 }

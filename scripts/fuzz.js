@@ -746,13 +746,6 @@ function genBinding(ctx) {
 function refMatmul(a, b, m, k, n, transB) {
   return require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js')).matmul(a, b, { m, k, n, transB });
 }
-function siluD(v) { return v / (1 + Math.exp(-v)); }
-// W in nn.Linear layout [out][in] ('out-in') or [in][out] ('in-out') as a [in x out] matrix: transB = out-in
-function refGate(x, wg, wu, rows, inF, outF, layout) {
-  const g = refMatmul(x, wg, rows, inF, outF, layout !== 'in-out');
-  const u = refMatmul(x, wu, rows, inF, outF, layout !== 'in-out');
-  return g.map((v, i) => siluD(v) * u[i]);
-}
 function matrixClose(y, want, label) {
   if (realLength(y) !== want.length) return `${label}: result length ${realLength(y)}, want ${want.length}`;
   let num = 0, den = 0, maxRef = 0;
@@ -830,6 +823,10 @@ function genPacked(ctx, name, fn, isAsync) {
   const { rng: r, lib } = ctx;
   const sg = lib.sg;
   const ffn = /ffn/i.test(name);
+  // gluMatmul / ffn: any fused activation, and for ffn a plain MLP (no gate) too; the SwiGLU names: silu GLUs.
+  const general = /^(gluMatmul|ffn)/.test(name);
+  const activation = general ? r.pick(['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity']) : undefined;
+  const gated = !(general && ffn && r.bool(0.4));
   const inF = r.weighted([[5, r.int(1, 48)], [1, r.int(49, 200)]]);
   const outF = r.weighted([[5, r.int(1, 48)], [1, r.int(49, 200)]]);
   const rows = r.weighted([[1, 0], [5, r.int(1, 6)], [2, r.int(7, 40)]]);
@@ -841,7 +838,8 @@ function genPacked(ctx, name, fn, isAsync) {
   try {
     const po = { inFeatures: inF, [ffn ? 'hiddenFeatures' : 'outFeatures']: outF };
     if (layout) po.layout = layout;
-    packed = ffn ? sg.packFfn({ gate: wg, up: wu, down: wd, ...po }) : sg.packGate(wg, wu, po);
+    if (activation) po.activation = activation;
+    packed = ffn ? sg.packFfn({ ...(gated ? { gate: wg } : {}), up: wu, down: wd, ...po }) : sg.packGate(wg, wu, po);
   } catch (e) {
     return { desc: `${ffn ? 'packFfn' : 'packGate'} of a valid shape ${inF}x${outF} threw`, expect: 'ok', run: () => { throw e; }, check: () => null };
   }
@@ -866,7 +864,7 @@ function genPacked(ctx, name, fn, isAsync) {
   const o = out === undefined ? undefined : { out };
   const arg = wrongPacked ? r.pick([{}, null, new Float32Array(4), { byteLength: 4, dispose() {} }]) : packed;
   return {
-    desc: `${name}(${x.__desc}, ${wrongPacked ? 'not-a-pack' : `${ffn ? 'PackedFfn' : 'PackedGate'}(${inF}x${outF}${layout ? ',' + layout : ''})`}${o ? ', {out: ' + (out === x ? 'x' : out.__desc) + '}' : ''})` +
+    desc: `${name}(${x.__desc}, ${wrongPacked ? 'not-a-pack' : `${ffn ? 'PackedFfn' : 'PackedGate'}(${inF}x${outF}${layout ? ',' + layout : ''}${activation ? ',' + activation : ''}${gated ? '' : ',plain'})`}${o ? ', {out: ' + (out === x ? 'x' : out.__desc) + '}' : ''})` +
       `${disposeWhen !== 'never' ? ` disposed ${disposeWhen}` : ''}${detachLater ? ` detach ${detachLater} while it runs` : ''}`,
     expect,
     run: () => {
@@ -880,8 +878,10 @@ function genPacked(ctx, name, fn, isAsync) {
       if (disposeWhen === 'never') packed.dispose();
       if (out !== undefined && y !== out) return 'did not return options.out';
       if (detachLater) return null;
-      let want = refGate(xs, snap(wg), snap(wu), rows, inF, outF, layout);
-      if (ffn) want = refMatmul(want, snap(wd), rows, outF, inF, layout !== 'in-out');
+      const R = require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js'));
+      const want = ffn
+        ? R.ffn(xs, { ...(gated ? { gate: snap(wg) } : {}), up: snap(wu), down: snap(wd), inFeatures: inF, hiddenFeatures: outF, layout, activation })
+        : R.gluMatmul(xs, snap(wg), snap(wu), { inFeatures: inF, outFeatures: outF, layout, activation });
       return matrixClose(y, want, name);
     },
     cleanup: () => { try { packed.dispose(); } catch { /* already */ } },
@@ -920,7 +920,7 @@ function generate(seed, index, lib, opts) {
   else if (GLU[name]) call = genGlu(ctx, name, sg[name]);
   else if (RUNTIME.includes(name)) call = genRuntime(ctx, name, sg[name]);
   else if (/^matmul(Async)?$/.test(name)) call = genMatmul(ctx, name, sg[name], name.endsWith('Async'));
-  else if (/^(swigluMatmul|swigluFfn)(Async)?$/.test(name)) call = genPacked(ctx, name, sg[name], name.endsWith('Async'));
+  else if (/^(swigluMatmul|swigluFfn|gluMatmul|ffn)(Async)?$/.test(name)) call = genPacked(ctx, name, sg[name], name.endsWith('Async'));
   else call = genUnknown(ctx, name, sg[name]);
   call.desc = `[isa=${isa} threads=${threads}] ${call.desc}`;
   call.ctx = ctx;

@@ -3,6 +3,7 @@
 // weights are decoded exactly from their bits, so a reference computed from the 16-bit weights
 // differs from the kernels only by float32 rounding.
 
+import * as act from './activations';
 export type Layout = 'out-in' | 'in-out';
 export type Dtype = 'f32' | 'bf16' | 'f16';
 export type Weights = Float32Array | Uint16Array | ArrayLike<number>;
@@ -90,6 +91,17 @@ export function matmul(
 
 const silu = (v: number) => v / (1 + Math.exp(-v));
 
+/** The activations of the fused gate and FFN, in float64 (lib/reference/activations.ts). */
+export type FusedActivationRef = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
+const FUSED: Record<FusedActivationRef, (v: number) => number> = {
+  silu: (v) => act.silu(v),
+  gelu: act.gelu,
+  'gelu-tanh': act.geluTanh,
+  relu: act.relu,
+  sigmoid: act.sigmoid,
+  identity: (v) => v,
+};
+
 /** x · W for W given in `layout` (out-in: [out][in], nn.Linear; in-out: [in][out]). */
 function linear(x: ArrayLike<number>, w: ArrayLike<number>, inF: number, outF: number, layout: Layout): Float64Array {
   const rows = x.length / inF;
@@ -110,6 +122,47 @@ export function swigluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights,
   const u = linear(x, decodeWeights(wUp, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
   for (let i = 0; i < g.length; i++) g[i] = silu(g[i]) * u[i];
   return g;
+}
+
+export interface GluRefOptions extends GateRefOptions {
+  activation?: FusedActivationRef;
+}
+
+/** H = act(X·Wg) ⊙ (X·Wu) (default act: silu), rows = x.length / inFeatures. */
+export function gluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GluRefOptions): Float64Array {
+  const f = FUSED[o.activation ?? 'silu'];
+  const dt = o.dtype ?? 'f32';
+  const g = linear(x, decodeWeights(wGate, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
+  const u = linear(x, decodeWeights(wUp, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
+  for (let i = 0; i < g.length; i++) g[i] = f(g[i]) * u[i];
+  return g;
+}
+
+export interface FfnAnyRefOptions {
+  /** Omitted: a plain MLP act(X·Wu)·Wd. */
+  gate?: Weights;
+  up: Weights;
+  down: Weights;
+  inFeatures: number;
+  hiddenFeatures: number;
+  layout?: Layout;
+  dtype?: Dtype;
+  activation?: FusedActivationRef;
+}
+
+/** Y = (act(X·Wg) ⊙ (X·Wu))·Wd, or act(X·Wu)·Wd without gate (default act: silu). */
+export function ffn(x: ArrayLike<number>, o: FfnAnyRefOptions): Float64Array {
+  const layout = o.layout ?? 'out-in';
+  const dt = o.dtype ?? 'f32';
+  let h: Float64Array;
+  if (o.gate) {
+    h = gluMatmul(x, o.gate, o.up, { inFeatures: o.inFeatures, outFeatures: o.hiddenFeatures, layout, dtype: dt, activation: o.activation });
+  } else {
+    const f = FUSED[o.activation ?? 'silu'];
+    h = linear(x, decodeWeights(o.up, dt), o.inFeatures, o.hiddenFeatures, layout);
+    for (let i = 0; i < h.length; i++) h[i] = f(h[i]);
+  }
+  return linear(h, decodeWeights(o.down, dt), o.hiddenFeatures, o.inFeatures, layout);
 }
 
 export interface FfnRefOptions {
