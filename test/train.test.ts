@@ -5,22 +5,42 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../bench/args';
+import { main } from '../bench/cli';
 import { parseTrain } from '../bench/train/args';
 import { fixedWindows, loadCorpus } from '../bench/train/data';
-import { TrainReport, runAll } from '../bench/train/experiment';
+import type { TrainReport } from '../bench/train/experiment';
 import { renderTrainSvg, renderTrainText } from '../bench/train/report';
 
-const quiet = { tick() {}, start() {}, stop() {}, note() {} };
+/** main(argv) as the CLI runs it, with stdout and stderr captured. */
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    return { code: await main(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
 
 describe('swiglu-bench train --preset smoke', () => {
   let json: TrainReport;
-  beforeAll(() => {
-    const o = parseTrain(['--preset', 'smoke', '--json']);
-    const report = runAll(o.config, loadCorpus(o.corpus), quiet, ['train', '--preset', 'smoke', '--json']);
-    json = JSON.parse(JSON.stringify(report));
+  let stderr = '';
+  beforeAll(async () => {
+    const r = await cli(['train', '--preset', 'smoke', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    json = JSON.parse(r.stdout); // throws if anything else is on stdout
+    stderr = r.stderr;
   }, 120_000);
+
+  it('one progress line per run on stderr (not a terminal), nothing but JSON on stdout', () => {
+    expect(stderr.trim().split('\n')).toHaveLength(4);
+    expect(stderr).toMatch(/^train: relu seed 1: validation /m);
+  });
 
   it('every arm: validation loss falls by more than 1 nat/char from its start', () => {
     expect(json.arms.map((a) => a.name)).toEqual(['relu', 'gelu', 'swiglu', 'geglu']);
@@ -86,6 +106,19 @@ describe('swiglu-bench train --preset smoke', () => {
 });
 
 describe('swiglu-bench train: options and corpus', () => {
+  it('a bad option or an unwritable --svg: one line and the usage on stderr, exit 2, before any training', async () => {
+    const bad = await cli(['train', '--arms', 'relu,tanh']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^swiglu-bench: --arms: unknown arm "tanh"/);
+    const svg = await cli(['train', '--preset', 'smoke', '--svg', path.join(os.tmpdir(), 'no-such-folder-swiglu', 'x.svg')]);
+    expect(svg.code).toBe(2);
+    expect(svg.stderr).toMatch(/^swiglu-bench: --svg .*: cannot write there: folder .* does not exist\n$/);
+    const corpus = await cli(['train', '--corpus', path.join(os.tmpdir(), 'no-such-file-swiglu.txt')]);
+    expect(corpus.code).toBe(2);
+    expect(corpus.stderr).toMatch(/^swiglu-bench: train: --corpus .*: cannot read it/);
+    expect((await cli(['train', '--help'])).stdout).toMatch(/^usage: swiglu-bench train/);
+  });
+
   it('presets, overrides and bad values', () => {
     const o = parseTrain(['--arms', 'relu,swiglu', '--seeds', '1,2', '--steps', '40', '--width', '64', '--heads', '4', '--lr', '3e-3']);
     expect(o.config.arms).toEqual(['relu', 'swiglu']);
