@@ -7,11 +7,26 @@ import { binding } from '../lib/binding';
 type F32 = Float32Array;
 export interface MatrixApi {
   matmul?: (a: F32, b: F32, o: { m: number; k: number; n: number; transB?: boolean; out?: F32 }) => F32;
-  packGate?: (wGate: F32 | Uint16Array, wUp: F32 | Uint16Array, o: { inFeatures: number; outFeatures: number; layout?: 'out-in' | 'in-out'; dtype?: Dtype }) => Packed;
+  packGate?: (
+    wGate: F32 | Uint16Array,
+    wUp: F32 | Uint16Array,
+    o: { inFeatures: number; outFeatures: number; layout?: 'out-in' | 'in-out'; dtype?: Dtype; activation?: FusedActivation },
+  ) => Packed;
   swigluMatmul?: (x: F32, packed: Packed, o?: { out?: F32 }) => F32;
-  packFfn?: (o: { gate: F32 | Uint16Array; up: F32 | Uint16Array; down: F32 | Uint16Array; inFeatures: number; hiddenFeatures: number; dtype?: Dtype }) => Packed;
+  gluMatmul?: (x: F32, packed: Packed, o?: { out?: F32 }) => F32;
+  packFfn?: (o: {
+    gate?: F32 | Uint16Array;
+    up: F32 | Uint16Array;
+    down: F32 | Uint16Array;
+    inFeatures: number;
+    hiddenFeatures: number;
+    dtype?: Dtype;
+    activation?: FusedActivation;
+  }) => Packed;
   swigluFfn?: (x: F32, packed: Packed, o?: { out?: F32 }) => F32;
+  ffn?: (x: F32, packed: Packed, o?: { out?: F32 }) => F32;
 }
+type FusedActivation = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
 type Dtype = 'f32' | 'bf16' | 'f16';
 /** PackedGate / PackedFfn, as far as the bench needs them. */
 export interface Packed {

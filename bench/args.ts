@@ -8,6 +8,8 @@ export type Command = (typeof COMMANDS)[number];
 export const ISAS = ['avx512', 'avx2', 'neon', 'scalar'] as const;
 export const DTYPES = ['f32', 'bf16', 'f16'] as const;
 export type Dtype = (typeof DTYPES)[number];
+export const FUSED_ACTIVATIONS = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 export interface Shape {
   m: number;
@@ -23,6 +25,8 @@ export interface Options {
   sizes: number[] | null;
   shapes: Shape[] | null;
   dtype: Dtype[] | null;
+  /** gate/ffn: the fused activations to time (null: silu only). */
+  activation: FusedActivation[] | null;
   repeat: number | null;
   warmup: number | null;
   spinWait: number; // microseconds, setSpinWait (0: the package default)
@@ -59,6 +63,8 @@ options:
   --sizes LIST     elements per call, e.g. 1e3,1e5,1e7
   --shapes LIST    matrix shapes MxKxN, e.g. 1x4096x11008,64x2048x5632
   --dtype LIST     weight dtype for gate/ffn: f32, bf16, f16 (default f32)
+  --activation LIST  gate/ffn: the fused activation(s) to time: silu, gelu, gelu-tanh, relu, sigmoid,
+                   identity (default silu; with others, each is also judged against silu's time)
   --repeat N       timed samples per figure (median and spread are over these)
   --warmup N       untimed samples first
   --spin-wait US   let the pool's helpers poll US microseconds between calls of a burst (setSpinWait;
@@ -124,6 +130,7 @@ export function parse(argv: string[]): Options {
         sizes: { type: 'string' },
         shapes: { type: 'string' },
         dtype: { type: 'string' },
+        activation: { type: 'string' },
         repeat: { type: 'string' },
         warmup: { type: 'string' },
         'spin-wait': { type: 'string' },
@@ -162,6 +169,12 @@ export function parse(argv: string[]): Options {
   for (const d of dtype ?? []) {
     if (!(DTYPES as readonly string[]).includes(d)) throw new UsageError(`--dtype: unknown dtype "${d}" (one of ${DTYPES.join(', ')})`);
   }
+  const activation = list(v.activation, 'activation');
+  for (const a of activation ?? []) {
+    if (!(FUSED_ACTIVATIONS as readonly string[]).includes(a)) {
+      throw new UsageError(`--activation: unknown activation "${a}" (one of ${FUSED_ACTIVATIONS.join(', ')})`);
+    }
+  }
   if (v.svg !== undefined && v.svg.trim() === '') throw new UsageError('--svg: expected a file name');
   if (v.openblas && command !== 'gate') throw new UsageError(`--openblas applies to gate, not ${command}`);
   return {
@@ -172,6 +185,7 @@ export function parse(argv: string[]): Options {
     sizes: sizes && unique(sizes),
     shapes,
     dtype: dtype && (unique(dtype) as Dtype[]),
+    activation: activation && (unique(activation) as FusedActivation[]),
     repeat: v.repeat === undefined ? null : positiveInt(v.repeat, '--repeat', 1000),
     warmup: v.warmup === undefined ? null : nonNegativeInt(v.warmup, '--warmup'),
     spinWait: v['spin-wait'] === undefined ? 0 : nonNegativeInt(v['spin-wait'], '--spin-wait', 10000),

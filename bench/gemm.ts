@@ -4,7 +4,7 @@
 // If the loaded addon lacks the matrix ops (built from older sources than lib/), these subcommands say
 // "not available in this build" and skip.
 import { has, raw, sg } from './api';
-import { Dtype, Shape } from './args';
+import { Dtype, FusedActivation, Shape } from './args';
 import { Context, DRAM_READ_MIB } from './context';
 import { inputs } from './ops';
 import { OrtRunner, gateGraph } from './peers/ort';
@@ -19,6 +19,24 @@ export const FULL_SHAPES: Shape[] = [
 ].flatMap(([k, n]) => [1, 8, 64, 512].map((m) => ({ m, k, n })));
 
 const BYTES: Record<Dtype, number> = { f32: 4, bf16: 2, f16: 2 };
+
+/** The elementwise GLU op the fused epilogue of `act` replaces (the unfused path's third step). */
+function unfusedGlu(act: FusedActivation): (g: Float32Array, u: Float32Array, out: Float32Array) => void {
+  switch (act) {
+    case 'silu':
+      return (g, u, out) => sg.swiglu(g, u, { out });
+    case 'gelu':
+      return (g, u, out) => sg.geglu(g, u, { out });
+    case 'gelu-tanh':
+      return (g, u, out) => sg.geglu(g, u, { out, approximate: 'tanh' });
+    case 'relu':
+      return (g, u, out) => sg.reglu(g, u, { out });
+    case 'sigmoid':
+      return (g, u, out) => sg.glu(g, u, { out });
+    case 'identity':
+      return (g, u, out) => sg.bilinear(g, u, { out });
+  }
+}
 
 function bf16Bits(w: Float32Array): Uint16Array {
   const u = new Uint32Array(w.buffer, w.byteOffset, w.length);
@@ -77,7 +95,7 @@ const msAndFlops = (secs: number[], flop: number) => ({
 });
 
 export function gemmAvailable(kind: 'gate' | 'ffn'): boolean {
-  return kind === 'gate' ? has('packGate', 'swigluMatmul') : has('packFfn', 'swigluFfn');
+  return kind === 'gate' ? has('packGate', 'swigluMatmul') && typeof sg.gluMatmul === 'function' : has('packFfn', 'swigluFfn') && typeof sg.ffn === 'function';
 }
 
 export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shape[]): Promise<void> {
@@ -89,8 +107,9 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
   }
   const shapes = ctx.opts.shapes ?? defaults;
   const dtypes: Dtype[] = ctx.opts.dtype ?? ['f32'];
+  const acts: FusedActivation[] = ctx.opts.activation ?? ['silu'];
   const ffn = kind === 'ffn';
-  ctx.progress.start(ctx.isas.length * shapes.length * dtypes.length * ctx.threads.length);
+  ctx.progress.start(ctx.isas.length * shapes.length * dtypes.length * acts.length * ctx.threads.length);
   await ctx.forEachIsa(async (isa) => {
     for (const { m, k, n } of shapes) {
       // nn.Linear layout: Wg, Wu are [n × k] (out × in); Wd is [k × n]. Scaled to keep activations O(1).
@@ -102,12 +121,13 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
       const flop = (ffn ? 6 : 4) * m * k * n;
       const outLen = ffn ? m * k : m * n;
       const unfusedOk = has('matmul');
-      for (const dtype of dtypes) {
+      for (const dtype of dtypes) for (const activation of acts) {
         const packed = ffn
-          ? sg.packFfn!({ gate: weights(wg, dtype), up: weights(wu, dtype), down: weights(wd!, dtype), inFeatures: k, hiddenFeatures: n, dtype })
-          : sg.packGate!(weights(wg, dtype), weights(wu, dtype), { inFeatures: k, outFeatures: n, dtype });
+          ? sg.packFfn!({ gate: weights(wg, dtype), up: weights(wu, dtype), down: weights(wd!, dtype), inFeatures: k, hiddenFeatures: n, dtype, activation })
+          : sg.packGate!(weights(wg, dtype), weights(wu, dtype), { inFeatures: k, outFeatures: n, dtype, activation });
         const out = new Float32Array(outLen);
-        const fused = ffn ? () => sg.swigluFfn!(x, packed, { out }) : () => sg.swigluMatmul!(x, packed, { out });
+        const fused = ffn ? () => sg.ffn!(x, packed, { out }) : () => sg.gluMatmul!(x, packed, { out });
+        const gluOp = unfusedGlu(activation);
         // The unfused path, f32 weights: the package's matmul twice, swiglu, (matmul).
         const g = new Float32Array(m * n);
         const u = new Float32Array(m * n);
@@ -116,11 +136,11 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
         const unfused = () => {
           sg.matmul!(x, wg, { m, k, n, transB: true, out: g });
           sg.matmul!(x, wu, { m, k, n, transB: true, out: u });
-          sg.swiglu(g, u, { out: h });
+          gluOp(g, u, h);
           if (ffn) sg.matmul!(h, wd!, { m, k: n, n: k, transB: true, out: y });
         };
         for (const th of ctx.threads) {
-          ctx.progress.tick(`${kind} ${m}x${k}x${n} ${dtype} ${th}T ${isa}`);
+          ctx.progress.tick(`${kind} ${m}x${k}x${n} ${dtype} ${activation} ${th}T ${isa}`);
           sg.setNumThreads(th);
           // The FMA-peak probe runs right after every timed sample of the fused call, for as long as that
           // sample took, on the same threads: both see the same clock, neighbours and vCPU state (on this
@@ -175,6 +195,7 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
             k,
             n,
             dtype,
+            activation,
             threads: th,
             isa,
             flop,

@@ -54,6 +54,7 @@ export function validate(o: Options): void {
   if ((gemm || o.command === 'machine') && o.sizes) throw new UsageError(`--sizes does not apply to ${o.command} (use --shapes)`);
   if (!gemm && o.command !== 'all' && o.shapes) throw new UsageError(`--shapes applies to gate and ffn, not ${o.command}`);
   if (!gemm && o.command !== 'all' && o.dtype) throw new UsageError(`--dtype applies to gate and ffn, not ${o.command} (activations are float32)`);
+  if (!gemm && o.activation) throw new UsageError(`--activation applies to gate and ffn, not ${o.command}`);
 }
 
 async function runAll(ctx: Context): Promise<void> {

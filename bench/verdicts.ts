@@ -24,6 +24,8 @@ export const ROUND_TRIP_US = 1;
 export const GATE_PCT_PEAK = 90;
 export const GATE_PCT_DRAM = 90;
 export const BF16_SPEEDUP = 1.8;
+/** A GEGLU / ReGLU fused gate's time within this many % of the SwiGLU gate's (same shape, run). */
+export const GLU_ACT_PCT = 5;
 /** The fused gate against OpenBLAS's two-sgemm gate (gate --openblas): OpenBLAS time ÷ ours at least this. */
 export function openblasTarget(m: number): { target: number; text: string } | null {
   if (m >= 256) return { target: 1 / 0.92, text: 'our time ≤ 0.92× OpenBLAS’s two-sgemm gate' };
@@ -111,8 +113,18 @@ export function judge(r: Report): void {
   // largest cache (smaller weights stay cached between calls and beat DRAM, which says nothing).
   const llc = Math.max(0, ...r.machine.caches.map((c) => c.bytes));
   for (const row of r.gate) {
-    const id = `${row.m}x${row.k}x${row.n}/${row.dtype}/${row.threads}T${multiIsa ? `/${row.isa}` : ''}`;
-    const where = `(${row.m}×${row.k}×${row.n} ${row.dtype}, ${row.threads}T${multiIsa ? ` ${row.isa}` : ''})`;
+    const act = row.activation && row.activation !== 'silu' ? row.activation : null;
+    const id = `${row.m}x${row.k}x${row.n}/${row.dtype}${act ? `/${act}` : ''}/${row.threads}T${multiIsa ? `/${row.isa}` : ''}`;
+    const where = `(${row.m}×${row.k}×${row.n} ${row.dtype}${act ? ` ${act}` : ''}, ${row.threads}T${multiIsa ? ` ${row.isa}` : ''})`;
+    // GEGLU and ReGLU (gate --activation): the same GEMM with another epilogue, so within 5 % of SwiGLU's time.
+    if (act === 'gelu' || act === 'gelu-tanh' || act === 'relu') {
+      const same = (o: typeof row) => o.m === row.m && o.k === row.k && o.n === row.n && o.dtype === row.dtype && o.threads === row.threads && o.isa === row.isa;
+      const silu = r.gate.find((o) => same(o) && (o.activation ?? 'silu') === 'silu');
+      if (silu) {
+        const x = silu.fused.ms.median / row.fused.ms.median;
+        add({ id: `gate-act/${id}`, bar: `fused ${act} gate within ${GLU_ACT_PCT} % of the SwiGLU gate's time ${where} (value: SwiGLU time ÷ this)`, value: x, target: 1 - GLU_ACT_PCT / 100, unit: '×', meets: x >= 1 - GLU_ACT_PCT / 100 }, row);
+      }
+    }
     if (row.m >= 256 && row.pctOfPeak !== null) {
       add({ id: `gate-peak/${id}`, bar: `fused gate ≥ ${GATE_PCT_PEAK} % of the FMA peak at M ≥ 256 ${where}`, value: row.pctOfPeak, target: GATE_PCT_PEAK, unit: '%', meets: row.pctOfPeak >= GATE_PCT_PEAK }, row);
     }
@@ -122,7 +134,7 @@ export function judge(r: Report): void {
     // Likewise bf16 vs f32: weights that fit the cache would race an L3-resident bf16 pack against a
     // DRAM-bound f32 one (2048×5632: 46 vs 92 MB, a 2.8× "speed-up" that is only cache).
     if (row.m === 1 && row.dtype === 'bf16' && row.weightBytes > 2 * llc) {
-      const f32 = r.gate.find((o) => o.m === 1 && o.k === row.k && o.n === row.n && o.dtype === 'f32' && o.threads === row.threads && o.isa === row.isa);
+      const f32 = r.gate.find((o) => o.m === 1 && o.k === row.k && o.n === row.n && o.dtype === 'f32' && o.activation === row.activation && o.threads === row.threads && o.isa === row.isa);
       if (f32) {
         const x = f32.fused.ms.median / row.fused.ms.median;
         add({ id: `gate-bf16/${id}`, bar: `bf16 weights ≥ ${BF16_SPEEDUP}× faster than f32 at M = 1 ${where}`, value: x, target: BF16_SPEEDUP, unit: '×', meets: x >= BF16_SPEEDUP }, row);

@@ -211,7 +211,7 @@ describe('renderers on a synthetic report (no addon)', () => {
     })),
   );
   const gate = [1, 64, 512].map((m) => ({
-    kind: 'gate' as const, m, k: 1024, n: 2816, dtype: 'f32', threads: 1, isa: 'avx2', flop: 4 * m * 1024 * 2816, weightBytes: 8 * 1024 * 2816,
+    kind: 'gate' as const, m, k: 1024, n: 2816, dtype: 'f32', activation: 'silu', threads: 1, isa: 'avx2', flop: 4 * m * 1024 * 2816, weightBytes: 8 * 1024 * 2816,
     fused: { ms: st(1), gflopsPerSec: st(50 * Math.log2(m + 1)) }, peakInterleaved: st(117), pctOfPeak: 40, weightGbPerSec: 20, dramReadBracket: st(25), pctOfDramRead: 80,
     unfused: { ms: st(2), gflopsPerSec: st(25) }, xUnfused: 2, onnxruntime: null, xOnnxruntime: null, verdict: null, bars: [],
   }));
@@ -251,7 +251,7 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
   }
   function gateRow(m: number, o: Partial<GemmRow>): GemmRow {
     return {
-      kind: 'gate', m, k: 4096, n: 11008, dtype: 'f32', threads: 1, isa: 'avx2', flop: 4 * m * 4096 * 11008, weightBytes: 8 * 4096 * 11008,
+      kind: 'gate', m, k: 4096, n: 11008, dtype: 'f32', activation: 'silu', threads: 1, isa: 'avx2', flop: 4 * m * 4096 * 11008, weightBytes: 8 * 4096 * 11008,
       fused: { ms: st(10), gflopsPerSec: st(50) }, peakInterleaved: null, pctOfPeak: null, weightGbPerSec: 0, dramReadBracket: null,
       pctOfDramRead: null, unfused: null, xUnfused: null, onnxruntime: null, xOnnxruntime: null, verdict: null, bars: [], ...o,
     };
@@ -289,6 +289,24 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
     judge(none);
     expect(byId(none, 'in-cache/silu')!.meets).toBeNull();
     expect(none.elementwise[0].verdict).toBeNull();
+  });
+
+  it('gate --activation: GEGLU and ReGLU within 5 % of the SwiGLU gate of the same shape and run', () => {
+    const r = report({
+      gate: [
+        gateRow(64, { fused: { ms: st(10), gflopsPerSec: st(50) } }),
+        gateRow(64, { activation: 'gelu', fused: { ms: st(10.4), gflopsPerSec: st(48) } }),
+        gateRow(64, { activation: 'relu', fused: { ms: st(10.8), gflopsPerSec: st(46) } }),
+        gateRow(64, { activation: 'sigmoid', fused: { ms: st(20), gflopsPerSec: st(25) } }),
+        gateRow(64, { activation: 'gelu-tanh', threads: 2, fused: { ms: st(5), gflopsPerSec: st(100) } }),
+      ],
+    });
+    judge(r);
+    expect(byId(r, 'gate-act/64x4096x11008/f32/gelu/1T')).toMatchObject({ meets: true, unit: '×' });
+    expect(byId(r, 'gate-act/64x4096x11008/f32/gelu/1T')!.value).toBeCloseTo(10 / 10.4, 9);
+    expect(byId(r, 'gate-act/64x4096x11008/f32/relu/1T')!.meets).toBe(false);
+    expect(r.verdicts.some((v) => v.id.startsWith('gate-act/') && v.id.includes('sigmoid'))).toBe(false); // no bar for GLU
+    expect(r.verdicts.some((v) => v.id.includes('gelu-tanh'))).toBe(false); // no SwiGLU row at 2 threads to compare with
   });
 
   it('in cache: ≥ 50× plain JS, ≥ 2× onnxruntime only where it was measured, default form ≥ 80 % of the out form', () => {

@@ -62,6 +62,7 @@ export interface GemmRow {
   k: number;
   n: number; // gate: outFeatures (hidden); ffn: hiddenFeatures
   dtype: string;
+  activation: string; // the fused activation (silu: SwiGLU)
   threads: number;
   isa: string;
   flop: number; // per call: 4·M·K·N for the gate, 6·M·K·N for the FFN
