@@ -150,13 +150,15 @@ export function renderText(r: Report, md: boolean): string {
     const rows = r[kind];
     if (!rows.length) continue;
     const ort = rows.some((g) => g.onnxruntime);
-    out.push(heading(kind === 'gate' ? 'fused gate SiLU(X·Wg)⊙(X·Wu)' : 'SwiGLU FFN', md), '');
+    const acts = rows.some((g) => (g.activation ?? 'silu') !== 'silu');
+    out.push(heading(kind === 'gate' ? (acts ? 'fused gate act(X·Wg)⊙(X·Wu)' : 'fused gate SiLU(X·Wg)⊙(X·Wu)') : acts ? 'FFN' : 'SwiGLU FFN', md), '');
     out.push(
       table(
-        ['M×K×N', 'dtype', 'thr', ...(multiIsa ? ['isa'] : []), 'ms (min–max)', 'GFLOP/s', '% peak', 'weights GB/s', '% DRAM read', 'unfused ms', '× unfused', ...(ort ? ['onnxruntime ms', '× ort'] : []), 'verdict'],
+        ['M×K×N', 'dtype', ...(acts ? ['act'] : []), 'thr', ...(multiIsa ? ['isa'] : []), 'ms (min–max)', 'GFLOP/s', '% peak', 'weights GB/s', '% DRAM read', 'unfused ms', '× unfused', ...(ort ? ['onnxruntime ms', '× ort'] : []), 'verdict'],
         rows.map((g) => [
           `${g.m}×${g.k}×${g.n}`,
           g.dtype,
+          ...(acts ? [g.activation ?? 'silu'] : []),
           String(g.threads),
           ...(multiIsa ? [g.isa] : []),
           spread(g.fused.ms),
