@@ -6,7 +6,7 @@
 #include "../runtime/cpu.h"
 #include "../runtime/dispatch.h"
 #include "../runtime/gemm.h"
-#include "../runtime/grad_table.h"
+#include "../runtime/grad_dispatch.h"
 
 namespace swiglu {
 

@@ -1,4 +1,4 @@
-#include "grad_table.h"
+#include "grad_dispatch.h"
 
 namespace swiglu {
 

@@ -3,7 +3,6 @@
 #pragma once
 #include <cstddef>
 
-#include "cpu.h"
 #include "op_table.h"
 
 namespace swiglu {
@@ -25,8 +24,5 @@ namespace scalar { const GradTable& grad_table(); }
 namespace avx2 { const GradTable& grad_table(); }
 namespace avx512 { const GradTable& grad_table(); }
 namespace neon { const GradTable& grad_table(); }
-
-// This ISA's gradient table. Only call with an ISA for which isa_runnable() is true.
-const GradTable& grad_table(Isa isa);
 
 }  // namespace swiglu

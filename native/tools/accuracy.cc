@@ -1,12 +1,17 @@
-// Accuracy sweep of the elementwise activations: every finite float32 input (or every N-th bit
-// pattern with --sample N), through the real OpTable entries of each ISA the CPU runs, against an
-// independent float64 reference (libm: exp, expm1, log1p, tanh, erfc), in ulps of the float32 result.
+// Accuracy sweep of the elementwise activations and their gradients: every finite float32 input (or
+// every N-th bit pattern with --sample N), through the real OpTable / GradTable entries of each ISA the CPU
+// runs, against an independent float64 reference (libm: exp, expm1, log1p, tanh, cosh, erfc), in ulps of
+// the float32 result. Gradient cases (names ending in Backward) run every swept x twice: with dy = 1 and
+// with a dy drawn from the bits of x (random sign, magnitude 2^[-20, 20)).
 //
 //   accuracy [--sample N] [--ops silu,gelu] [--isa scalar,avx512] [--threads N] [--md] [--json]
 //
 // Error metric (README, "Accuracy"): ulp(r) = 2^(max(floor(log2|r|), -126) - 23), err = |y - r| / ulp(r).
 // Where |r| < 2^-126 an absolute error <= 2^-126 is accepted (counted as 0). Where r rounds to +-Inf in
 // float32, y must be that Inf. relu/relu6 must match the correctly rounded reference bit for bit.
+// Gradients (README, "Training"): also accepted are an absolute error <= 2^-126 max(1, |dy|) where the exact
+// result or f'(x) is below 2^-126, and <= 2^-23 |dy| within 0.25 max(1, |r|) of a root r of f'; the sign of
+// a zero gradient is not checked.
 // Also checked (any failure -> exit 1): NaN propagation (several payloads, both signs), the limits at
 // +-Inf, +-0 (bitwise), the sign of zero results, and padded tails / in-place calls.
 #include "split_list.h"
@@ -25,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "../runtime/grad_table.h"
 #include "../runtime/op_table.h"
 
 using namespace swiglu;
@@ -74,6 +80,62 @@ double reference(int act, double x, const ActParams& p) {
   }
 }
 
+// f'(x), float64. Flat pieces (f' = 0 by definition) are where flat() says.
+double derivative(int act, double x, const ActParams& p) {
+  auto silu_d = [](double b, double v) {
+    const double z = b * v;
+    return sigmoid_ref(z) + z * sigmoid_ref(z) * sigmoid_ref(-z);
+  };
+  switch (act) {
+    case kRelu: return x > 0 ? 1.0 : 0.0;
+    case kLeakyRelu: return x > 0 ? 1.0 : p.a;
+    case kRelu6: return x > 0 && x < 6 ? 1.0 : 0.0;
+    case kSigmoid: return sigmoid_ref(x) * sigmoid_ref(-x);
+    case kTanh: { const double c = std::cosh(x); return 1.0 / (c * c); }
+    case kSilu: return silu_d(p.a, x);
+    case kQuickGelu: return silu_d(1.702, x);
+    case kGelu: return 0.5 * std::erfc(-x * 0.70710678118654752440084436210485) +
+                       x * 0.39894228040143267793994605993438 * std::exp(-0.5 * x * x);
+    case kGeluTanh: {
+      const double k = 2.0 * 0.79788456080286535587989211986876;
+      const double w = k * (x + 0.044715 * x * x * x), dw = k * (1.0 + 3.0 * 0.044715 * x * x);
+      if (!std::isfinite(w)) return x > 0 ? 1.0 : -0.0;
+      return sigmoid_ref(w) + x * sigmoid_ref(w) * sigmoid_ref(-w) * dw;
+    }
+    case kSoftplus: {
+      if (float(float(p.a) * float(x)) > p.b) return 1.0;
+      return sigmoid_ref(p.a * x);
+    }
+    case kMish: {
+      const double sp = std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
+      const double th = std::tanh(sp);
+      return th + x * (1.0 - th * th) * sigmoid_ref(x);
+    }
+    case kElu: return x > 0 ? 1.0 : p.a * std::exp(x);
+    case kSelu: return x > 0 ? kSeluScale : kSeluScale * kSeluAlpha * std::exp(x);
+    case kHardSigmoid: return x > -3 && x < 3 ? 1.0 / 6.0 : 0.0;
+    case kHardSwish: return x <= -3 ? 0.0 : (x >= 3 ? 1.0 : (2 * x + 3) / 6);
+    default: return 1.0;
+  }
+}
+
+bool flat(int act, double x) {
+  switch (act) {
+    case kRelu: return x <= 0;
+    case kRelu6: return x <= 0 || x >= 6;
+    case kHardSigmoid: return x <= -3 || x >= 3;
+    case kHardSwish: return x <= -3;
+    default: return false;
+  }
+}
+
+// dy * f'(x) with the flat-piece rule; NaN for NaN x.
+double grad_reference(int act, double x, double dy, const ActParams& p) {
+  if (std::isnan(x)) return x;
+  if (flat(act, x)) return 0.0;
+  return dy * derivative(act, x, p);
+}
+
 // ---- the cases -----------------------------------------------------------------------------------
 struct Case {
   const char* name;  // as in --ops
@@ -81,6 +143,8 @@ struct Case {
   ActParams p;
   double bar;        // max ulp allowed; 0 = bitwise exact
   float inf_pos, inf_neg;  // f(+Inf), f(-Inf) (bitwise, -0 vs +0 matters)
+  bool grad = false;        // a gradient case: dx = dy f'(x) through GradTable::grad
+  std::vector<double> roots = {};  // roots of f' (gradient cases)
 };
 
 const float kInf = std::numeric_limits<float>::infinity();
@@ -106,25 +170,45 @@ std::vector<Case> all_cases() {
       {"softplus(beta=2)", kSoftplus, {2.0, 20.0}, 4, kInf, 0.0f},
       {"leakyRelu(slope=0.2)", kLeakyRelu, {0.2, 0}, 1, kInf, -kInf},
       {"elu(alpha=0.5)", kElu, {0.5, 0}, 4, kInf, -0.5f},
+      // gradients: f'(+Inf), f'(-Inf) in inf_pos, inf_neg (dy = 1; a zero's sign unchecked)
+      {"reluBackward", kRelu, {}, 0, 1.0f, 0.0f, true},
+      {"leakyReluBackward", kLeakyRelu, {0.01, 0}, 1, 1.0f, 0.01f, true},
+      {"relu6Backward", kRelu6, {}, 0, 0.0f, 0.0f, true},
+      {"sigmoidBackward", kSigmoid, {}, 4, 0.0f, 0.0f, true},
+      {"tanhBackward", kTanh, {}, 4, 0.0f, 0.0f, true},
+      {"siluBackward", kSilu, {1.0, 0}, 4, 1.0f, 0.0f, true, {-1.2784645427610738}},
+      {"geluBackward", kGelu, {}, 8, 1.0f, 0.0f, true, {-0.75179162426}},
+      {"geluTanhBackward", kGeluTanh, {}, 8, 1.0f, 0.0f, true, {-0.7524614}},
+      {"quickGeluBackward", kQuickGelu, {}, 4, 1.0f, 0.0f, true, {-1.2784645427610738 / 1.702}},
+      {"softplusBackward", kSoftplus, {1.0, 20.0}, 4, 1.0f, 0.0f, true},
+      {"mishBackward", kMish, {}, 8, 1.0f, 0.0f, true, {-1.1924218}},
+      {"eluBackward", kElu, {1.0, 0}, 4, 1.0f, 0.0f, true},
+      {"seluBackward", kSelu, {}, 4, float(kSeluScale), 0.0f, true},
+      {"hardSigmoidBackward", kHardSigmoid, {}, 1, 0.0f, 0.0f, true},
+      {"hardSwishBackward", kHardSwish, {}, 4, 1.0f, 0.0f, true, {-1.5}},
+      {"siluBackward(beta=1.5)", kSilu, {1.5, 0}, 4, 1.0f, 0.0f, true, {-1.2784645427610738 / 1.5}},
+      {"softplusBackward(beta=2)", kSoftplus, {2.0, 20.0}, 4, 1.0f, 0.0f, true},
+      {"eluBackward(alpha=0.5)", kElu, {0.5, 0}, 4, 1.0f, 0.0f, true},
   };
 }
 
 struct Isa {
   const char* name;
   const OpTable* table;
+  const GradTable* grads;
 };
 
 std::vector<Isa> runnable_isas() {
   std::vector<Isa> v;
-  v.push_back({"scalar", &scalar::table()});
+  v.push_back({"scalar", &scalar::table(), &scalar::grad_table()});
 #if defined(__x86_64__) || defined(_M_X64)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back({"avx2", &avx2::table()});
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back({"avx2", &avx2::table(), &avx2::grad_table()});
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-    v.push_back({"avx512", &avx512::table()});
+    v.push_back({"avx512", &avx512::table(), &avx512::grad_table()});
 #elif defined(__aarch64__)
-  v.push_back({"neon", &neon::table()});
+  v.push_back({"neon", &neon::table(), &neon::grad_table()});
 #endif
   return v;
 }
@@ -152,19 +236,41 @@ struct Stats {
 };
 
 // Error of y against the exact r, per the contract. Returns +inf for a NaN/Inf/sign mismatch.
-double ulp_error(float y, double r, bool exact) {
+double ulp_error(float y, double r, bool exact, bool zero_sign = true) {
   const float rf = static_cast<float>(r);  // correctly rounded (double -> float rounds to nearest)
   if (std::isnan(r)) return std::isnan(y) ? 0 : INFINITY;
   if (std::isnan(y)) return INFINITY;
   if (exact) return bits(y) == bits(rf) ? 0 : INFINITY;
   if (std::isinf(rf)) return bits(y) == bits(rf) ? 0 : INFINITY;
   if (std::isinf(y)) return INFINITY;
-  if (rf == 0 && y == 0 && std::signbit(rf) != std::signbit(y)) return INFINITY;  // zero of the wrong sign
+  if (zero_sign && rf == 0 && y == 0 && std::signbit(rf) != std::signbit(y)) return INFINITY;  // zero of the wrong sign
   const double ar = std::fabs(r), d = std::fabs(double(y) - r);
   if (ar < 0x1p-126) return d <= 0x1p-126 ? 0 : d / 0x1p-149;
   int e;
   std::frexp(ar, &e);  // ar = m 2^e, m in [0.5, 1): floor(log2 ar) = e - 1
   return d / std::ldexp(1.0, e - 1 - 23);
+}
+
+// A gradient's error: ulp_error with the README's allowances (see the top of this file).
+double grad_error(float y, double r, double x, double dy, double fp, const std::vector<double>& roots, bool exact) {
+  const double e = ulp_error(y, r, exact, false);
+  if (e == 0 || std::isinf(e)) return e;
+  const double d = std::fabs(double(y) - r);
+  if ((std::fabs(r) < 0x1p-126 || std::fabs(fp) < 0x1p-126) && d <= 0x1p-126 * std::max(1.0, std::fabs(dy))) return 0;
+  for (double root : roots)
+    if (std::fabs(x - root) <= 0.25 * std::max(1.0, std::fabs(root)) && d <= 0x1p-23 * std::fabs(dy)) return 0;
+  return e;
+}
+
+// dy for the second pass of a gradient sweep, from the bits of x: random sign, magnitude 2^[-20, 20).
+float dy_of(uint32_t xb) {
+  uint32_t h = xb * 0x9E3779B1u;
+  h ^= h >> 15;
+  h *= 0x85EBCA77u;
+  h ^= h >> 13;
+  const int e = int(h % 40u) - 20;
+  const float m = 1.0f + float((h >> 8) & 0xFFFFu) / 65536.0f;
+  return std::ldexp((h & 0x80000000u) ? -m : m, e);
 }
 
 void account(Stats& s, uint32_t xb, float y, double r, double err) {
@@ -211,7 +317,8 @@ std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Opti
   std::mutex mu;
   auto worker = [&]() {
     std::vector<float> x(kBatch), y(kBatch);
-    std::vector<double> r(kBatch);
+    std::vector<double> r(kBatch), r2(kBatch), fp(kBatch);
+    std::vector<float> ones(kBatch), dys(kBatch);
     std::vector<uint32_t> xb(kBatch);
     std::vector<Stats> local(isas.size());
     for (;;) {
@@ -225,6 +332,24 @@ std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Opti
         x[n] = fromBits(ub);
         r[n] = reference(c.act, double(x[n]), c.p);
         ++n;
+      }
+      if (c.grad) {
+        for (size_t i = 0; i < n; ++i) {
+          ones[i] = 1.0f;
+          dys[i] = dy_of(xb[i]);
+          fp[i] = derivative(c.act, double(x[i]), c.p);
+          r[i] = grad_reference(c.act, double(x[i]), 1.0, c.p);
+          r2[i] = grad_reference(c.act, double(x[i]), double(dys[i]), c.p);
+        }
+        for (size_t k = 0; k < isas.size(); ++k) {
+          isas[k].grads->grad[c.act](x.data(), ones.data(), y.data(), n, c.p);
+          for (size_t i = 0; i < n; ++i)
+            account(local[k], xb[i], y[i], r[i], grad_error(y[i], r[i], x[i], 1.0, fp[i], c.roots, c.bar == 0));
+          isas[k].grads->grad[c.act](x.data(), dys.data(), y.data(), n, c.p);
+          for (size_t i = 0; i < n; ++i)
+            account(local[k], xb[i], y[i], r2[i], grad_error(y[i], r2[i], x[i], dys[i], fp[i], c.roots, c.bar == 0));
+        }
+        continue;
       }
       for (size_t k = 0; k < isas.size(); ++k) {
         isas[k].table->unary[c.act](x.data(), y.data(), n, c.p, Store::kCache);
@@ -241,7 +366,60 @@ std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Opti
 }
 
 // Edge checks: NaN payloads, +-Inf limits, +-0 (bitwise against the reference), tails and in-place.
+// Gradient edge checks: NaN x -> NaN, f'(+-Inf) with dy = 1, the flat-piece rule (dx = 0 for dy = +-Inf,
+// NaN on a flat piece), tails and in place on x and on dy.
+std::vector<std::string> grad_edge_checks(const Case& c, const Isa& isa) {
+  std::vector<std::string> fails;
+  char msg[256];
+  const GradFn g = isa.grads->grad[c.act];
+  const uint32_t nans[] = {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7fbfffffu, 0xffffffffu};
+  for (uint32_t nb : nans) {
+    float x = fromBits(nb), one = 1, y = 0;
+    g(&x, &one, &y, 1, c.p);
+    if (!std::isnan(y)) { std::snprintf(msg, sizeof msg, "NaN 0x%08x -> %g", nb, y); fails.push_back(msg); }
+  }
+  const float inx[2] = {kInf, -kInf}, want[2] = {c.inf_pos, c.inf_neg};
+  for (int i = 0; i < 2; ++i) {
+    float one = 1, y = 0;
+    g(&inx[i], &one, &y, 1, c.p);
+    if (!(y == want[i])) {
+      std::snprintf(msg, sizeof msg, "f'(%cInf) = %g, want %g", i ? '-' : '+', y, want[i]);
+      fails.push_back(msg);
+    }
+  }
+  for (float x : {-7.0f, -3.0f, 0.0f, -0.0f, 6.0f, 9.0f}) {
+    if (!flat(c.act, x)) continue;
+    for (float dy : {kInf, -kInf, std::numeric_limits<float>::quiet_NaN()}) {
+      float y = 1;
+      g(&x, &dy, &y, 1, c.p);
+      if (y != 0) { std::snprintf(msg, sizeof msg, "flat piece x=%g, dy=%g -> %g, want 0", x, dy, y); fails.push_back(msg); }
+    }
+  }
+  std::vector<float> x(40), dy(40), full(40), y(40);
+  for (int i = 0; i < 40; ++i) { x[i] = (i - 20) * 0.37f + (i % 3) * 1e-3f; dy[i] = 1.5f - i * 0.11f; }
+  g(x.data(), dy.data(), full.data(), 40, c.p);
+  for (size_t len = 1; len <= 40; ++len) {
+    std::fill(y.begin(), y.end(), -7.0f);
+    g(x.data(), dy.data(), y.data(), len, c.p);
+    for (size_t i = 0; i < 40; ++i) {
+      if (i < len ? bits(y[i]) != bits(full[i]) : y[i] != -7.0f) {
+        std::snprintf(msg, sizeof msg, "tail: length %zu, element %zu differs (or written past the end)", len, i);
+        fails.push_back(msg);
+        len = 41;
+        break;
+      }
+    }
+  }
+  std::vector<float> ix = x, idy = dy;
+  g(ix.data(), dy.data(), ix.data(), 40, c.p);
+  g(x.data(), idy.data(), idy.data(), 40, c.p);
+  if (std::memcmp(ix.data(), full.data(), 160) != 0) fails.push_back("in place on x differs");
+  if (std::memcmp(idy.data(), full.data(), 160) != 0) fails.push_back("in place on dy differs");
+  return fails;
+}
+
 std::vector<std::string> edge_checks(const Case& c, const Isa& isa) {
+  if (c.grad) return grad_edge_checks(c, isa);
   std::vector<std::string> fails;
   char msg[256];
   const uint32_t nans[] = {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7fbfffffu, 0xffffffffu, 0x7fc12345u, 0xff800010u};
