@@ -329,9 +329,25 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
 export function swigluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
 export function swigluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Float32Array;
 export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
-  const c = gateArgs('swigluMatmul', x, second, third, fourth, true);
+  return runGate('swigluMatmul', true, x, second, third, fourth);
+}
+
+/** The sync fused gate under the name `fn` (swiglu: silu packs only); a pack made on the fly is freed. */
+function runGate(fn: string, swiglu: boolean, x: unknown, second: unknown, third: unknown, fourth: unknown): Float32Array {
+  const c = gateArgs(fn, x, second, third, fourth, swiglu);
   try {
-    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, 'swigluMatmul', 'packed'), c.out);
+    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, fn, 'packed'), c.out);
+  } finally {
+    if (c.temporary) c.packed.dispose();
+  }
+}
+
+/** The async fused gate under the name `fn`; the native op holds its own reference to the pack, so
+ *  disposing a pack made on the fly here never frees it early. */
+async function runGateAsync(fn: string, swiglu: boolean, x: unknown, second: unknown, third: unknown, fourth: unknown): Promise<Float32Array> {
+  const c = gateArgs(fn, x, second, third, fourth, swiglu);
+  try {
+    return await named(fn, binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, fn, 'packed'), c.out), c.out);
   } finally {
     if (c.temporary) c.packed.dispose();
   }
@@ -341,13 +357,7 @@ export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourt
 export function swigluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
 export function swigluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Promise<Float32Array>;
 export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
-  const c = gateArgs('swigluMatmulAsync', x, second, third, fourth, true);
-  try {
-    return await named('swigluMatmulAsync', binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, 'swigluMatmulAsync', 'packed'), c.out), c.out);
-  } finally {
-    // The native op holds its own reference to the pack, so disposing here never frees it early.
-    if (c.temporary) c.packed.dispose();
-  }
+  return runGateAsync('swigluMatmulAsync', true, x, second, third, fourth);
 }
 
 /**
@@ -362,24 +372,14 @@ export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unk
 export function gluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
 export function gluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Float32Array;
 export function gluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
-  const c = gateArgs('gluMatmul', x, second, third, fourth, false);
-  try {
-    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, 'gluMatmul', 'packed'), c.out);
-  } finally {
-    if (c.temporary) c.packed.dispose();
-  }
+  return runGate('gluMatmul', false, x, second, third, fourth);
 }
 
 /** gluMatmul off the JS thread (bit-identical to the sync form). Errors reject. */
 export function gluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
 export function gluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Promise<Float32Array>;
 export async function gluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
-  const c = gateArgs('gluMatmulAsync', x, second, third, fourth, false);
-  try {
-    return await named('gluMatmulAsync', binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, 'gluMatmulAsync', 'packed'), c.out), c.out);
-  } finally {
-    if (c.temporary) c.packed.dispose();
-  }
+  return runGateAsync('gluMatmulAsync', false, x, second, third, fourth);
 }
 
 // ---- the FFN --------------------------------------------------------------------------------

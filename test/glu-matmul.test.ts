@@ -6,38 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import * as ref from '../lib/reference/matrix';
-import { xorshift32 } from './helpers/ulp';
+import { expectClose, rand as randIn, sameBits } from './helpers/matrix';
+
+/** Values in [lo, hi), symmetric by default: the gates see both signs. */
+const rand = (n: number, seed: number, lo = -1, hi = 1) => randIn(n, seed, lo, hi);
 
 type Activation = sg.FusedActivation;
 const ACTIVATIONS: Activation[] = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'];
-
-function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const next = xorshift32((seed * 2654435761) >>> 0);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + ((next() >>> 8) / 2 ** 24) * (hi - lo);
-  return a;
-}
-
-function expectClose(got: Float32Array, want: Float64Array, label: string): void {
-  expect(got.length, `${label}: length`).toBe(want.length);
-  let err2 = 0;
-  let ref2 = 0;
-  let maxRef = 0;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(want[i]));
-    ref2 += want[i] * want[i];
-    const e = Math.abs(got[i] - want[i]);
-    err2 += e * e;
-    if (!(e <= worst)) worst = e;
-  }
-  expect(Math.sqrt(err2 / (ref2 || 1)), `${label}: relative Frobenius error`).toBeLessThanOrEqual(1e-5);
-  expect(worst, `${label}: worst element error (max|ref| ${maxRef})`).toBeLessThanOrEqual(1e-4 * maxRef);
-}
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
-}
 
 /** The elementwise GLU op that act(gate) ⊙ up is, unfused. */
 function unfusedGlu(act: Activation, g: Float32Array, u: Float32Array): Float32Array {

@@ -6,21 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import * as ref from '../lib/reference/matrix';
-import { xorshift32 } from './helpers/ulp';
+import { expectClose, rand, sameBits } from './helpers/matrix';
 
 type Dtype = 'f32' | 'bf16' | 'f16';
 type Layout = 'out-in' | 'in-out';
 
 const MS = [1, 2, 3, 7, 64, 129];
 const KN = [1, 3, 17, 33, 100, 257];
-
-/** Deterministic uniform values in [lo, hi). */
-function rand(n: number, seed: number, lo = -0.5, hi = 1): Float32Array {
-  const next = xorshift32((seed * 2654435761) >>> 0);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + ((next() >>> 8) / 2 ** 24) * (hi - lo);
-  return a;
-}
 
 /**
  * Activations: biased away from zero mean (a float32 dot product of zero-mean terms can cancel far
@@ -38,34 +30,6 @@ function weights(n: number, seed: number, dtype: Dtype): Float32Array | Uint16Ar
   const w = rand(n, seed, -0.5, 1);
   if (dtype === 'f32') return w;
   return Uint16Array.from(w, (v) => (dtype === 'bf16' ? ref.numberToBf16(v) : ref.numberToF16(v)));
-}
-
-function expectClose(got: Float32Array, want: Float64Array, label: string): void {
-  expect(got.length, `${label}: length`).toBe(want.length);
-  let err2 = 0;
-  let ref2 = 0;
-  let maxRef = 0;
-  for (let i = 0; i < want.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(want[i]));
-    ref2 += want[i] * want[i];
-  }
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < want.length; i++) {
-    const e = Math.abs(got[i] - want[i]);
-    if (!(e <= worst)) {
-      worst = e;
-      at = i;
-    }
-    err2 += e * e;
-  }
-  const rel = ref2 > 0 ? Math.sqrt(err2 / ref2) : Math.sqrt(err2);
-  expect(rel, `${label}: relative Frobenius error`).toBeLessThanOrEqual(1e-5);
-  expect(worst, `${label}: element ${at}: got ${got[at]}, want ${want[at]}, max|ref| ${maxRef}`).toBeLessThanOrEqual(1e-4 * maxRef);
-}
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
 const initialIsa = binding.isa();

@@ -89,8 +89,6 @@ export function matmul(
   return c;
 }
 
-const silu = (v: number) => v / (1 + Math.exp(-v));
-
 /** The activations of the fused gate and FFN, in float64 (lib/reference/activations.ts). */
 export type FusedActivationRef = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
 const FUSED: Record<FusedActivationRef, (v: number) => number> = {
@@ -117,11 +115,7 @@ export interface GateRefOptions {
 
 /** H = SiLU(X·Wg) ⊙ (X·Wu), rows = x.length / inFeatures. */
 export function swigluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GateRefOptions): Float64Array {
-  const dt = o.dtype ?? 'f32';
-  const g = linear(x, decodeWeights(wGate, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
-  const u = linear(x, decodeWeights(wUp, dt), o.inFeatures, o.outFeatures, o.layout ?? 'out-in');
-  for (let i = 0; i < g.length; i++) g[i] = silu(g[i]) * u[i];
-  return g;
+  return gluMatmul(x, wGate, wUp, { ...o, activation: 'silu' });
 }
 
 export interface GluRefOptions extends GateRefOptions {
@@ -177,7 +171,5 @@ export interface FfnRefOptions {
 
 /** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd: the gated FFN of LLaMA-style blocks. */
 export function swigluFfn(x: ArrayLike<number>, o: FfnRefOptions): Float64Array {
-  const layout = o.layout ?? 'out-in';
-  const h = swigluMatmul(x, o.gate, o.up, { inFeatures: o.inFeatures, outFeatures: o.hiddenFeatures, layout, dtype: o.dtype });
-  return linear(h, decodeWeights(o.down, o.dtype ?? 'f32'), o.hiddenFeatures, o.inFeatures, layout);
+  return ffn(x, { ...o, activation: 'silu' });
 }
