@@ -5,3 +5,4 @@ export * from './backward';
 export * from './runtime';
 export * from './matrix';
 export * as reference from './reference';
+export * from './safetensors';
