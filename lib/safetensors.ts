@@ -64,20 +64,20 @@ function inputBytes(src: unknown): Uint8Array {
   throw new TypeError(`${FN}: expected a file path (string) or the file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${describe(src)}`);
 }
 
-/** A view of bytes [begin, end) of `bytes` as `Type`, or a copy of them where the offset is misaligned. */
-function view<T extends Float32Array | Uint16Array | Uint8Array>(
-  Type: { new (b: ArrayBufferLike, o: number, n: number): T; new (n: number): T; BYTES_PER_ELEMENT: number },
-  bytes: Uint8Array,
-  begin: number,
-  end: number,
-): T {
-  const size = Type.BYTES_PER_ELEMENT;
+/**
+ * Bytes [begin, end) of `bytes` as the dtype's array: a view, or a copy where the offset in memory is
+ * not a multiple of the element size (typed arrays cannot view it).
+ */
+function view(dtype: SafetensorsDtype, bytes: Uint8Array, begin: number, end: number): Float32Array | Uint16Array | Uint8Array {
+  const size = dtype === 'F32' ? 4 : dtype === 'BF16' || dtype === 'F16' ? 2 : 1;
   const at = bytes.byteOffset + begin;
   const count = (end - begin) / size;
-  if (at % size === 0) return new Type(bytes.buffer, at, count);
-  const copy = new Type(count);
-  new Uint8Array(copy.buffer).set(bytes.subarray(begin, end));
-  return copy;
+  const aligned = at % size === 0;
+  const buffer = aligned ? bytes.buffer : new Uint8Array(bytes.subarray(begin, end)).buffer;
+  const offset = aligned ? at : 0;
+  if (size === 4) return new Float32Array(buffer, offset, count);
+  if (size === 2) return new Uint16Array(buffer, offset, count);
+  return new Uint8Array(buffer, offset, count);
 }
 
 function tensorEntry(name: string, entry: unknown, dataBytes: number): { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number } {
@@ -149,8 +149,7 @@ export function loadSafetensors(pathOrBytes: string | Uint8Array | ArrayBuffer):
     if (name === '__metadata__') continue;
     const e = tensorEntry(name, header[name], data.length);
     placed.push({ name, begin: e.begin, end: e.end });
-    const Type = e.dtype === 'F32' ? Float32Array : e.dtype === 'BF16' || e.dtype === 'F16' ? Uint16Array : Uint8Array;
-    result[name] = { dtype: e.dtype, shape: e.shape, data: view(Type, data, e.begin, e.end) };
+    result[name] = { dtype: e.dtype, shape: e.shape, data: view(e.dtype, data, e.begin, e.end) };
   }
   // The tensors must tile the data buffer: sorted by offset, each starts where the previous ended.
   placed.sort((a, b) => a.begin - b.begin || a.end - b.end);
