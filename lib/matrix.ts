@@ -11,6 +11,19 @@ export type Dtype = 'f32' | 'bf16' | 'f16';
 /** f32 weights are Float32Array; bf16/f16 weights are Uint16Array holding the 16-bit patterns. */
 export type WeightArray = Float32Array | Uint16Array;
 /**
+ * A weight with its own shape and dtype, as loadSafetensors returns it: dtype 'F32' (data a
+ * Float32Array), 'BF16' or 'F16' (a Uint16Array of bit patterns). packGate/packFfn check `shape`
+ * against the features and the layout, so a transposed or swapped matrix is an error, not garbage;
+ * a square matrix cannot be told from its transpose, so for those the layout is the caller's word.
+ */
+export interface WeightTensor {
+  data: ArrayBufferView;
+  shape: readonly number[];
+  dtype: string;
+}
+/** What packGate/packFfn take for each weight: a bare array (shape from the options) or a tensor. */
+export type Weight = WeightArray | WeightTensor;
+/**
  * The activation a fused gate or FFN applies, each as its elementwise op with default parameters:
  * 'silu' (SwiGLU), 'gelu' (GEGLU, erf form), 'gelu-tanh' (GEGLU, tanh form), 'relu' (ReGLU), 'sigmoid'
  * (GLU) or 'identity' (bilinear); for a plain MLP (packFfn without gate) the hidden layer's activation.
@@ -41,9 +54,9 @@ export interface SwigluMatmulRawOptions extends Omit<PackGateOptions, 'activatio
 export interface GluMatmulRawOptions extends PackGateOptions, OutOptions {}
 export interface PackFfnOptions {
   /** The gate projection of a GLU FFN; omit it for a plain MLP act(x·Wu)·Wd. */
-  gate?: WeightArray;
-  up: WeightArray;
-  down: WeightArray;
+  gate?: Weight;
+  up: Weight;
+  down: Weight;
   inFeatures: number;
   hiddenFeatures: number;
   layout?: Layout;
@@ -161,7 +174,62 @@ export class PackedFfn extends PackedWeights {
 
 // ---- checks ---------------------------------------------------------------------------------
 
-function weight(v: unknown, name: string, dtype: Dtype, length: number, shape: string): WeightArray {
+const TENSOR_DTYPES: Record<string, Dtype> = { F32: 'f32', BF16: 'bf16', F16: 'f16' };
+
+/** A tensor argument ({data, shape, dtype}): any object that is not itself an array or a view. */
+function isTensor(v: unknown): v is WeightTensor {
+  return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v) && 'data' in v;
+}
+
+/** The packers' dtype of a tensor argument: F32/BF16/F16, or an error naming the argument. */
+function tensorDtype(v: WeightTensor, name: string): Dtype {
+  if (typeof v.dtype !== 'string') throw new TypeError(`${name}.dtype must be 'F32', 'BF16' or 'F16', got ${check.describe(v.dtype)}`);
+  const d = Object.prototype.hasOwnProperty.call(TENSOR_DTYPES, v.dtype) ? TENSOR_DTYPES[v.dtype] : undefined;
+  if (d === undefined) throw new RangeError(`${name} has dtype '${v.dtype}'; packing takes 'F32', 'BF16' or 'F16' (convert it first)`);
+  return d;
+}
+
+/**
+ * The dtype of one pack: every tensor argument's (they must agree, and agree with options.dtype if
+ * given); with no tensor, options.dtype or 'f32'. Bare arrays are then checked against it by weight().
+ */
+function packDtype(fn: string, option: unknown, weights: ReadonlyArray<readonly [unknown, string]>): Dtype {
+  const given = option === undefined ? undefined : check.oneOf(option, `${fn}: options.dtype`, DTYPES, 'f32');
+  let found: { dtype: Dtype; name: string; raw: string } | undefined;
+  for (const [w, name] of weights) {
+    if (!isTensor(w)) continue;
+    const dtype = tensorDtype(w, `${fn}: ${name}`);
+    if (found && found.dtype !== dtype) {
+      throw new RangeError(`${fn}: all weights of one pack must share a dtype: ${found.name} is ${found.raw}, ${name} is ${w.dtype}`);
+    }
+    found ??= { dtype, name, raw: w.dtype };
+  }
+  if (found && given !== undefined && given !== found.dtype) {
+    throw new RangeError(`${fn}: options.dtype '${given}' does not match ${found.name}'s dtype ${found.raw}`);
+  }
+  return found?.dtype ?? given ?? 'f32';
+}
+
+/** A tensor's shape must be exactly `dims` (rows, cols of the layout); a transpose is named as such. */
+function tensorShape(v: WeightTensor, name: string, dims: readonly [number, number], what: string): void {
+  const s: unknown = v.shape;
+  if (!Array.isArray(s) || !s.every((d) => typeof d === 'number')) {
+    throw new TypeError(`${name}.shape must be an array of numbers, got ${check.describe(s)}`);
+  }
+  if (s.length === 2 && s[0] === dims[0] && s[1] === dims[1]) return;
+  const transposed = s.length === 2 && s[0] === dims[1] && s[1] === dims[0];
+  throw new RangeError(
+    `${name} must have shape [${dims[0]}, ${dims[1]}] (${what}), got [${s.join(', ')}]` +
+      (transposed ? ': that is its transpose (the other layout, or a swapped weight)' : ''),
+  );
+}
+
+function weight(v: unknown, name: string, dtype: Dtype, length: number, shape: string, dims?: Dims): WeightArray {
+  if (isTensor(v) && dims) {
+    tensorShape(v, name, dims.dims, dims.text);
+    v = v.data;
+    name = `${name}.data`;
+  }
   const want = dtype === 'f32' ? Float32Array : Uint16Array;
   if (!(v instanceof want)) {
     const what = dtype === 'f32' ? 'a Float32Array' : `a Uint16Array of ${dtype} bit patterns`;
@@ -235,20 +303,35 @@ function gateOptions(fn: string, o: Partial<PackGateOptions>) {
   const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
   const dtype = check.oneOf(o.dtype, `${fn}: options.dtype`, DTYPES, 'f32');
   const activation = check.oneOf(o.activation, `${fn}: options.activation`, ACTIVATIONS, 'silu');
-  return { inFeatures, outFeatures, layout, dtype, activation };
+  return { inFeatures, outFeatures, layout, dtype, activation, dtypeOption: o.dtype };
+}
+
+type Dims = { dims: readonly [number, number]; text: string };
+/** The shape a tensor weight must have: [outF, inF] for 'out-in' (nn.Linear), [inF, outF] for 'in-out'. */
+function dimsOf(layout: Layout, inName: string, outName: string, inF: number, outF: number): Dims {
+  return layout === 'out-in'
+    ? { dims: [outF, inF], text: `[${outName}, ${inName}] for layout 'out-in'` }
+    : { dims: [inF, outF], text: `[${inName}, ${outName}] for layout 'in-out'` };
 }
 
 function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType<typeof gateOptions>): PackedGate {
   const shape = shapeText(g.layout, 'inFeatures', 'outFeatures', g.inFeatures, g.outFeatures);
   const len = g.inFeatures * g.outFeatures;
-  const wg = weight(wGate, `${fn}: wGate`, g.dtype, len, shape);
-  const wu = weight(wUp, `${fn}: wUp`, g.dtype, len, shape);
-  const h = binding.packGate(wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[g.dtype], ACT_INDEX[g.activation]);
-  return new PackedGate(TOKEN, h, g.inFeatures, g.outFeatures, g.dtype, g.activation);
+  const dtype = packDtype(fn, g.dtypeOption, [[wGate, 'wGate'], [wUp, 'wUp']]);
+  const dims = dimsOf(g.layout, 'inFeatures', 'outFeatures', g.inFeatures, g.outFeatures);
+  const wg = weight(wGate, `${fn}: wGate`, dtype, len, shape, dims);
+  const wu = weight(wUp, `${fn}: wUp`, dtype, len, shape, dims);
+  const h = binding.packGate(wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[g.activation]);
+  return new PackedGate(TOKEN, h, g.inFeatures, g.outFeatures, dtype, g.activation);
 }
 
-/** Packs the gate and up projections once for gluMatmul (swigluMatmul when the activation is silu). */
-export function packGate(wGate: WeightArray, wUp: WeightArray, options: PackGateOptions): PackedGate {
+/**
+ * Packs the gate and up projections once for gluMatmul (swigluMatmul when the activation is silu).
+ * Each weight is a bare array (dtype from options.dtype) or a tensor {data, shape, dtype} such as
+ * loadSafetensors returns, whose shape must be [outFeatures, inFeatures] ('out-in') or its transpose
+ * ('in-out') and whose dtype sets the pack's.
+ */
+export function packGate(wGate: Weight, wUp: Weight, options: PackGateOptions): PackedGate {
   const o = required<PackGateOptions>(
     options,
     'packGate',
@@ -260,7 +343,9 @@ export function packGate(wGate: WeightArray, wUp: WeightArray, options: PackGate
 
 /**
  * Packs a whole FFN once for ffn (swigluFfn for a SiLU GLU): with `gate`, (act(x·Wg) ⊙ x·Wu)·Wd; without
- * it, a plain MLP act(x·Wu)·Wd.
+ * it, a plain MLP act(x·Wu)·Wd. Weights may be tensors {data, shape, dtype} (as for packGate): gate and
+ * up [hiddenFeatures, inFeatures] and down [inFeatures, hiddenFeatures] for 'out-in', the transposes
+ * for 'in-out'; all of one dtype.
  */
 export function packFfn(options: PackFfnOptions): PackedFfn {
   const fn = 'packFfn';
@@ -273,14 +358,16 @@ export function packFfn(options: PackFfnOptions): PackedFfn {
   const inFeatures = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
   const hidden = check.integer(o.hiddenFeatures, `${fn}: options.hiddenFeatures`, 1);
   const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
-  const dtype = check.oneOf(o.dtype, `${fn}: options.dtype`, DTYPES, 'f32');
+  const dtype = packDtype(fn, o.dtype, [[o.gate, 'options.gate'], [o.up, 'options.up'], [o.down, 'options.down']]);
   const len = inFeatures * hidden;
+  const upDims = dimsOf(layout, 'inFeatures', 'hiddenFeatures', inFeatures, hidden);
+  const downDims = dimsOf(layout, 'hiddenFeatures', 'inFeatures', hidden, inFeatures);
   const upShape = shapeText(layout, 'inFeatures', 'hiddenFeatures', inFeatures, hidden);
   const downShape = shapeText(layout, 'hiddenFeatures', 'inFeatures', hidden, inFeatures);
   const activation = check.oneOf(o.activation, `${fn}: options.activation`, ACTIVATIONS, 'silu');
-  const g = o.gate === undefined ? null : weight(o.gate, `${fn}: options.gate`, dtype, len, upShape);
-  const u = weight(o.up, `${fn}: options.up`, dtype, len, upShape);
-  const d = weight(o.down, `${fn}: options.down`, dtype, len, downShape);
+  const g = o.gate === undefined ? null : weight(o.gate, `${fn}: options.gate`, dtype, len, upShape, upDims);
+  const u = weight(o.up, `${fn}: options.up`, dtype, len, upShape, upDims);
+  const d = weight(o.down, `${fn}: options.down`, dtype, len, downShape, downDims);
   const h = binding.packFfn(g, u, d, inFeatures, hidden, layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[activation]);
   return new PackedFfn(TOKEN, h, inFeatures, hidden, dtype, activation, g !== null);
 }
