@@ -195,6 +195,35 @@ function reach(curve: CurvePoint[], target: number): { target: number; step: num
   return p ? { target, step: p.step, seconds: p.seconds } : null;
 }
 
+/**
+ * Fills each arm's finalValLoss summary and each run's reachBaseline, and returns the paired differences
+ * against ReLU (or the first arm). Exported so that runs of several invocations (say --seeds 1,2 and then
+ * --seeds 3) can be pooled and summarised exactly as one invocation would.
+ */
+export function summarize(arms: ArmResult[]): { baseline: Arm | null; paired: PairedDiff[] } {
+  const baseline = arms.some((a) => a.name === 'relu') ? 'relu' : null;
+  const baseArm = arms.find((a) => a.name === baseline);
+  for (const a of arms) {
+    a.finalValLoss = meanSd(a.runs.map((r) => r.finalValLoss));
+    if (baseArm) {
+      for (const r of a.runs) {
+        const b = baseArm.runs.find((q) => q.seed === r.seed);
+        if (b) r.reachBaseline = reach(r.curve, b.curve[b.curve.length - 1].valLoss);
+      }
+    }
+  }
+  const paired: PairedDiff[] = [];
+  const ref = baseArm ?? arms[0];
+  for (const a of arms) {
+    if (a === ref) continue;
+    const diffs = a.runs.map((r) => r.finalValLoss - (ref.runs.find((q) => q.seed === r.seed) as RunResult).finalValLoss);
+    const s = meanSd(diffs);
+    const half = s.sd !== null ? (t975(s.n - 1) * s.sd) / Math.sqrt(s.n) : null;
+    paired.push({ arm: a.name, baseline: ref.name, n: s.n, meanDiff: s.mean, sd: s.sd, ci95: half === null ? null : [s.mean - half, s.mean + half] });
+  }
+  return { baseline, paired };
+}
+
 export function runAll(c: TrainConfig, corpus: Corpus, progress: Progress, argv: string[]): TrainReport {
   const started = process.hrtime.bigint();
   const base = modelConfig(c, 'relu', corpus.vocab.length);
@@ -216,26 +245,7 @@ export function runAll(c: TrainConfig, corpus: Corpus, progress: Progress, argv:
   } finally {
     progress.stop();
   }
-  const baseline = c.arms.includes('relu') ? 'relu' : null;
-  const baseArm = arms.find((a) => a.name === baseline);
-  for (const a of arms) {
-    a.finalValLoss = meanSd(a.runs.map((r) => r.finalValLoss));
-    if (baseArm) {
-      for (const r of a.runs) {
-        const b = baseArm.runs.find((q) => q.seed === r.seed);
-        if (b) r.reachBaseline = reach(r.curve, b.curve[b.curve.length - 1].valLoss);
-      }
-    }
-  }
-  const paired: PairedDiff[] = [];
-  const ref = baseArm ?? arms[0];
-  for (const a of arms) {
-    if (a === ref) continue;
-    const diffs = a.runs.map((r) => r.finalValLoss - (ref.runs.find((q) => q.seed === r.seed) as RunResult).finalValLoss);
-    const s = meanSd(diffs);
-    const half = s.sd !== null ? (t975(s.n - 1) * s.sd) / Math.sqrt(s.n) : null;
-    paired.push({ arm: a.name, baseline: ref.name, n: s.n, meanDiff: s.mean, sd: s.sd, ci95: half === null ? null : [s.mean - half, s.mean + half] });
-  }
+  const { baseline, paired } = summarize(arms);
   const mi = machineInfo();
   return {
     schema: 'swiglu-bench/train/1',
