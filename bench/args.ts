@@ -35,6 +35,7 @@ export interface Options {
   svg: string | null;
   peers: boolean; // onnxruntime-node when installed
   openblas: boolean; // gate only: also run the C++ harness against OpenBLAS (dev-only)
+  onednn: boolean; // gate only: also run oneDNN's fused-epilogue gate (bench/onednn/gate.cc, dev-only)
   help: boolean; // --help or the `help` command
   version: boolean; // --version: print the package version and exit
 }
@@ -77,6 +78,8 @@ options:
   --no-peers       skip onnxruntime-node even when it is installed
   --openblas       gate only: also run the C++ harness (gemm_bench) against OpenBLAS's two-sgemm gate
                    (dev-only; skipped with a note when the harness or libopenblas is missing)
+  --onednn         gate only: also time oneDNN's fused-epilogue gate (bench/onednn/gate.cc, g++ -ldnnl)
+                   per ISA and thread count (dev-only; skipped with a note when g++ or libdnnl is missing)
   --version        print the package version
   -h, --help       this text`;
 
@@ -140,6 +143,7 @@ export function parse(argv: string[]): Options {
         svg: { type: 'string' },
         'no-peers': { type: 'boolean' },
         openblas: { type: 'boolean' },
+        onednn: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -177,6 +181,7 @@ export function parse(argv: string[]): Options {
   }
   if (v.svg !== undefined && v.svg.trim() === '') throw new UsageError('--svg: expected a file name');
   if (v.openblas && command !== 'gate') throw new UsageError(`--openblas applies to gate, not ${command}`);
+  if (v.onednn && command !== 'gate') throw new UsageError(`--onednn applies to gate, not ${command}`);
   return {
     command,
     threads: threads && unique(threads),
@@ -194,6 +199,7 @@ export function parse(argv: string[]): Options {
     svg: v.svg ?? null,
     peers: !v['no-peers'],
     openblas: !!v.openblas,
+    onednn: !!v.onednn,
     help: !!v.help || helpCommand,
     version: !!v.version,
   };

@@ -53,6 +53,7 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     peers: { onnxruntime: useOrt ? ortVersion() : null },
     roofline: { copy: [], fmaPeak: [], dramRead: [] },
     openblas: null,
+    onednn: null,
     elementwise: [],
     roundTrip: [],
     gate: [],

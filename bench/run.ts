@@ -11,6 +11,7 @@ import { GLU, UNARY, select } from './ops';
 import { createProgress } from './progress';
 import { Report } from './report/types';
 import { runOpenblas } from './openblas';
+import { runOnednn } from './onednn';
 import { runRoundTrip } from './roundtrip';
 import { TimingOptions } from './timing';
 import { judge } from './verdicts';
@@ -107,6 +108,15 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
         if (ob.skipped) {
           ctx.report.notes.push(ob.skipped);
           progress.note(`swiglu-bench: ${ob.skipped}`);
+        }
+      }
+      if (o.onednn) {
+        const od = runOnednn(o.shapes ?? FULL_SHAPES, ctx.threads, ctx.isas, ctx.report.gate, ctx.timing, (s) => progress.note(`swiglu-bench: ${s}`));
+        ctx.report.onednn = od;
+        ctx.report.notes.push(...od.notes);
+        if (od.skipped) {
+          ctx.report.notes.push(od.skipped);
+          progress.note(`swiglu-bench: ${od.skipped}`);
         }
       }
       break;

@@ -35,6 +35,9 @@ export function openblasTarget(m: number): { target: number; text: string } | nu
   return null;
 }
 
+/** The fused gate against oneDNN's fused-epilogue gate (gate --onednn): oneDNN time ÷ ours at least this, at every M. */
+export const X_ONEDNN = 1;
+
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const sizeText = (n: number) => (Number.isInteger(Math.log10(n)) ? `1e${Math.log10(n)}` : String(n));
 
@@ -155,6 +158,20 @@ export function judge(r: Report): void {
       target: t.target,
       unit: '×',
       meets: o.xOpenblas >= t.target,
+    });
+  }
+  // oneDNN (gate --onednn): gate.cc's rows beside this run's fused gate rows, f32, same ISA width.
+  const od = r.onednn;
+  const odMultiIsa = new Set(od?.rows.map((o) => o.isa) ?? []).size > 1;
+  for (const o of od?.rows ?? []) {
+    const tag = odMultiIsa ? `/${o.isa}` : '';
+    add({
+      id: `onednn/${o.m}x${o.k}x${o.n}/${o.threads}T${tag}`,
+      bar: `fused gate at least as fast as oneDNN's fused-epilogue gate (2 matmul primitives, swish and binary-mul post-ops) at M = ${o.m} (${o.m}×${o.k}×${o.n} f32, ${o.threads}T ${o.isa}, oneDNN ${od!.version ?? '?'} isa ${o.onednnIsa ?? '?'}; value: oneDNN time ÷ ours)`,
+      value: o.xOnednn,
+      target: X_ONEDNN,
+      unit: '×',
+      meets: o.xOnednn >= X_ONEDNN,
     });
   }
   r.verdicts = out;

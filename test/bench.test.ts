@@ -13,6 +13,7 @@ import { renderText } from '../bench/report/text';
 import { timeCalls } from '../bench/timing';
 import { judge, SOURCE } from '../bench/verdicts';
 import { parseGemmBench } from '../bench/openblas';
+import { compareOnednn, parseOnednnGate, runOnednn } from '../bench/onednn';
 import { parseCpuinfo } from '../bench/machine';
 import type { ElementwiseRow, GemmRow, Report } from '../bench/report/types';
 
@@ -55,6 +56,8 @@ describe('argument parsing', () => {
     expect(parse(['gate', '--pause', '20']).pause).toBe(20);
     expect(parse(['gate']).openblas).toBe(false);
     expect(parse(['gate', '--openblas']).openblas).toBe(true);
+    expect(parse(['gate']).onednn).toBe(false);
+    expect(parse(['gate', '--onednn', '--openblas'])).toMatchObject({ onednn: true, openblas: true });
   });
 
   it.each([
@@ -81,6 +84,8 @@ describe('argument parsing', () => {
     [['--svg', '']],
     [['activations', '--openblas']],
     [['--openblas']],
+    [['activations', '--onednn']],
+    [['--onednn']],
   ])('rejects %j with a UsageError', (args) => {
     expect(() => parse(args as string[])).toThrow(UsageError);
   });
@@ -388,6 +393,60 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
     expect(byId(r, 'openblas/256x4096x11008/1T')!.target).toBeCloseTo(1 / 0.92, 9);
     expect(byId(r, 'openblas/100x4096x11008/1T')).toBeUndefined(); // no bar at M = 100
     expect(renderText(r, false)).toMatch(/fused gate vs OpenBLAS/);
+  });
+
+  it('oneDNN: reads gate.cc, pairs its rows with the run’s f32 SwiGLU gate rows, at least as fast at every M', () => {
+    const text = [
+      'oneDNN 2.6.3 (N/A) runtime OMP isa avx2 threads 1',
+      'KxN           M thr |        ms  GFLOP/s |    check',
+      'onednn_verbose,info,cpu,isa:Intel AVX2', // ONEDNN_VERBOSE lines are skipped
+      'onednn_verbose,exec,cpu,matmul,gemm:jit,undef,src_f32::blocked:ab:f0,,,1x4096:4096x11008:1x4096,9.1',
+      '4096x11008    1   1 |   10.0000      18.0 | 8.2e-07 ok',
+      '4096x11008    8   1 |    9.9000     145.7 | 3.8e-07 ok',
+      '4096x11008   64   1 |   80.0000     144.3 | 4.2e-07 ok',
+      '4096x11008  512   1 |  600.0000     153.9 | 2.0e-03 FAIL', // a wrong result never counts as a time
+      '1024x2816     1   1 |    0.5000      23.1 | - unchecked',
+    ].join('\n');
+    const p = parseOnednnGate(text);
+    expect(p).toMatchObject({ version: '2.6.3', runtime: 'OMP', isa: 'avx2', threads: 1 });
+    expect(p.rows.map((o) => [o.m, o.ok])).toEqual([[1, true], [8, true], [64, true], [512, false], [1, true]]);
+    expect(p.rows[0]).toMatchObject({ k: 4096, n: 11008, threads: 1, ms: 10, gflops: 18, relErr: 8.2e-7 });
+    expect(p.rows[4].relErr).toBeNull();
+    const ms = (v: number) => ({ ms: st(v), gflopsPerSec: st(1) });
+    const gate = [
+      gateRow(1, { fused: ms(10) }), // 10 / 10 = 1.0: as fast meets the bar
+      gateRow(8, { fused: ms(10) }), // 9.9 / 10 = 0.99: below
+      gateRow(64, { fused: ms(40) }), // 2×
+      gateRow(512, { fused: ms(300) }), // oneDNN's row failed its check: not compared
+      gateRow(64, { fused: ms(1), dtype: 'bf16' }), // other dtype, activation, ISA or thread count: not paired
+      gateRow(64, { fused: ms(1), activation: 'gelu' }),
+      gateRow(64, { fused: ms(1), isa: 'avx512' }),
+      gateRow(64, { fused: ms(1), threads: 2 }),
+    ];
+    const rows = compareOnednn(gate, p.rows, 'avx2', p.isa);
+    expect(rows.map((o) => [o.m, o.k, o.oursMs, o.onednnMs])).toEqual([[1, 4096, 10, 10], [8, 4096, 10, 9.9], [64, 4096, 40, 80]]);
+    expect(rows[2]).toMatchObject({ isa: 'avx2', onednnIsa: 'avx2', xOnednn: 2, relErr: 4.2e-7 });
+    const r = report({ gate, onednn: { program: 'onednn_gate', version: '2.6.3 (OMP)', isaCap: 'AVX2', rows, notes: [], skipped: null } });
+    judge(r);
+    expect(byId(r, 'onednn/1x4096x11008/1T')).toMatchObject({ value: 1, target: 1, unit: '×', meets: true });
+    expect(byId(r, 'onednn/8x4096x11008/1T')!.meets).toBe(false);
+    expect(byId(r, 'onednn/64x4096x11008/1T')!.meets).toBe(true);
+    expect(byId(r, 'onednn/512x4096x11008/1T')).toBeUndefined();
+    expect(byId(r, 'onednn/1x4096x11008/1T')!.bar).toMatch(/oneDNN 2\.6\.3 \(OMP\) isa avx2/);
+    expect(renderText(r, false)).toMatch(/fused gate vs oneDNN/);
+    // Two ISAs: the ids carry the ISA, as the other bars' do.
+    const two = report({ onednn: { program: 'p', version: null, isaCap: 'AVX2, AVX512_CORE', rows: [rows[0], { ...rows[0], isa: 'avx512', onednnIsa: 'avx512_core', xOnednn: 0.5 }], notes: [], skipped: null } });
+    judge(two);
+    expect(byId(two, 'onednn/1x4096x11008/1T/avx2')!.meets).toBe(true);
+    expect(byId(two, 'onednn/1x4096x11008/1T/avx512')!.meets).toBe(false);
+  });
+
+  it('oneDNN: a missing program is one note and no rows', () => {
+    const notes: string[] = [];
+    const run = runOnednn([{ m: 1, k: 64, n: 64 }], [1], ['avx2'], [], { repeat: 1, minSampleMs: 0 }, (s) => notes.push(s), { SWIGLU_ONEDNN_GATE: '/nonexistent/onednn_gate' });
+    expect(run.rows).toEqual([]);
+    expect(run.skipped).toMatch(/^oneDNN comparison skipped: SWIGLU_ONEDNN_GATE=\/nonexistent\/onednn_gate does not exist/);
+    expect(notes).toEqual([]);
   });
 
   it('every bar names its source as the performance bars; no output cites a DESIGN.md', () => {

@@ -190,6 +190,19 @@ export function renderText(r: Report, md: boolean): string {
     );
   }
 
+  const od = r.onednn;
+  if (od && od.rows.length) {
+    out.push(heading(`fused gate vs oneDNN (bench/onednn/gate.cc, f32, fused-epilogue matmul primitives; oneDNN ${od.version ?? '?'}${od.isaCap ? `, ONEDNN_MAX_CPU_ISA=${od.isaCap}` : ''}; ours from this run's gate rows)`, md), '');
+    out.push(
+      table(
+        ['M×K×N', 'thr', 'isa', 'oneDNN isa', 'ours ms', 'oneDNN ms', 'oneDNN ÷ ours', 'oneDNN vs f64'],
+        od.rows.map((o) => [`${o.m}×${o.k}×${o.n}`, String(o.threads), o.isa, o.onednnIsa ?? '?', num(o.oursMs), num(o.onednnMs), num(o.xOnednn), o.relErr === null ? '–' : o.relErr.toExponential(1)]),
+        md,
+      ),
+      '',
+    );
+  }
+
   if (r.verdicts.length) {
     out.push(heading('the performance bars (docs/bench.md), on this machine’s own figures', md), '');
     out.push(table(['bar', 'this run', 'verdict'], r.verdicts.map(describeVerdict), md), '');

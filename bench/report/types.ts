@@ -101,6 +101,29 @@ export interface OpenblasRun {
   skipped: string | null; // why there are no rows (missing harness or libopenblas, harness failure)
 }
 
+/** One row of the oneDNN comparison (gate --onednn): f32, oneDNN's gate (bench/onednn/gate.cc) beside this run's gate row. */
+export interface OnednnRow {
+  m: number;
+  k: number;
+  n: number;
+  threads: number;
+  isa: string; // our kernels; oneDNN ran capped to the same width (ONEDNN_MAX_CPU_ISA)
+  onednnIsa: string | null; // the ISA oneDNN reported using (dnnl_get_effective_cpu_isa)
+  oursMs: number; // the fused gate row of this run, median
+  onednnMs: number; // the two matmul primitives with fused post-ops, median of round-robin samples
+  xOnednn: number; // onednnMs / oursMs (> 1: ours is faster)
+  relErr: number | null; // oneDNN's result vs float64, relative Frobenius (≤ 1e-5, else the row is dropped)
+}
+
+export interface OnednnRun {
+  program: string | null; // the gate.cc binary run, null when it could not be built or found
+  version: string | null; // e.g. "2.6.3 (OMP)"
+  isaCap: string | null; // ONEDNN_MAX_CPU_ISA values used
+  rows: OnednnRow[];
+  notes: string[]; // rows dropped (failed check), thread-count mismatches
+  skipped: string | null; // why there are no rows (no g++ / libdnnl, program failure)
+}
+
 export interface Report {
   schemaVersion: number;
   tool: 'swiglu-bench';
@@ -117,6 +140,7 @@ export interface Report {
   gate: GemmRow[];
   ffn: GemmRow[];
   openblas: OpenblasRun | null; // gate --openblas only
+  onednn: OnednnRun | null; // gate --onednn only
   verdicts: Verdict[];
   notes: string[];
 }
