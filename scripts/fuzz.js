@@ -133,7 +133,7 @@ function loadLib() {
   if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npx tsc -p .\` (npm run build) first`);
   const sg = require(dist);
   const { binding } = require(path.join(ROOT, 'dist', 'lib', 'binding.js'));
-  return { sg, binding, R: sg.reference.scalar };
+  return { sg, binding, R: sg.reference.scalar, D: sg.reference.derivative };
 }
 
 // ---- input construction -----------------------------------------------------------------------------
@@ -678,6 +678,133 @@ function genGlu(ctx, name, fn) {
   };
 }
 
+// ---- gradients (README, Training) ---------------------------------------------------------------------
+// opBackward(x, dy, options): the forward's options plus out (which may be x or dy). The reference is
+// dy·f′(x) in float64 (reference.derivative), 0 on the flat pieces; accepted besides the bar: 2^-23·|dy|
+// within 0.25·max(1, |r|) of a root r of f′, 2^-126·max(1, |dy|) where f′ or the result is subnormal.
+const SILU_ROOT = -1.2784645427610738;
+const GRAD_ROOTS = { silu: (p) => (p.beta ? [SILU_ROOT / p.beta] : []), swish: (p) => (p.beta ? [SILU_ROOT / p.beta] : []),
+  gelu: (p) => [p.approximate === 'tanh' ? -0.7524614 : -0.7517916243], quickGelu: () => [SILU_ROOT / 1.702], mish: () => [-1.1924218], hardSwish: () => [-1.5] };
+const GRAD_FLAT = { relu: (x) => x <= 0, relu6: (x) => x <= 0 || x >= 6, hardSigmoid: (x) => x <= -3 || x >= 3, hardSwish: (x) => x <= -3 };
+function derivativeOf(D, base, p) {
+  switch (base) {
+    case 'leakyRelu': return (v) => D.leakyRelu(v, p.slope);
+    case 'silu': case 'swish': return (v) => D.silu(v, p.beta);
+    case 'gelu': return p.approximate === 'tanh' ? (v) => D.geluTanh(v) : (v) => D.gelu(v);
+    case 'softplus': return (v) => D.softplus(v, p.beta, p.threshold);
+    case 'elu': return (v) => D.elu(v, p.alpha);
+    default: return (v) => D[base](v);
+  }
+}
+function gradSlack(fp, r, x, dy, roots) {
+  let slack = 0;
+  if (Math.abs(fp) < MIN_NORMAL || Math.abs(r) < MIN_NORMAL) slack = MIN_NORMAL * Math.max(1, Math.abs(dy));
+  for (const root of roots) if (Math.abs(x - root) <= 0.25 * Math.max(1, Math.abs(root))) slack = Math.max(slack, 2 ** -23 * Math.abs(dy));
+  return slack;
+}
+function finiteFill(ctx, a) {
+  const r = ctx.rng;
+  for (let i = 0, n = realLength(a); i < n; i++) a[i] = r.normal() * r.pick([0.01, 1, 30, 1e6]);
+}
+
+function genBackward(ctx, name, fn) {
+  const { rng: r, lib } = ctx;
+  const base = name.slice(0, -'Backward'.length);
+  const model = UNARY[base];
+  const bar = model.bar === 0 ? 0 : base === 'gelu' || base === 'mish' ? 8 : base === 'leakyRelu' ? 1 : 4;
+  const n = ctx.length();
+  const faults = [];
+  let x = ctx.array(n, 'x'), dy = ctx.array(n, 'dy');
+  let xDesc = x.__desc, dDesc = dy.__desc;
+  const roll = r.float();
+  if (roll < 0.03) { const [v, d] = wrongArray(ctx, n); dy = v; dDesc = `dy=${d}`; faults.push('TypeError'); }
+  else if (roll < 0.05) { const [v, d] = wrongArray(ctx, n); x = v; xDesc = `x=${d}`; faults.push('TypeError'); }
+  else if (roll < 0.09) { dy = ctx.array(r.pick([n + 1, Math.max(0, n - 1), 2 * n + 2]), 'dy'); dDesc = dy.__desc; if (dy.length !== n) faults.push('RangeError'); }
+  else if (roll < 0.11) { dy = ctx.detachedArray(n, 'dy'); dDesc = dy.__desc; faults.push('TypeError'); }
+  else if (roll < 0.13 && n > 0) { dy = x; dDesc = 'dy=x'; }
+  const arrays = isF32(x) && isF32(dy);
+  if (isF32(x) && n) ctx.fill(x);
+  if (isF32(dy) && dy !== x && realLength(dy)) finiteFill(ctx, dy);
+  const out = arrays ? makeOut(ctx, n, [x, dy], true) : { present: false };
+  if (out.fault) faults.push(out.fault);
+  if (out.present && isF32(out.out) && out.out !== x && out.out !== dy && !out.fault && !out.inPlace) ctx.fill(out.out);
+  ctx.victim = arrays && r.bool(0.5) ? r.pick([x, dy]) : isF32(out.out) ? out.out : undefined;
+  const o = buildOptions(ctx, model, {}, out.out, out.present);
+  const allFaults = o.replaced ? o.faults : [...faults, ...o.faults];
+  const expect = o.any ? 'any' : expectOf(allFaults);
+  const xs = expect === 'ok' && arrays && realLength(x) === n ? snap(x) : null;
+  const ds = xs && realLength(dy) === n ? snap(dy) : null;
+  const outDesc = out.present ? (out.out === x ? 'out=x' : out.out === dy ? 'out=dy' : out.outDesc || out.out?.__desc) : '';
+  return {
+    desc: `${name}(${xDesc}, ${dDesc}${o.desc ? ', ' + o.desc : ''})${outDesc ? ' ' + outDesc : ''}`,
+    expect,
+    run: () => (o.opts === undefined && r.bool(0.5) ? fn(x, dy) : fn(x, dy, o.opts)),
+    check: (y) => {
+      if (!isF32(y)) return 'not a Float32Array';
+      if (out.present && y !== out.out) return 'did not return options.out';
+      if (!xs || !ds) return null;
+      if (realLength(y) !== n) return `result length ${realLength(y)}, want ${n}`;
+      const fp = derivativeOf(lib.D, base, o.eff);
+      const flat = GRAD_FLAT[base];
+      const roots = GRAD_ROOTS[base] ? GRAD_ROOTS[base](o.eff) : [];
+      const fps = Array.from(xs, (v) => fp(v));
+      const want = Array.from(xs, (v, i) => (Number.isNaN(v) ? NaN : flat && flat(v) ? 0 : ds[i] * fps[i]));
+      return compare(y, want, bar, (i) => gradSlack(fps[i], want[i], xs[i], ds[i], roots), name, (i) => `x=${fmt(xs[i])} dy=${fmt(ds[i])}`);
+    },
+  };
+}
+
+// opBackward(gate, up, dh, {outGate, outUp}) → {dGate, dUp}; opBackward(x, dh, {width, out}) → rows of [dGate | dUp].
+function genGluBackward(ctx, name, fn) {
+  const { rng: r, lib } = ctx;
+  const base = name.slice(0, -'Backward'.length);
+  const model = GLU[base];
+  const actName = { glu: 'sigmoid', reglu: 'relu', geglu: 'gelu', swiglu: 'silu', bilinear: null }[base];
+  const n = ctx.length();
+  const faults = [];
+  let gate = ctx.array(n, 'gate'), up = ctx.array(n, 'up'), dh = ctx.array(n, 'dh');
+  const roll = r.float();
+  if (roll < 0.04) { dh = ctx.array(r.pick([n + 1, Math.max(0, n - 1)]), 'dh'); if (dh.length !== n) faults.push('RangeError'); }
+  else if (roll < 0.06) { const [v] = wrongArray(ctx, n); up = v; faults.push('TypeError'); }
+  if (n) ctx.fill(gate);
+  if (n && isF32(up)) {
+    ctx.fillModerate(up);
+    for (let i = 0; i < realLength(up); i++) if (!Number.isFinite(up[i])) up[i] = 1;
+  }
+  finiteFill(ctx, dh);
+  const pickOut = () => r.weighted([[4, 'none'], [4, 'fresh'], [1, 'gate'], [1, 'up'], [1, 'dh']]);
+  const og = pickOut(), ou = pickOut();
+  const mk = (k, label) => (k === 'none' ? undefined : k === 'fresh' ? ctx.array(n, label) : { gate, up, dh }[k]);
+  const outGate = mk(og, 'outGate'), outUp = mk(ou, 'outUp');
+  if (isF32(outGate) && outGate === outUp && n > 0) faults.push('RangeError');
+  if (isF32(up) && (outGate === dh || outUp === dh) && dh.length !== n) { /* a wrong-length dh as out: still one RangeError */ }
+  const o = buildOptions(ctx, { ...model, knownExtra: ['outGate', 'outUp'] }, { ...(outGate ? { outGate } : {}), ...(outUp ? { outUp } : {}) }, undefined, false);
+  const allFaults = o.replaced ? o.faults : [...faults, ...o.faults];
+  const expect = o.any ? 'any' : allFaults.length ? 'error' : 'ok';
+  const gs = expect === 'ok' ? snap(gate) : null, us = gs && snap(up), hs = gs && snap(dh);
+  return {
+    desc: `${name}(${gate.__desc}, ${isF32(up) ? up.__desc : 'up=wrong type'}, ${dh.__desc}${o.desc ? ', ' + o.desc : ''}) outGate=${og} outUp=${ou}`,
+    expect,
+    run: () => fn(gate, up, dh, o.opts),
+    check: (res) => {
+      if (!res || !isF32(res.dGate) || !isF32(res.dUp)) return 'not { dGate, dUp }';
+      if (outGate && res.dGate !== outGate) return 'did not return options.outGate';
+      if (outUp && res.dUp !== outUp) return 'did not return options.outUp';
+      if (!gs) return null;
+      const act = model.act(lib.R, o.eff);
+      const D = lib.D;
+      const fp = actName === null ? () => 1 : actName === 'gelu' ? (o.eff.approximate === 'tanh' ? (v) => D.geluTanh(v) : (v) => D.gelu(v)) : actName === 'silu' ? (v) => D.silu(v, 1) : (v) => D[actName](v);
+      const roots = actName === 'silu' ? [SILU_ROOT] : actName === 'gelu' ? [-0.7517916243, -0.7524614] : [];
+      const wantUp = Array.from(gs, (g, i) => gluRef(act(g), hs[i]));
+      const e1 = compare(res.dUp, wantUp, model.bar + 1, (i) => 2 ** -126 * Math.abs(hs[i]), `${name} dUp`, (i) => `gate=${fmt(gs[i])} dh=${fmt(hs[i])}`);
+      if (e1) return e1;
+      const fps = Array.from(gs, (g) => fp(g));
+      const wantGate = Array.from(gs, (g, i) => (Number.isNaN(g) && actName !== null ? NaN : actName === 'relu' && g <= 0 ? 0 : hs[i] * us[i] * fps[i]));
+      return compare(res.dGate, wantGate, 8, (i) => gradSlack(fps[i], wantGate[i], gs[i], hs[i] * us[i], roots), `${name} dGate`, (i) => `gate=${fmt(gs[i])} up=${fmt(us[i])} dh=${fmt(hs[i])}`);
+    },
+  };
+}
+
 function genRuntime(ctx, name, fn) {
   const r = ctx.rng;
   if (name === 'setNumThreads') {
@@ -911,13 +1038,16 @@ function generate(seed, index, lib, opts) {
   lib.binding.setIsa(isa);
   lib.binding.setNumThreads(threads);
   const fnNames = Object.keys(sg).filter((k) => typeof sg[k] === 'function' && !NOT_FUZZED.has(k));
-  const weights = fnNames.map((k) => [UNARY[k] ? 3 : GLU[k] ? 5 : RUNTIME.includes(k) ? 0.5 : /matmul|ffn/i.test(k) ? 6 : /^pack/.test(k) ? 0 : 1, k]);
+  const isGrad = (k) => k.endsWith('Backward') && (UNARY[k.slice(0, -8)] || GLU[k.slice(0, -8)]);
+  const weights = fnNames.map((k) => [UNARY[k] ? 3 : GLU[k] ? 5 : isGrad(k) ? 2 : RUNTIME.includes(k) ? 0.5 : /matmul|ffn/i.test(k) ? 6 : /^pack/.test(k) ? 0 : 1, k]);
   weights.push([8, '@binding']);
   const name = rng.weighted(weights);
   let call;
   if (name === '@binding') call = genBinding(ctx);
   else if (UNARY[name]) call = genUnary(ctx, name, sg[name]);
   else if (GLU[name]) call = genGlu(ctx, name, sg[name]);
+  else if (isGrad(name) && UNARY[name.slice(0, -8)]) call = genBackward(ctx, name, sg[name]);
+  else if (isGrad(name)) call = genGluBackward(ctx, name, sg[name]);
   else if (RUNTIME.includes(name)) call = genRuntime(ctx, name, sg[name]);
   else if (/^matmul(Async)?$/.test(name)) call = genMatmul(ctx, name, sg[name], name.endsWith('Async'));
   else if (/^(swigluMatmul|swigluFfn|gluMatmul|ffn)(Async)?$/.test(name)) call = genPacked(ctx, name, sg[name], name.endsWith('Async'));
