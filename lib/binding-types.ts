@@ -89,4 +89,12 @@ export interface MatrixBinding {
   isDetached(view: ArrayBufferView): boolean;
 }
 
-export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding {}
+/** 16-bit float conversions (round to nearest even when narrowing); x and out the same length, no shared bytes; return out. */
+export interface ConvertBinding {
+  f32ToBf16(x: Float32Array, out: Uint16Array): Uint16Array;
+  f32ToF16(x: Float32Array, out: Uint16Array): Uint16Array;
+  bf16ToF32(x: Uint16Array, out: Float32Array): Float32Array;
+  f16ToF32(x: Uint16Array, out: Float32Array): Float32Array;
+}
+
+export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, ConvertBinding {}

@@ -6,3 +6,4 @@ export * from './runtime';
 export * from './matrix';
 export * as reference from './reference';
 export * from './safetensors';
+export * from './convert';

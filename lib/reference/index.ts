@@ -115,3 +115,7 @@ export const gegluBackward = (gate: ArrayLike<number>, up: ArrayLike<number>, dh
   (o.approximate === 'tanh' ? gluBackwardWith('gelu', s.geluTanh, d.geluTanh) : gluBackwardWith('gelu', s.gelu, d.gelu))(gate, up, dh);
 export const swigluBackward = gluBackwardWith('silu', (v) => s.silu(v, 1), (v) => d.silu(v, 1));
 export const bilinearBackward = gluBackwardWith('identity', s.identity, d.identity);
+
+// ---- 16-bit floats: bfloat16 / binary16 <-> float32, bit for bit ----
+export { toBf16, toF16, fromBf16, fromF16 } from './convert';
+export * as convert from './convert';

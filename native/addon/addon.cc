@@ -32,6 +32,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterElementwise(env, exports);
   RegisterMatrix(env, exports);
   RegisterGrad(env, exports);
+  RegisterConvert(env, exports);
   return exports;
 }
 

@@ -8,5 +8,6 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports);      // runtime.cc: i
 void RegisterElementwise(Napi::Env env, Napi::Object exports);  // elementwise.cc: activations, GLU
 void RegisterMatrix(Napi::Env env, Napi::Object exports);       // matrix.cc: matmul, packed gate, FFN
 void RegisterGrad(Napi::Env env, Napi::Object exports);         // grad.cc: activation and GLU gradients
+void RegisterConvert(Napi::Env env, Napi::Object exports);      // convert.cc: f32 <-> bf16 / f16
 
 }  // namespace swiglu

@@ -84,6 +84,23 @@ struct V {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), 16));
   }
   static F load_f16(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }  // F16C
+  // Narrowing, bit-identical to scalar.h's store_bf16/store_f16 (see there for the rules). bf16: round to
+  // nearest even on the integer bits (u + 0x7fff + lsb; no wrap, as the largest non-NaN pattern is -Inf),
+  // NaN lanes quieted instead; 32 -> 16 by packus (values < 2^16) and a qword permute for lane order.
+  static void store_bf16(uint16_t* p, F v) {
+    const __m256i u = _mm256_castps_si256(v);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+    __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7fff)), lsb);
+    const __m256i quiet = _mm256_or_si256(u, _mm256_set1_epi32(0x00400000));
+    r = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(quiet), _mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+    r = _mm256_srli_epi32(r, 16);
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(packed));
+  }
+  // f16: F16C vcvtps2ph with the round-to-nearest-even immediate (independent of MXCSR's rounding mode).
+  static void store_f16(uint16_t* p, F v) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
+  }
   // Hint the line holding p into all cache levels (prefetcht0); never faults. always_inline: g++ treats a
   // function whose only effect is a prefetch as pure and drops the calls it has not inlined.
   __attribute__((always_inline)) static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }

@@ -89,6 +89,20 @@ struct V {
   static F load_f16(const uint16_t* p) {
     return _mm512_maskz_cvtph_ps(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
   }
+  // Narrowing, bit-identical to scalar.h's store_bf16/store_f16 (see there for the rules). bf16: round to
+  // nearest even on the integer bits, NaN lanes quieted instead, 32 -> 16 by vpmovdw (values < 2^16).
+  static void store_bf16(uint16_t* p, F v) {
+    const __m512i u = _mm512_castps_si512(v);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+    __m512i r = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb);
+    r = _mm512_mask_or_epi32(r, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), u, _mm512_set1_epi32(0x00400000));
+    r = _mm512_srli_epi32(r, 16);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_maskz_cvtepi32_epi16(0xffff, r));
+  }
+  // f16: vcvtps2ph with the round-to-nearest-even immediate (independent of MXCSR's rounding mode).
+  static void store_f16(uint16_t* p, F v) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_maskz_cvtps_ph(0xffff, v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
   // Hint the line holding p into all cache levels (prefetcht0); never faults. always_inline: g++ treats a
   // function whose only effect is a prefetch as pure and drops the calls it has not inlined.
   __attribute__((always_inline)) static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }

@@ -82,6 +82,18 @@ struct V {
   // bf16: shift-left-long by 16 puts the bits in the top half of each 32-bit lane. f16: FCVTL (ARMv8.0).
   static F load_bf16(const uint16_t* p) { return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p), 16)); }
   static F load_f16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+  // Narrowing, bit-identical to scalar.h's store_bf16/store_f16 (see there for the rules). bf16: round to
+  // nearest even on the integer bits, NaN lanes quieted instead, then shift-right-narrow by 16.
+  static void store_bf16(uint16_t* p, F v) {
+    const uint32x4_t u = vreinterpretq_u32_f32(v);
+    const uint32x4_t lsb = vandq_u32(vshrq_n_u32(u, 16), vdupq_n_u32(1));
+    const uint32x4_t r = vaddq_u32(vaddq_u32(u, vdupq_n_u32(0x7fff)), lsb);
+    const uint32x4_t quiet = vorrq_u32(u, vdupq_n_u32(0x00400000));
+    vst1_u16(p, vshrn_n_u32(vbslq_u32(vceqq_f32(v, v), r, quiet), 16));
+  }
+  // f16: FCVTN, which rounds by FPCR (round to nearest even unless a program changed it; Node does not)
+  // and keeps binary16 subnormals unless FPCR.FZ16 is set (it is not by default).
+  static void store_f16(uint16_t* p, F v) { vst1_u16(p, vreinterpret_u16_f16(vcvt_f16_f32(v))); }
   // Hint the line holding p into the caches (prfm pldl1keep); never faults.
   // always_inline: a function whose only effect is a prefetch counts as pure to g++, which then drops the
   // calls it has not inlined (the GEMM tile, past the early inliner's size limits, lost all of them).

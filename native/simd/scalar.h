@@ -83,13 +83,14 @@ struct V {
 
   // 16-bit weight widening (GEMM packs keep bf16/f16 bits in memory; see native/kernels/gemm_tile.h).
   static F load_bf16(const uint16_t* p) { return asfloat(static_cast<I>(static_cast<uint32_t>(*p) << 16)); }
-  // IEEE binary16 -> binary32, exact for every input (subnormals normalised, Inf/NaN kept, NaN payload kept).
+  // IEEE binary16 -> binary32, exact for every input (subnormals normalised, Inf kept); a NaN keeps its sign
+  // and payload and comes out quiet, as F16C's vcvtph2ps and AArch64's FCVTL give it.
   static F load_f16(const uint16_t* p) {
     const uint32_t h = *p;
     const uint32_t sign = (h & 0x8000u) << 16;
     uint32_t exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, bits;
     if (exp == 0x1fu) {
-      bits = sign | 0x7f800000u | (man << 13);
+      bits = sign | 0x7f800000u | (man << 13) | (man ? 0x00400000u : 0u);
     } else if (exp != 0) {
       bits = sign | ((exp + 112u) << 23) | (man << 13);
     } else if (man == 0) {
@@ -101,6 +102,42 @@ struct V {
       bits = sign | (e << 23) | ((man & 0x3ffu) << 13);
     }
     return asfloat(static_cast<I>(bits));
+  }
+  // binary32 -> bfloat16 bits, rounded to nearest even (overflow rounds to ±Inf as RNE does); NaN
+  // stays NaN: sign and the top payload bits kept, quiet bit set (truncation alone could make it Inf).
+  static void store_bf16(uint16_t* p, F v) {
+    const uint32_t u = static_cast<uint32_t>(asint(v));
+    if ((u & 0x7fffffffu) > 0x7f800000u) {
+      *p = static_cast<uint16_t>((u | 0x00400000u) >> 16);
+      return;
+    }
+    *p = static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+  }
+  // binary32 -> IEEE binary16 bits, rounded to nearest even: |v| >= 65520 (halfway past 65504) is ±Inf,
+  // below 2^-14 the result is a binary16 subnormal (rounded once, at its own precision), at or below
+  // 2^-25 (a tie with 0) it is ±0. NaN: sign and the top 10 payload bits kept, quiet bit set (what
+  // F16C's vcvtps2ph and AArch64's FCVTN do).
+  static void store_f16(uint16_t* p, F v) {
+    const uint32_t u = static_cast<uint32_t>(asint(v));
+    const uint32_t sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+    uint32_t h;
+    if (a > 0x7f800000u) {
+      h = 0x7e00u | ((a >> 13) & 0x3ffu);
+    } else if (a >= 0x477ff000u) {  // 65520 and up, Inf included
+      h = 0x7c00u;
+    } else if (a >= 0x38800000u) {  // 2^-14 and up: a normal half; rebias the exponent by 127 - 15
+      const uint32_t r = a - 0x38000000u;
+      h = (r + 0xfffu + ((r >> 13) & 1u)) >> 13;
+    } else if (a <= 0x33000000u) {  // 2^-25 and below (float subnormals too): rounds to 0
+      h = 0;
+    } else {
+      // 2^-25 < |v| < 2^-14: the half subnormal m·2^-24 with m = mantissa >> (126 - exponent), rounded.
+      const uint32_t m = (a & 0x7fffffu) | 0x800000u;
+      const uint32_t shift = 126u - (a >> 23);  // 14..24
+      const uint32_t q = m >> shift, rest = m & ((1u << shift) - 1u), half = 1u << (shift - 1u);
+      h = q + ((rest > half || (rest == half && (q & 1u))) ? 1u : 0u);
+    }
+    *p = static_cast<uint16_t>(sign | h);
   }
   __attribute__((always_inline)) static void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
 };

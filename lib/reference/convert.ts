@@ -1,0 +1,101 @@
+// The 16-bit float conversions in plain TypeScript, bit for bit what the kernels must give. Narrowing
+// (binary32 -> bfloat16 / binary16) rounds to nearest, ties to even, from the formats' definitions in
+// float64 arithmetic (not the kernels' integer tricks): binary16 is ±Inf from 65520 up and rounds its
+// subnormals at their own precision (quantum 2^-24); NaN stays a quiet NaN with its sign and the top
+// payload bits. Widening is exact; a binary16 NaN's payload moves to the top of the float32 payload, quiet.
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** floor(log2(v)) for a finite v > 0, exactly. */
+function exponent(v: number): number {
+  let e = Math.floor(Math.log2(v));
+  if (2 ** e > v) e--;
+  else if (2 ** (e + 1) <= v) e++;
+  return e;
+}
+
+/** v / q rounded to an integer, ties to even (v / q is exact: q is a power of two). */
+function roundEven(v: number, q: number): number {
+  const m = v / q;
+  const n = Math.floor(m);
+  const frac = m - n;
+  return frac > 0.5 || (frac === 0.5 && n % 2 === 1) ? n + 1 : n;
+}
+
+function valueOfBits(bits: number): number {
+  u32[0] = bits;
+  return f32[0];
+}
+
+/** bfloat16 bits of the float32 with bits `bits`. */
+export function bf16Bits(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const a = bits & 0x7fffffff;
+  if (a > 0x7f800000) return ((bits >>> 16) | 0x40) & 0xffff;
+  if (a === 0x7f800000) return sign | 0x7f80;
+  const v = valueOfBits(a);
+  if (v === 0) return sign;
+  // bfloat16 has float32's exponent range and 8 significant bits: quantum 2^(e-7), 2^-133 for subnormals.
+  const q = 2 ** (Math.max(exponent(v), -126) - 7);
+  const r = roundEven(v, q) * q;
+  if (r >= 2 ** 128) return sign | 0x7f80;
+  if (r < 2 ** -126) return sign | (r / 2 ** -133);
+  const e = exponent(r);
+  return sign | ((e + 127) << 7) | (r / 2 ** (e - 7) - 128);
+}
+
+/** binary16 bits of the float32 with bits `bits`. */
+export function f16Bits(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const a = bits & 0x7fffffff;
+  if (a > 0x7f800000) return sign | 0x7e00 | ((a >>> 13) & 0x3ff);
+  const v = valueOfBits(a);
+  if (v >= 65520) return sign | 0x7c00; // Inf too: 65520 is halfway from 65504 to 2^16
+  if (v === 0) return sign;
+  const q = 2 ** (Math.max(exponent(v), -14) - 10);
+  const r = roundEven(v, q) * q;
+  if (r < 2 ** -14) return sign | (r / 2 ** -24);
+  const e = exponent(r);
+  return sign | ((e + 15) << 10) | (r / 2 ** (e - 10) - 1024);
+}
+
+/** float32 bits of the bfloat16 with bits `h`: the top half of a float32. */
+export function bf16ToF32Bits(h: number): number {
+  return ((h & 0xffff) << 16) >>> 0;
+}
+
+/**
+ * float32 bits of the binary16 with bits `h`, exactly; a NaN keeps its sign and payload (in the top bits)
+ * and comes out quiet, as F16C's vcvtph2ps and AArch64's FCVTL give it.
+ */
+export function f16ToF32Bits(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >>> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0x1f && m !== 0) return (((h & 0x8000) << 16) | 0x7fc00000 | (m << 13)) >>> 0;
+  f32[0] = e === 0x1f ? sign * Infinity : sign * (e === 0 ? m * 2 ** -24 : (1024 + m) * 2 ** (e - 25));
+  return u32[0];
+}
+
+function narrow(x: Float32Array, f: (bits: number) => number): Uint16Array {
+  const u = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const out = new Uint16Array(x.length);
+  for (let i = 0; i < u.length; i++) out[i] = f(u[i]);
+  return out;
+}
+function widen(h: Uint16Array, f: (h: number) => number): Float32Array {
+  const out = new Float32Array(h.length);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < h.length; i++) bits[i] = f(h[i]);
+  return out;
+}
+
+/** bfloat16 bit patterns of x (x must be 4-byte aligned in its buffer, as every Float32Array is). */
+export const toBf16 = (x: Float32Array): Uint16Array => narrow(x, bf16Bits);
+/** binary16 bit patterns of x. */
+export const toF16 = (x: Float32Array): Uint16Array => narrow(x, f16Bits);
+/** The float32 values of bfloat16 bit patterns (compare NaNs by bits: a NaN's payload is kept). */
+export const fromBf16 = (h: Uint16Array): Float32Array => widen(h, bf16ToF32Bits);
+/** The float32 values of binary16 bit patterns. */
+export const fromF16 = (h: Uint16Array): Float32Array => widen(h, f16ToF32Bits);
