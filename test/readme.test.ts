@@ -1,9 +1,12 @@
-// The README's "API in brief" example, run against the library: each line must do what its comment
-// says. (Its types are checked against the published package in package.test.ts.)
+// The README's "API in brief" and "Weights from a checkpoint" examples, run against the library: each
+// line must do what its comment says (the second reads a checkpoint this test writes first). (The first
+// one's types are checked against the published package in package.test.ts.)
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
+import { safetensorsFile } from './helpers/safetensors';
 
 function readmeExample(): string {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -25,5 +28,41 @@ describe('the README example', () => {
     expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 2]); // the in-place relu
     expect(H.length).toBe(8 * 2816);
     expect(H2).toEqual(H);
+  });
+});
+
+describe('the README checkpoint example', () => {
+  it('loads a LLaMA-style FFN\'s three bf16 tensors from a safetensors file and runs swigluFfn on them', async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const m = /## Weights from a checkpoint\s+```ts\n([\s\S]*?)```/.exec(readme);
+    if (!m) throw new Error('README.md: no ```ts block under "## Weights from a checkpoint"');
+    expect(m[1]).toContain("import * as sg from 'swiglu';");
+    expect(m[1]).toContain("'model.safetensors'");
+    // the file the example reads: small, but shaped and named as a LLaMA checkpoint stores it
+    const d = 64;
+    const hidden = 176;
+    const bf16 = (seed: number, n: number) => Uint16Array.from({ length: n }, (_, i) => 0x3c00 | (((i * 2654435761 + seed) >>> 0) % 0x7f) | ((i & 1) << 15));
+    const gate = bf16(1, hidden * d);
+    const up = bf16(2, hidden * d);
+    const down = bf16(3, d * hidden);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swiglu-readme-'));
+    try {
+      const file = path.join(dir, 'model.safetensors');
+      fs.writeFileSync(file, safetensorsFile([
+        { name: 'model.layers.0.mlp.down_proj.weight', dtype: 'BF16', shape: [d, hidden], data: down },
+        { name: 'model.layers.0.mlp.gate_proj.weight', dtype: 'BF16', shape: [hidden, d], data: gate },
+        { name: 'model.layers.0.mlp.up_proj.weight', dtype: 'BF16', shape: [hidden, d], data: up },
+      ], { format: 'pt' }));
+      const body = m[1].replace("import * as sg from 'swiglu';", '').replace("'model.safetensors'", JSON.stringify(file));
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (lib: typeof sg) => Promise<Record<string, unknown>>;
+      const run = new AsyncFunction('sg', `${body}\nreturn { y, ffn, d, hidden };`);
+      const r = (await run(sg)) as { y: Float32Array; ffn: sg.PackedFfn; d: number; hidden: number };
+      expect([r.d, r.hidden]).toEqual([d, hidden]);
+      expect(r.ffn.dtype).toBe('bf16');
+      const want = sg.swigluFfn(new Float32Array(4 * d), sg.packFfn({ gate, up, down, inFeatures: d, hiddenFeatures: hidden, dtype: 'bf16' }));
+      expect(r.y).toEqual(want);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
