@@ -100,15 +100,19 @@ struct Activation<V, kHardSwish> {
   }
 };
 
-// sigmoid(x) = 1/(1 + e^-|x|) for x >= 0, e^x/(1 + e^x) below (math::mul_sigmoid, one division).
+// sigmoid(x) = 1/(1 + e^-|x|) for x >= 0, e^x/(1 + e^x) below: m sigmoid(z) with m = 1 (math.h), where the
+// numerator below 0 is p = e^-|x| 2^kOff itself, shared with the denominator (math::sigmoid_den). One division.
 template <class V>
 struct Activation<V, kSigmoid> {
   explicit Activation(const ActParams&) {}
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
     const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));  // -|x|, clamped
-    const F one = V::set1(1.0f);
-    return keep_nan<V>(x, math::mul_sigmoid<V>(V::lt(x, V::zero()), ah, one, one));
+    const auto neg = V::lt(x, V::zero());
+    const math::ExpParts<V> e = math::exp_parts<V>(ah);
+    const F s = math::pow2<V, math::kOff>(e.t);
+    const F p = V::fma(s, e.tm, s);  // e^-|x| 2^kOff, one rounding
+    return keep_nan<V>(x, V::div(V::select(neg, p, V::set1(1.0f)), math::sigmoid_den<V>(neg, p)));
   }
 };
 
@@ -154,7 +158,9 @@ struct SiluKernel {
     using F = typename V::F;
     if (kMode == kSiluUnit) {
       const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
-      return math::mul_sigmoid<V>(V::lt(x, V::zero()), ah, x, ah);
+      // With 8 lanes (AVX2's 16 registers: too few vectors in flight to hide its chain) the exp's short
+      // form pays for its extra multiply; with 16 it does not (docs/tuning-log.md).
+      return math::mul_sigmoid<V, (V::N == 8)>(V::lt(x, V::zero()), ah, x, ah);
     }
     if (kMode == kSiluZero) return V::mul(x, V::set1(0.5f));
     const F xa = V::min(V::abs(x), V::set1(z.xmax));

@@ -84,13 +84,21 @@ inline ExpParts<V> exp_parts(typename V::F h, typename V::F l) {
 // than the double-float form (the Estrin q as above). Error: r's rounding (<= 2^-26, |r| < 0.35) and
 // tm's (<= 2^-26) instead of tm's alone, so e^h within ~1.2 ulp before scaling instead of ~0.9.
 // Its users (sigmoid, silu, tanh, elu, mish) wait on the add pipes and on this chain, not on the FMA pipes.
-template <class V>
+// kShortTm: tm = (r + r^2 q01) + r^4 (q23 + r^2 q4), three fmas deep after r^2 instead of four (one more
+// multiply, r^4), for a kernel bound by this chain alone (silu on AVX2, where 16 registers hold too few
+// vectors in flight to hide it). Its error: r + r^2 q01 rounds once more at tm's scale (<= 2^-26 more).
+template <class V, bool kShortTm = false>
 inline ExpParts<V> exp_parts(typename V::F h) {
   using F = typename V::F;
   const F t = V::fma(h, V::set1(kLog2e), V::set1(kRound));
   const F n = V::sub(t, V::set1(kRound));
   const F r = V::fnma(n, V::set1(kLn2Lo), V::fnma(n, V::set1(kLn2Hi), h));
   const F r2 = V::mul(r, r);
+  if (kShortTm) {
+    const F lo = V::fma(r2, V::fma(V::set1(kExpQ[1]), r, V::set1(kExpQ[0])), r);
+    const F hi = V::fma(V::set1(kExpQ[4]), r2, V::fma(V::set1(kExpQ[3]), r, V::set1(kExpQ[2])));
+    return {V::fma(V::mul(r2, r2), hi, lo), t};
+  }
   return {V::fma(r2, exp_q<V>(r, r2), r), t};
 }
 
@@ -218,15 +226,25 @@ inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V
   return V::div(V::select(neg, V::fma(u, e.tm, u), xp), sigmoid_den<V>(neg, p));
 }
 
-// Same with -|z| exact in one float (base e: here log2(e) would cost a TwoProduct).
-template <class V>
+// Same with -|z| exact in one float (base e: here log2(e) would cost a TwoProduct), for silu (sigmoid, whose
+// numerator where z < 0 is p itself, forms p and sigmoid_den in activations.h). Here the power of two is
+// 2^(n+kOff) where z < 0 and 2^n elsewhere (the exponent's offset chosen per lane, off the chain), so the
+// denominator is one fma after tm: s tm + (s + c), c = 2^kOff or 1, instead of p = s tm + s and then
+// sigmoid_den's fma (one op fewer on the FMA pipes, one step less in the chain the kernel waits on). s + c is
+// exact while 2^n >= 2^-23 c; below, it rounds (by <= 2^n) and the fma rounds again: the denominator within
+// ~0.7 ulp there instead of 0.5, where the result's other errors are small (e^-|z| < 2^-23).
+// kShortTm: exp_parts's short form (above).
+template <class V, bool kShortTm = false>
 inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V::F xp, typename V::F xn) {
   using F = typename V::F;
-  const ExpParts<V> e = exp_parts<V>(ah);
-  const F s = pow2<V, kOff>(e.t);
-  const F p = V::fma(s, e.tm, s);
-  const F u = V::mul(xn, s);
-  return V::div(V::select(neg, V::fma(u, e.tm, u), xp), sigmoid_den<V>(neg, p));
+  const ExpParts<V> e = exp_parts<V, kShortTm>(ah);
+  const typename V::I k = V::selecti(neg, V::seti(kOff + 127), V::seti(127));  // biased exponent offset
+  // asint(t) + k = 0x4B400000 + n + k (see kRound); its low 9 bits, shifted up, are 2^(n+kOff) or 2^n. Where
+  // z >= 0 and n < -126 (e^-|z| below the normal range: 1 + E is 1) the max makes it 2^-126 instead.
+  const F s = V::asfloat(V::template ishl<23>(V::imax(V::iadd(V::asint(e.t), k), V::seti(0x4B400001))));
+  const F c = V::asfloat(V::template ishl<23>(k));                              // 2^kOff or 1
+  const F u = V::mul(xn, s);  // exact (power of two)
+  return V::div(V::select(neg, V::fma(u, e.tm, u), xp), V::fma(s, e.tm, V::add(s, c)));
 }
 
 // ---- double-float helpers -------------------------------------------------------------------------
