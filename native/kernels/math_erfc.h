@@ -69,13 +69,15 @@ alignas(64) constexpr float kGaussPwC[7][16] = {
 // Piecewise (V::kLookup16): a 2^(n+kOff-1) is exact, times G rounds once, times 1 + tm (an fma) once
 // more. Error: exp 0.75 ulp, G ~0.5 (its last fma; t is small, the fit 2^-27.5), two roundings. AVX2
 // keeps the rational form: a 16-entry lookup there is two vpermps and a blend (or a gather), and the
-// piecewise tail built on it runs slower than the rational one.
+// piecewise tail built on it runs slower than the rational one; so does one on 8 intervals (one vpermps
+// per coefficient, degree 8), the permutes sharing the FMA pipes.
 // Rational (otherwise): Y = a/(L + a) and its rounding (Y H(Z) passes Y's relative error ~1:1 near 0);
-// Z = 1 - 2Y one more rounding (H is flat in Z: ~0.3 ulp); Horner ~0.8 (+ the fit, 2^-25.9); the product
-// with e^(-a^2/2) rounds once. It is bound by its long dependency chain (L + a, division, Z, Horner,
-// product) as much as by its fma count, so the power of two goes onto Y (off the chain) rather than onto
-// the result. Y h rounded on its own, before the product with 1 + tm, would exceed the 4 ulp bar: hence
-// the TwoProduct there.
+// Z = 1 - 2Y one more rounding (H is flat in Z: ~0.3 ulp); H(Z) ~0.8 (+ the fit, 2^-25.9); the product
+// with e^(-a^2/2) rounds once. It is bound by its long dependency chain (L + a, division, Z, H, product)
+// more than by its fma count (with 16 registers, too few vectors are in flight to hide it), so the power
+// of two goes onto Y (off the chain) rather than onto the result, and H is evaluated in two halves. Y h
+// rounded on its own, before the product with 1 + tm, would exceed the 4 ulp bar: hence the TwoProduct
+// there.
 // The full sweeps' maxima of both forms: docs/accuracy.md.
 template <class V>
 inline typename V::F gauss_tail_x_scaled(typename V::F a) {
@@ -100,8 +102,16 @@ inline typename V::F gauss_tail_x_scaled(typename V::F a) {
     const F Z = V::sub(V::set1(1.0f), V::add(Y, Y));
     // Y 2^(n+kOff-1): exact (Y >= 0 only loses bits of its own if a is subnormal; the scale is >= 2^-53).
     const F ys = V::mul(Y, s);
-    F h = V::fma(V::set1(kErfcxH[8]), Z, V::set1(kErfcxH[7]));
-    for (int i = 6; i >= 0; --i) h = V::fma(h, Z, V::set1(kErfcxH[i]));
+    // H(Z) = A(Z) + Z^4 B(Z), A of degree 3 and B of degree 4 by Horner side by side: five steps after Z
+    // instead of eight, for two multiplies (Z^2, Z^4). |Z^4 B| < 0.02 |H|, so B's roundings reach H scaled
+    // down; A's last step rounds at H's scale before the sum, one rounding more than Horner's (up to
+    // ~0.5 ulp of H where Z is near 1, i.e. small |x|: the full sweep's maximum rose by 0.19 ulp).
+    const F z2 = V::mul(Z, Z);
+    F hb = V::fma(V::set1(kErfcxH[8]), Z, V::set1(kErfcxH[7]));
+    for (int i = 6; i >= 4; --i) hb = V::fma(hb, Z, V::set1(kErfcxH[i]));
+    F ha = V::fma(V::set1(kErfcxH[3]), Z, V::set1(kErfcxH[2]));
+    for (int i = 1; i >= 0; --i) ha = V::fma(ha, Z, V::set1(kErfcxH[i]));
+    const F h = V::fma(hb, V::mul(z2, z2), ha);
     // ys h (1 + tm) with ONE rounding: ys h as a double-float (TwoProduct, exact: no under/overflow at these
     // scales), then yh + (yh tm + yl).
     const F yh = V::mul(ys, h);
