@@ -4,12 +4,17 @@
 // program (bench/onednn/gate.cc, built here with `g++ -O2 -fopenmp … -ldnnl` on first use) run as a child
 // once per ISA and thread count, with ONEDNN_MAX_CPU_ISA (AVX2 beside our AVX2 kernels, AVX512_CORE
 // beside AVX-512) and OMP_NUM_THREADS (the Debian build runs on OpenMP) set on that child only. Its
-// rows are compared with this run's own f32 SwiGLU gate rows of the same shape, thread count and ISA.
+// Ours: when the C++ harness (native/tools/gemm_bench.cc, the same kernels) is built, it runs alternately
+// with the oneDNN program, `rounds` times per ISA and thread count, and each side's figure is the median
+// over the rounds (on a machine shared with other jobs, figures taken minutes apart differ by 2× and
+// more, the alternation puts both under the same load); without the harness, this run's own f32 SwiGLU
+// gate rows of the same shape, thread count and ISA, timed before the oneDNN program ran, and a note says so.
 // A missing g++, libdnnl or gate.cc, or a program that fails, is one note and no rows: never a failed run.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Shape } from './args';
+import { harnessCandidates } from './openblas';
 import type { GemmRow, OnednnRow, OnednnRun } from './report/types';
 
 /** oneDNN's ISA cap of the same vector width as our kernels, per ISA. */
@@ -63,7 +68,58 @@ export function compareOnednn(gate: GemmRow[], onednn: OnednnProgramRow[], isa: 
     );
     if (!ours) continue;
     const oursMs = ours.fused.ms.median;
-    out.push({ m: o.m, k: o.k, n: o.n, threads: o.threads, isa, onednnIsa, oursMs, onednnMs: o.ms, xOnednn: o.ms / oursMs, relErr: o.relErr });
+    out.push({ m: o.m, k: o.k, n: o.n, threads: o.threads, isa, onednnIsa, oursMs, onednnMs: o.ms, xOnednn: o.ms / oursMs, relErr: o.relErr, rounds: 0 });
+  }
+  return out;
+}
+
+/** The fused-gate ms of gemm_bench's f32 rows (`KxN dtype M thr | fused-ms ...`), with or without OpenBLAS figures. */
+export function parseHarnessFused(text: string): Array<{ k: number; n: number; m: number; threads: number; ms: number }> {
+  const out: Array<{ k: number; n: number; m: number; threads: number; ms: number }> = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)x(\d+)\s+f32\s+(\d+)\s+(\d+)\s*\|\s*(\S+)/.exec(line);
+    if (!m) continue;
+    const [k, n, mm, threads, ms] = m.slice(1, 6).map(Number);
+    if ([k, n, mm, threads, ms].every(Number.isFinite) && ms > 0) out.push({ k, n, m: mm, threads, ms });
+  }
+  return out;
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Rounds of alternating runs → rows: per (M, K, N, threads), the median of our ms and of oneDNN's over the
+ * rounds in which both have the row (a oneDNN row that failed its check in any round is left out).
+ */
+export function combineRounds(
+  rounds: Array<{ ours: Array<{ k: number; n: number; m: number; threads: number; ms: number }>; onednn: OnednnProgramRow[] }>,
+  isa: string,
+  onednnIsa: string | null,
+): OnednnRow[] {
+  const key = (o: { m: number; k: number; n: number; threads: number }) => `${o.m}x${o.k}x${o.n}/${o.threads}`;
+  const acc = new Map<string, { row: OnednnProgramRow; ours: number[]; onednn: number[]; failed: boolean }>();
+  for (const r of rounds) {
+    const ours = new Map(r.ours.map((o) => [key(o), o.ms]));
+    for (const o of r.onednn) {
+      const a = acc.get(key(o)) ?? { row: o, ours: [], onednn: [], failed: false };
+      acc.set(key(o), a);
+      if (!o.ok) a.failed = true;
+      const mine = ours.get(key(o));
+      if (mine === undefined) continue;
+      a.ours.push(mine);
+      a.onednn.push(o.ms);
+      if (o.relErr !== null && (a.row.relErr === null || o.relErr > a.row.relErr)) a.row = o;
+    }
+  }
+  const out: OnednnRow[] = [];
+  for (const a of acc.values()) {
+    if (a.failed || !a.ours.length) continue;
+    const oursMs = median(a.ours);
+    const onednnMs = median(a.onednn);
+    out.push({ m: a.row.m, k: a.row.k, n: a.row.n, threads: a.row.threads, isa, onednnIsa, oursMs, onednnMs, xOnednn: onednnMs / oursMs, relErr: a.row.relErr, rounds: a.ours.length });
   }
   return out;
 }
@@ -91,7 +147,7 @@ function ensureProgram(env: NodeJS.ProcessEnv): { program: string | null; why: s
   return { program, why: null };
 }
 
-/** Runs the oneDNN gate for these shapes, thread counts and ISAs and compares it with the run's gate rows. */
+/** Runs the oneDNN gate for these shapes, thread counts and ISAs, alternately with the C++ harness when built. */
 export function runOnednn(
   shapes: Shape[],
   threads: number[],
@@ -100,18 +156,25 @@ export function runOnednn(
   timing: { repeat: number; minSampleMs: number },
   note: (s: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  rounds = 3,
 ): OnednnRun {
-  const run: OnednnRun = { program: null, version: null, isaCap: null, rows: [], notes: [], skipped: null };
+  const run: OnednnRun = { program: null, version: null, isaCap: null, ours: null, rows: [], notes: [], skipped: null };
   const built = ensureProgram(env);
   if (!built.program) {
     run.skipped = `oneDNN comparison skipped: ${built.why}`;
     return run;
   }
   run.program = built.program;
+  const harness = harnessCandidates(env).find((p) => fs.existsSync(p)) ?? null;
+  run.ours = harness
+    ? `gemm_bench (${harness}), alternating with the oneDNN program, median of ${rounds} rounds`
+    : "this run's gate rows (timed before the oneDNN program; build gemm_bench for alternating rounds)";
+  if (!harness) run.notes.push('oneDNN comparison: no gemm_bench harness, so ours are the gate rows timed before oneDNN ran (on a busy machine the ratio follows the load; build build/tools/gemm_bench to alternate)');
   const kn = [...new Set(shapes.map((s) => `${s.k}x${s.n}`))];
   const ms = [...new Set(shapes.map((s) => s.m))];
   const wanted = new Set(shapes.map((s) => `${s.m}x${s.k}x${s.n}`));
   const caps: string[] = [];
+  const rel = (p: string) => path.relative(process.cwd(), p) || p;
   for (const isa of isas) {
     const cap = ONEDNN_ISA[isa];
     if (!cap) {
@@ -123,31 +186,47 @@ export function runOnednn(
       const childEnv: NodeJS.ProcessEnv = { ...env, ONEDNN_MAX_CPU_ISA: cap, OMP_NUM_THREADS: String(t) };
       delete childEnv.ONEDNN_VERBOSE;
       delete childEnv.DNNL_VERBOSE;
-      const args = ['--shapes', kn.join(','), '--m', ms.join(','), '--repeat', String(timing.repeat), '--min-sample-ms', String(timing.minSampleMs)];
-      note(`onednn: ONEDNN_MAX_CPU_ISA=${cap} OMP_NUM_THREADS=${t} ${path.relative(process.cwd(), built.program) || built.program} ${args.join(' ')}`);
-      const r = spawnSync(built.program, args, { env: childEnv, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
-      // Exit 1 with rows is a failed check (rows marked FAIL, dropped below); anything else is a failed run.
-      const parsed = r.error ? null : parseOnednnGate(r.stdout || '');
-      if (!parsed || !parsed.rows.length || (r.status !== 0 && r.status !== 1)) {
-        const why = r.error ? r.error.message : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${(r.stderr || '').trim().split('\n')[0]}`;
-        run.skipped = `oneDNN comparison skipped for ${isa} ${t}T: ${built.program} ${args.join(' ')} failed: ${why}`;
+      const args = ['--shapes', kn.join(','), '--m', ms.join(','), '--repeat', String(harness ? Math.max(1, Math.ceil(timing.repeat / rounds)) : timing.repeat), '--min-sample-ms', String(timing.minSampleMs)];
+      const hArgs = ['--isa', isa, '--dtype', 'f32', '--shapes', kn.join(','), '--m', ms.join(','), '--threads', String(t)];
+      const done: Array<{ ours: ReturnType<typeof parseHarnessFused>; onednn: OnednnProgramRow[] }> = [];
+      let onednnIsa: string | null = null;
+      let failed: string | null = null;
+      for (let r = 0; r < (harness ? rounds : 1) && !failed; r++) {
+        let ours: ReturnType<typeof parseHarnessFused> = [];
+        if (harness) {
+          note(`onednn: round ${r + 1}/${rounds}: ${rel(harness)} ${hArgs.join(' ')}`);
+          const h = spawnSync(harness, hArgs, { env, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
+          ours = h.error || h.status !== 0 ? [] : parseHarnessFused(h.stdout || '');
+          if (!ours.length) {
+            failed = `oneDNN comparison skipped for ${isa} ${t}T: ${harness} ${hArgs.join(' ')} failed: ${h.error ? h.error.message : `exit ${h.status}`}`;
+            break;
+          }
+        }
+        note(`onednn: ${harness ? `round ${r + 1}/${rounds}: ` : ''}ONEDNN_MAX_CPU_ISA=${cap} OMP_NUM_THREADS=${t} ${rel(built.program)} ${args.join(' ')}`);
+        const c = spawnSync(built.program, args, { env: childEnv, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
+        // Exit 1 with rows is a failed check (rows marked FAIL, dropped); anything else is a failed run.
+        const parsed = c.error ? null : parseOnednnGate(c.stdout || '');
+        if (!parsed || !parsed.rows.length || (c.status !== 0 && c.status !== 1)) {
+          const why = c.error ? c.error.message : `exit ${c.status}${c.signal ? ` (${c.signal})` : ''}: ${(c.stderr || '').trim().split('\n')[0]}`;
+          failed = `oneDNN comparison skipped for ${isa} ${t}T: ${built.program} ${args.join(' ')} failed: ${why}`;
+          break;
+        }
+        run.version ??= parsed.version && `${parsed.version}${parsed.runtime ? ` (${parsed.runtime})` : ''}`;
+        onednnIsa = parsed.isa;
+        if (parsed.threads !== null && parsed.threads !== t) run.notes.push(`oneDNN comparison: OMP_NUM_THREADS=${t} but oneDNN ran ${parsed.threads} threads`);
+        for (const f of parsed.rows.filter((o) => !o.ok)) {
+          run.notes.push(`oneDNN gate ${f.m}×${f.k}×${f.n} ${t}T under ${cap}: result off the float64 reference (relative Frobenius ${f.relErr}); row not compared`);
+        }
+        done.push({ ours, onednn: parsed.rows.filter((o) => wanted.has(`${o.m}x${o.k}x${o.n}`)) });
+      }
+      if (failed) {
+        run.skipped = failed;
         continue;
       }
-      run.version ??= parsed.version && `${parsed.version}${parsed.runtime ? ` (${parsed.runtime})` : ''}`;
-      if (parsed.threads !== null && parsed.threads !== t) run.notes.push(`oneDNN comparison: OMP_NUM_THREADS=${t} but oneDNN ran ${parsed.threads} threads`);
-      for (const f of parsed.rows.filter((o) => !o.ok)) {
-        run.notes.push(`oneDNN gate ${f.m}×${f.k}×${f.n} ${t}T under ${cap}: result off the float64 reference (relative Frobenius ${f.relErr}); row not compared`);
-      }
-      const rows = compareOnednn(
-        gate,
-        parsed.rows.filter((o) => wanted.has(`${o.m}x${o.k}x${o.n}`)),
-        isa,
-        parsed.isa,
-      );
-      run.rows.push(...rows);
+      run.rows.push(...(harness ? combineRounds(done, isa, onednnIsa) : compareOnednn(gate, done[0]?.onednn ?? [], isa, onednnIsa)));
     }
   }
   run.isaCap = caps.length ? caps.join(', ') : null;
-  if (!run.rows.length && !run.skipped) run.skipped = 'oneDNN comparison: no row to compare (it needs f32 SwiGLU gate rows of the same shapes)';
+  if (!run.rows.length && !run.skipped) run.skipped = 'oneDNN comparison: no row to compare (without gemm_bench it needs f32 SwiGLU gate rows of the same shapes)';
   return run;
 }

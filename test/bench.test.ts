@@ -13,7 +13,7 @@ import { renderText } from '../bench/report/text';
 import { timeCalls } from '../bench/timing';
 import { judge, SOURCE } from '../bench/verdicts';
 import { parseGemmBench } from '../bench/openblas';
-import { compareOnednn, parseOnednnGate, runOnednn } from '../bench/onednn';
+import { combineRounds, compareOnednn, parseHarnessFused, parseOnednnGate, runOnednn } from '../bench/onednn';
 import { parseCpuinfo } from '../bench/machine';
 import type { ElementwiseRow, GemmRow, Report } from '../bench/report/types';
 
@@ -426,7 +426,7 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
     const rows = compareOnednn(gate, p.rows, 'avx2', p.isa);
     expect(rows.map((o) => [o.m, o.k, o.oursMs, o.onednnMs])).toEqual([[1, 4096, 10, 10], [8, 4096, 10, 9.9], [64, 4096, 40, 80]]);
     expect(rows[2]).toMatchObject({ isa: 'avx2', onednnIsa: 'avx2', xOnednn: 2, relErr: 4.2e-7 });
-    const r = report({ gate, onednn: { program: 'onednn_gate', version: '2.6.3 (OMP)', isaCap: 'AVX2', rows, notes: [], skipped: null } });
+    const r = report({ gate, onednn: { program: 'onednn_gate', version: '2.6.3 (OMP)', isaCap: 'AVX2', ours: 'gate rows', rows, notes: [], skipped: null } });
     judge(r);
     expect(byId(r, 'onednn/1x4096x11008/1T')).toMatchObject({ value: 1, target: 1, unit: '×', meets: true });
     expect(byId(r, 'onednn/8x4096x11008/1T')!.meets).toBe(false);
@@ -435,10 +435,36 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
     expect(byId(r, 'onednn/1x4096x11008/1T')!.bar).toMatch(/oneDNN 2\.6\.3 \(OMP\) isa avx2/);
     expect(renderText(r, false)).toMatch(/fused gate vs oneDNN/);
     // Two ISAs: the ids carry the ISA, as the other bars' do.
-    const two = report({ onednn: { program: 'p', version: null, isaCap: 'AVX2, AVX512_CORE', rows: [rows[0], { ...rows[0], isa: 'avx512', onednnIsa: 'avx512_core', xOnednn: 0.5 }], notes: [], skipped: null } });
+    const two = report({ onednn: { program: 'p', version: null, isaCap: 'AVX2, AVX512_CORE', ours: 'gate rows', rows: [rows[0], { ...rows[0], isa: 'avx512', onednnIsa: 'avx512_core', xOnednn: 0.5 }], notes: [], skipped: null } });
     judge(two);
     expect(byId(two, 'onednn/1x4096x11008/1T/avx2')!.meets).toBe(true);
     expect(byId(two, 'onednn/1x4096x11008/1T/avx512')!.meets).toBe(false);
+  });
+
+  it('oneDNN: alternating rounds with gemm_bench, medians per side, a row failing its check in any round is out', () => {
+    const harness = (ms: number[]) =>
+      [
+        'isa avx2, mr 6, caches L1d 32K L2 1024K L3 32768K',
+        'KxN        dtype    M thr |  fused ms  GFLOP/s  %peak   %DRAM |  unfus ms   fus/unf |  OBLAS ms OB/ours |  probe  %best',
+        `1024x2816    f32    1   1 |     ${ms[0].toFixed(3)}     12.2  10.4%  233.5% |     0.000      0.00 |     0.000    0.00 |  117.3  10.4%`,
+        '           M=1: weights 25.0 GB/s vs read probe 6.7 GB/s (interleaved medians)',
+        `1024x2816    f32    8   1 |     ${ms[1].toFixed(3)}     65.0  55.5%  109.4% |     0.000      0.00 |     0.000    0.00 |  117.0  55.4%`,
+        '1024x2816   bf16    8   1 |     0.500     65.0  55.5%  109.4% |     0.000      0.00 |     0.000    0.00 |  117.0  55.4%',
+      ].join('\n');
+    expect(parseHarnessFused(harness([0.946, 1.42]))).toEqual([
+      { k: 1024, n: 2816, m: 1, threads: 1, ms: 0.946 },
+      { k: 1024, n: 2816, m: 8, threads: 1, ms: 1.42 },
+    ]);
+    const one = (m: number, ms: number, ok = true) => ({ k: 1024, n: 2816, m, threads: 1, ms, gflops: 1, relErr: ok ? 1e-7 : 1e-3, ok });
+    const rounds = [
+      { ours: parseHarnessFused(harness([1, 2])), onednn: [one(1, 2), one(8, 2)] },
+      { ours: parseHarnessFused(harness([3, 2])), onednn: [one(1, 9), one(8, 2, false)] }, // a slow round on both sides
+      { ours: parseHarnessFused(harness([1.2, 2])), onednn: [one(1, 2.2), one(8, 2)] },
+    ];
+    const rows = combineRounds(rounds, 'avx2', 'avx2');
+    expect(rows).toHaveLength(1); // M = 8 failed its check in round 2
+    expect(rows[0]).toMatchObject({ m: 1, oursMs: 1.2, onednnMs: 2.2, rounds: 3, isa: 'avx2', onednnIsa: 'avx2' });
+    expect(rows[0].xOnednn).toBeCloseTo(2.2 / 1.2, 12);
   });
 
   it('oneDNN: a missing program is one note and no rows', () => {

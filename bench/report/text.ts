@@ -192,7 +192,7 @@ export function renderText(r: Report, md: boolean): string {
 
   const od = r.onednn;
   if (od && od.rows.length) {
-    out.push(heading(`fused gate vs oneDNN (bench/onednn/gate.cc, f32, fused-epilogue matmul primitives; oneDNN ${od.version ?? '?'}${od.isaCap ? `, ONEDNN_MAX_CPU_ISA=${od.isaCap}` : ''}; ours from this run's gate rows)`, md), '');
+    out.push(heading(`fused gate vs oneDNN (bench/onednn/gate.cc, f32, fused-epilogue matmul primitives; oneDNN ${od.version ?? '?'}${od.isaCap ? `, ONEDNN_MAX_CPU_ISA=${od.isaCap}` : ''}; ours: ${od.ours ?? '?'})`, md), '');
     out.push(
       table(
         ['M×K×N', 'thr', 'isa', 'oneDNN isa', 'ours ms', 'oneDNN ms', 'oneDNN ÷ ours', 'oneDNN vs f64'],

@@ -109,16 +109,18 @@ export interface OnednnRow {
   threads: number;
   isa: string; // our kernels; oneDNN ran capped to the same width (ONEDNN_MAX_CPU_ISA)
   onednnIsa: string | null; // the ISA oneDNN reported using (dnnl_get_effective_cpu_isa)
-  oursMs: number; // the fused gate row of this run, median
-  onednnMs: number; // the two matmul primitives with fused post-ops, median of round-robin samples
+  oursMs: number; // the fused gate: median over the rounds of gemm_bench (else this run's gate row)
+  onednnMs: number; // the two matmul primitives with fused post-ops: median over the rounds of gate.cc's medians
   xOnednn: number; // onednnMs / oursMs (> 1: ours is faster)
   relErr: number | null; // oneDNN's result vs float64, relative Frobenius (≤ 1e-5, else the row is dropped)
+  rounds: number; // alternating rounds of gemm_bench and gate.cc behind the figures; 0: ours from the gate row
 }
 
 export interface OnednnRun {
   program: string | null; // the gate.cc binary run, null when it could not be built or found
   version: string | null; // e.g. "2.6.3 (OMP)"
   isaCap: string | null; // ONEDNN_MAX_CPU_ISA values used
+  ours: string | null; // where our figures come from: gemm_bench alternating with gate.cc, or the gate rows
   rows: OnednnRow[];
   notes: string[]; // rows dropped (failed check), thread-count mismatches
   skipped: string | null; // why there are no rows (no g++ / libdnnl, program failure)
