@@ -151,6 +151,17 @@ describe.each(ISAS)('isa %s', (isa) => {
     }
   });
 
+  it('takes SharedArrayBuffer-backed inputs and outputs', () => {
+    use();
+    const x = new Float32Array(new SharedArrayBuffer(4 * 40), 4, 37);
+    x.set(SAMPLE.subarray(0, 37));
+    const out = new Uint16Array(new SharedArrayBuffer(2 * 37));
+    sameBits16(sg.toF16(x, { out }), ref.toF16(SAMPLE.subarray(0, 37)), hex32(x));
+    const back = new Float32Array(new SharedArrayBuffer(4 * 37));
+    sameBits32(sg.fromF16(out, { out: back }), ref.fromF16(out), hex16(out));
+    sameBits32(sg.fromBf16(out), ref.fromBf16(out), hex16(out));
+  });
+
   it('gives the reference bits on arrays long enough to be split across threads', () => {
     use();
     const n = (1 << 19) + 13;

@@ -32,16 +32,19 @@ struct Bytes {
   size_t bytes = 0;
 };
 
+// A typed array of element type T: its data pointer comes from the view itself (napi_get_typedarray_info),
+// which works for SharedArrayBuffer-backed views too (Napi::TypedArray::ArrayBuffer() does not).
+template <class T>
 Bytes typed_arg(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type, const char* type_name) {
   Napi::Value v = info[index];
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) {
     throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a " + type_name);
   }
-  Napi::TypedArray a = v.As<Napi::TypedArray>();
+  Napi::TypedArrayOf<T> a = v.As<Napi::TypedArrayOf<T>>();
   Bytes b;
   b.length = a.ElementLength();  // 0 for a detached buffer
-  b.bytes = a.ByteLength();
-  b.data = b.length ? static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset() : nullptr;
+  b.bytes = b.length * sizeof(T);
+  b.data = b.length ? a.Data() : nullptr;
   return b;
 }
 
@@ -57,8 +60,8 @@ void check_pair(const Napi::Env& env, const Bytes& x, const Bytes& out) {
 template <bool kBf16>
 Napi::Value Narrow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Bytes x = typed_arg(info, 0, "x", napi_float32_array, "Float32Array");
-  const Bytes out = typed_arg(info, 1, "out", napi_uint16_array, "Uint16Array");
+  const Bytes x = typed_arg<float>(info, 0, "x", napi_float32_array, "Float32Array");
+  const Bytes out = typed_arg<uint16_t>(info, 1, "out", napi_uint16_array, "Uint16Array");
   check_pair(env, x, out);
   const AddonData& d = addon_data(env);
   const ConvertTable& t = convert_table(d.isa);
@@ -72,8 +75,8 @@ Napi::Value Narrow(const Napi::CallbackInfo& info) {
 template <bool kBf16>
 Napi::Value Widen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Bytes x = typed_arg(info, 0, "x", napi_uint16_array, "Uint16Array");
-  const Bytes out = typed_arg(info, 1, "out", napi_float32_array, "Float32Array");
+  const Bytes x = typed_arg<uint16_t>(info, 0, "x", napi_uint16_array, "Uint16Array");
+  const Bytes out = typed_arg<float>(info, 1, "out", napi_float32_array, "Float32Array");
   check_pair(env, x, out);
   const AddonData& d = addon_data(env);
   const ConvertTable& t = convert_table(d.isa);
