@@ -1015,6 +1015,102 @@ function genPacked(ctx, name, fn, isAsync) {
   };
 }
 
+// toBf16 / toF16 / fromBf16 / fromF16: valid calls (any input kind, out at an offset or absent) must give the
+// reference's bits and leave the bytes around out alone; one injected fault (wrong type, out length, an out
+// sharing bytes with x) must be its error class.
+function genConvert(ctx, name, fn) {
+  const r = ctx.rng;
+  const C = ctx.lib.sg.reference.convert;
+  const narrow = name.startsWith('to');
+  const n = ctx.length(true);
+  let x;
+  if (narrow) {
+    x = ctx.array(n, 'x');
+    ctx.fill(x, r.weighted([[3, 'bits'], [1, 'specials'], [1, 'wide']]));
+  } else {
+    x = new Uint16Array(n);
+    for (let i = 0; i < n; i++) x[i] = r.u32() & 0xffff;
+  }
+  const Out = narrow ? Uint16Array : Float32Array;
+  const pad = 3;
+  const host = new Out(n + 2 * pad).fill(narrow ? 0xabcd : 7);
+  let out = r.bool(0.6) ? host.subarray(pad, pad + n) : undefined;
+  let fault = null;
+  const roll = r.float();
+  if (roll < 0.05) { out = new Out(n + r.int(1, 5)); fault = 'RangeError'; }
+  else if (roll < 0.1) { out = narrow ? new Float32Array(n) : new Uint16Array(n); fault = 'TypeError'; }
+  else if (roll < 0.14 && n > 0) { // out over x's own bytes
+    const bytes = (narrow ? 2 : 4) * n;
+    if (x.byteLength >= bytes && !(x.buffer instanceof SharedArrayBuffer) && x.byteOffset % Out.BYTES_PER_ELEMENT === 0) {
+      out = new Out(x.buffer, x.byteOffset, n);
+      fault = 'RangeError';
+    }
+  } else if (roll < 0.16) { x = narrow ? new Uint16Array(n) : ctx.array(n, 'x'); fault = 'TypeError'; }
+  // the reference reads a byte copy of x (a copy through JS numbers could change a NaN's bits)
+  const ref = fault ? null : narrow ? C[name](new Float32Array(new Uint8Array(x.buffer, x.byteOffset, 4 * n).slice().buffer)) : C[name](x);
+  const arg = out === undefined ? (r.bool(0.5) ? undefined : {}) : { out };
+  return {
+    desc: `${name}(${narrow ? (x.__desc || `F32(${n})`) : `U16(${n})`}${out ? `, {out: ${out.constructor.name}(${out.length})}` : ''})${fault ? ` [${fault}]` : ''}`,
+    expect: fault || 'ok',
+    run: () => fn(x, arg),
+    check: (y) => {
+      if (out && y !== out) return 'did not return out';
+      const got = narrow ? y : new Uint32Array(y.buffer, y.byteOffset, y.length);
+      const w = narrow ? ref : new Uint32Array(ref.buffer);
+      for (let i = 0; i < n; i++) if (got[i] !== w[i]) return `at ${i}: got 0x${got[i].toString(16)}, want 0x${w[i].toString(16)}`;
+      if (out) for (let i = 0; i < pad; i++) if (!Object.is(host[i], host[0]) || !Object.is(host[pad + n + i], host[0])) return 'wrote outside out';
+      return null;
+    },
+  };
+}
+
+// loadSafetensors: a small valid file (random tensors), then sometimes a few random bytes changed or the
+// file cut: it must parse (each tensor inside the data, its length its shape's) or throw RangeError/TypeError.
+function genSafetensors(ctx, name, fn) {
+  const r = ctx.rng;
+  const DT = { F32: 4, BF16: 2, F16: 2, I32: 4, U8: 1, F64: 8 };
+  const header = {};
+  let at = 0;
+  for (let t = r.int(0, 4); t > 0; t--) {
+    const dtype = r.pick(Object.keys(DT));
+    const shape = Array.from({ length: r.int(0, 3) }, () => r.int(0, 5));
+    const bytes = shape.reduce((a, b) => a * b, 1) * DT[dtype];
+    header[`t${t}`] = { dtype, shape, data_offsets: [at, at + bytes] };
+    at += bytes;
+  }
+  if (r.bool(0.3)) header.__metadata__ = { format: 'pt' };
+  const json = Buffer.from(JSON.stringify(header) + ' '.repeat(r.int(0, 7)));
+  let file = Buffer.alloc(8 + json.length + at);
+  file.writeBigUInt64LE(BigInt(json.length), 0);
+  json.copy(file, 8);
+  for (let i = 8 + json.length; i < file.length; i++) file[i] = r.u32() & 0xff;
+  const mutated = r.bool(0.5);
+  if (mutated) {
+    if (r.bool(0.8)) for (let k = r.int(1, 4); k > 0; k--) file[r.int(0, file.length - 1)] = r.u32() & 0xff;
+    else file = file.subarray(0, r.int(0, file.length));
+  }
+  const shift = r.int(0, 3); // misaligned copies of the same file
+  const bytes = new Uint8Array(file.length + shift).subarray(shift);
+  bytes.set(file);
+  const input = r.bool(0.2) ? bytes.slice().buffer : bytes;
+  return {
+    desc: `${name}(<${bytes.length}-byte file at offset ${shift}${mutated ? ', mutated' : ''}>)`,
+    expect: mutated ? 'okOrError' : 'ok',
+    run: () => fn(input),
+    check: (t) => {
+      const end = 8 + Number(Buffer.from(bytes.buffer, bytes.byteOffset, 8).readBigUInt64LE(0));
+      let covered = 0;
+      for (const k of Object.keys(t)) {
+        const { dtype, shape, data } = t[k];
+        if (data.byteLength !== shape.reduce((a, b) => a * b, 1) * DT[dtype] && DT[dtype]) return `${k}: ${data.byteLength} bytes for shape ${shape} ${dtype}`;
+        if (data.buffer === bytes.buffer && (data.byteOffset < bytes.byteOffset + end || data.byteOffset + data.byteLength > bytes.byteOffset + bytes.length)) return `${k}: a view outside the data`;
+        covered += data.byteLength;
+      }
+      return covered === bytes.length - end ? null : `tensors cover ${covered} of ${bytes.length - end} data bytes`;
+    },
+  };
+}
+
 // Any exported function the fuzzer has no model for yet: garbage in, no crash out.
 function genUnknown(ctx, name, fn) {
   const r = ctx.rng;
@@ -1051,6 +1147,8 @@ function generate(seed, index, lib, opts) {
   else if (RUNTIME.includes(name)) call = genRuntime(ctx, name, sg[name]);
   else if (/^matmul(Async)?$/.test(name)) call = genMatmul(ctx, name, sg[name], name.endsWith('Async'));
   else if (/^(swigluMatmul|swigluFfn|gluMatmul|ffn)(Async)?$/.test(name)) call = genPacked(ctx, name, sg[name], name.endsWith('Async'));
+  else if (/^(toBf16|toF16|fromBf16|fromF16)$/.test(name)) call = genConvert(ctx, name, sg[name]);
+  else if (name === 'loadSafetensors') call = genSafetensors(ctx, name, sg[name]);
   else call = genUnknown(ctx, name, sg[name]);
   call.desc = `[isa=${isa} threads=${threads}] ${call.desc}`;
   call.ctx = ctx;
