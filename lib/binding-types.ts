@@ -63,10 +63,10 @@ export interface PackedHandle {
 export type DtypeIndex = 0 | 1 | 2;
 
 export interface MatrixBinding {
-  /** out[m×n] = a[m×k] · (transB ? b[n×k]ᵀ : b[k×n]); out may be exactly a or b; returns out. */
-  matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean): Float32Array;
+  /** out[m×n] (+)= (transA ? a[k×m]ᵀ : a[m×k]) · (transB ? b[n×k]ᵀ : b[k×n]) (+= with accumulate); out may be exactly a or b; returns out. */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean, transA?: boolean, accumulate?: boolean): Float32Array;
   /** As matmul, off the JS thread; every error (including a detached input) is a rejection. */
-  matmulAsync(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean): Promise<Float32Array>;
+  matmulAsync(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean, transA?: boolean, accumulate?: boolean): Promise<Float32Array>;
   /** Packs both weights (each inFeatures·outFeatures long; inOut: [in][out] rows, else nn.Linear [out][in]).
    *  activation: the fused epilogue's (silu, gelu, geluTanh, relu, sigmoid or identity; default silu). */
   packGate(wGate: Float32Array | Uint16Array, wUp: Float32Array | Uint16Array, inFeatures: number, outFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): PackedHandle;

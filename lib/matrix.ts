@@ -36,6 +36,10 @@ export interface MatmulOptions {
   n: number;
   /** B is [n×k] (so C = A·Bᵀ) instead of [k×n]. */
   transB?: boolean;
+  /** A is [k×m] (so C = Aᵀ·B) instead of [m×k]: e.g. a weight gradient Xᵀ·dY. */
+  transA?: boolean;
+  /** out += A·B (the product rounded to float32, then added) instead of out = A·B; needs `out`. */
+  accumulate?: boolean;
   /** Written and returned instead of a new array; may be exactly a or b, no other overlap. */
   out?: Float32Array;
 }
@@ -271,28 +275,38 @@ function rowsOf(x: Float32Array, inFeatures: number, fn: string): number {
 function matmulArgs(fn: string, a: unknown, b: unknown, options: unknown) {
   const A = check.float32(a, `${fn}: a`);
   const B = check.float32(b, `${fn}: b`);
-  const o = required<MatmulOptions>(options, fn, ['m', 'k', 'n', 'transB', 'out'], '{m, k, n}');
+  const o = required<MatmulOptions>(options, fn, ['m', 'k', 'n', 'transB', 'transA', 'accumulate', 'out'], '{m, k, n}');
   const m = check.integer(o.m, `${fn}: options.m`, 0);
   const k = check.integer(o.k, `${fn}: options.k`, 0);
   const n = check.integer(o.n, `${fn}: options.n`, 0);
   const transB = bool(o.transB, `${fn}: options.transB`);
-  if (A.length !== m * k) throw new RangeError(`${fn}: a must have length m·k = ${m}·${k} = ${m * k}, got ${A.length}`);
+  const transA = bool(o.transA, `${fn}: options.transA`);
+  const accumulate = bool(o.accumulate, `${fn}: options.accumulate`);
+  if (accumulate && o.out === undefined) throw new TypeError(`${fn}: options.accumulate needs options.out (the array to add into), got no out`);
+  const aShape = transA ? `k·m = ${k}·${m}` : `m·k = ${m}·${k}`;
+  if (A.length !== m * k) throw new RangeError(`${fn}: a must have length ${aShape} = ${m * k}, got ${A.length}`);
   const bShape = transB ? `n·k = ${n}·${k}` : `k·n = ${k}·${n}`;
   if (B.length !== k * n) throw new RangeError(`${fn}: b must have length ${bShape} = ${k * n}, got ${B.length}`);
   const out = check.output(o.out, m * n, fn, [[A, 'a'], [B, 'b']]);
-  return [A, B, out, m, k, n, transB] as const;
+  return [A, B, out, m, k, n, transB, transA, accumulate] as const;
 }
 
-/** C[m×n] = A[m×k] · B, with B [k×n] (or [n×k] when transB). */
+/**
+ * C[m×n] = A · B, with A [m×k] (or [k×m] when transA) and B [k×n] (or [n×k] when transB); with
+ * accumulate, out += A · B.
+ * @example
+ * // a linear layer's weight gradient in nn.Linear layout: dW[out×in] = dYᵀ·X, accumulated over batches
+ * sg.matmul(dY, X, { m: outF, k: rows, n: inF, transA: true, accumulate: true, out: dW });
+ */
 export function matmul(a: Float32Array, b: Float32Array, options: MatmulOptions): Float32Array {
-  const [A, B, out, m, k, n, t] = matmulArgs('matmul', a, b, options);
-  return binding.matmul(A, B, out, m, k, n, t);
+  const [A, B, out, m, k, n, tb, ta, acc] = matmulArgs('matmul', a, b, options);
+  return binding.matmul(A, B, out, m, k, n, tb, ta, acc);
 }
 
 /** matmul off the JS thread; resolves to the result (bit-identical to matmul). Errors reject. */
 export async function matmulAsync(a: Float32Array, b: Float32Array, options: MatmulOptions): Promise<Float32Array> {
-  const [A, B, out, m, k, n, t] = matmulArgs('matmulAsync', a, b, options);
-  return named('matmulAsync', binding.matmulAsync(A, B, out, m, k, n, t), out);
+  const [A, B, out, m, k, n, tb, ta, acc] = matmulArgs('matmulAsync', a, b, options);
+  return named('matmulAsync', binding.matmulAsync(A, B, out, m, k, n, tb, ta, acc), out);
 }
 
 // ---- packing --------------------------------------------------------------------------------

@@ -870,8 +870,8 @@ function genBinding(ctx) {
 
 // ---- matrix ops: matmul, the packed gate and the FFN, sync and async ---------------------------------------
 // The package's own float64 reference (lib/reference/matrix.ts), in this file's argument order.
-function refMatmul(a, b, m, k, n, transB) {
-  return require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js')).matmul(a, b, { m, k, n, transB });
+function refMatmul(a, b, m, k, n, transB, transA = false, add = undefined) {
+  return require(path.join(ROOT, 'dist', 'lib', 'reference', 'matrix.js')).matmul(a, b, { m, k, n, transB, transA, add });
 }
 function matrixClose(y, want, label) {
   if (realLength(y) !== want.length) return `${label}: result length ${realLength(y)}, want ${want.length}`;
@@ -918,6 +918,8 @@ function genMatmul(ctx, name, fn, isAsync) {
   const faults = [];
   let o = { m, k, n };
   if (transB !== undefined) o.transB = transB;
+  const transA = r.bool(0.2) ? r.pick([true, false]) : undefined;
+  if (transA !== undefined) o.transA = transA;
   if (r.bool(0.15)) { const [key, v, f] = shapeFault(ctx, dims); o[key] = v; if (!(key === 'm' && v === m + 1 && false)) faults.push(f); }
   let out;
   const oc = r.weighted([[4, 'none'], [3, 'fresh'], [1, 'wronglen'], [1, 'overlap'], [1, 'wrongtype']]);
@@ -926,8 +928,14 @@ function genMatmul(ctx, name, fn, isAsync) {
   else if (oc === 'overlap' && m * n > 1 && m * k > 1) { out = new Float32Array(a.buffer, a.byteOffset + 4, Math.min(m * n, a.length - 1)); if (out.length === m * n) faults.push('RangeError'); else faults.push('RangeError'); }
   else if (oc === 'wrongtype') { out = new Float64Array(m * n); faults.push('TypeError'); }
   if (out !== undefined) o.out = out;
+  // accumulate: out += A·B (out's values before the call are part of the expected result); without out, a TypeError
+  const accumulate = r.bool(0.15);
+  if (accumulate) { o.accumulate = true; if (out === undefined) faults.push('TypeError'); }
   if (r.bool(0.05)) { o.bogus = 1; faults.push('TypeError'); }
   const as = snap(a), bs = snap(b);
+  // (finite starting values: the accuracy check compares against max|ref|, which a NaN in out would poison)
+  if (accumulate && out instanceof Float32Array) for (let i = 0; i < out.length; i++) out[i] = r.float() - 0.5;
+  const outBefore = accumulate && out instanceof Float32Array && out.length === m * n ? snap(out) : undefined;
   const detachLater = isAsync && r.bool(0.2) ? r.pick(['a', 'b', 'out']) : null;
   const expect = expectOf(faults);
   return {
@@ -941,7 +949,7 @@ function genMatmul(ctx, name, fn, isAsync) {
     check: (y) => {
       if (out !== undefined && y !== out) return 'did not return options.out';
       if (detachLater) return null;
-      return matrixClose(y, refMatmul(as, bs, m, k, n, transB === true), name);
+      return matrixClose(y, refMatmul(as, bs, m, k, n, transB === true, transA === true, outBefore), name);
     },
   };
 }

@@ -71,18 +71,18 @@ export function decodeWeights(w: Weights, dtype: Dtype = 'f32'): Float64Array {
   return out;
 }
 
-/** C[m×n] = A[m×k] · B, B being [k×n] (or [n×k] with transB). */
+/** C[m×n] = A · B (+ `add`, when given: the accumulate form), A [m×k] (or [k×m] with transA), B [k×n] (or [n×k] with transB). */
 export function matmul(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
-  o: { m: number; k: number; n: number; transB?: boolean },
+  o: { m: number; k: number; n: number; transB?: boolean; transA?: boolean; add?: ArrayLike<number> },
 ): Float64Array {
   const { m, k, n } = o;
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p] * (o.transB ? b[j * k + p] : b[p * n + j]);
+      let s = o.add ? o.add[i * n + j] : 0;
+      for (let p = 0; p < k; p++) s += (o.transA ? a[p * m + i] : a[i * k + p]) * (o.transB ? b[j * k + p] : b[p * n + j]);
       c[i * n + j] = s;
     }
   }

@@ -29,8 +29,9 @@ float* copy_floats(const Napi::Env& env, const float* src, size_t count, std::un
   return keep->get();
 }
 
-// matmul(a, b, out, m, k, n, transB): validates and packs B (or, for m <= kSmallM, keeps B unpacked).
-// The job reads a and writes out. `async`: the job will run off the JS thread, so B is copied now.
+// matmul(a, b, out, m, k, n, transB, transA?, accumulate?): validates and packs B (or, for m <= kSmallM,
+// keeps B unpacked). The job reads a (and out, with accumulate) and writes out. `async`: the job will run
+// off the JS thread, so B is copied now.
 MatmulJob matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* out_out, bool async) {
   Napi::Env env = info.Env();
   const F32View a = float32_arg(info, 0, "a");
@@ -40,6 +41,8 @@ MatmulJob matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* ou
   const size_t k = static_cast<size_t>(integer_arg(info, 4, "k", 0, kMaxDim));
   const size_t n = static_cast<size_t>(integer_arg(info, 5, "n", 0, kMaxDim));
   const bool trans = bool_arg(info, 6, "transB");
+  const bool trans_a = info.Length() > 7 && !info[7].IsUndefined() && bool_arg(info, 7, "transA");
+  const bool accumulate = info.Length() > 8 && !info[8].IsUndefined() && bool_arg(info, 8, "accumulate");
   check_length(env, "a", mul_or_throw(env, m, k, "m*k"), a.length, "m*k");
   check_length(env, "b", mul_or_throw(env, k, n, "k*n"), b.length, "k*n");
   check_length(env, "out", mul_or_throw(env, m, n, "m*n"), out.length, "m*n");
@@ -51,6 +54,8 @@ MatmulJob matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* ou
   job.m = m;
   job.k = k;
   job.n = n;
+  job.trans_a = trans_a;
+  job.accumulate = accumulate;
   *a_out = a;
   *out_out = out;
   if (m <= kSmallM) {
@@ -59,7 +64,8 @@ MatmulJob matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* ou
     // Same kernel (same bits) whether sync, async or in place: only where B comes from differs.
     const bool b_is_out = b.data && b.data == out.data;
     job.b_small = async || b_is_out ? copy_floats(env, b.data, b.length, &job.b_copy) : b.data;
-    if (!async && a.data && a.data == out.data) copy_floats(env, a.data, a.length, &job.a_copy);
+    // In place (sync): the small kernel reads a while writing out (transA and accumulate copy anyway).
+    if (!async && !trans_a && !accumulate && a.data && a.data == out.data) copy_floats(env, a.data, a.length, &job.a_copy);
     return job;
   }
   job.b_packed.reset(new PackedB());

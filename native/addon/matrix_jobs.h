@@ -18,10 +18,13 @@ struct GemmContext {
   GemmTuning tuning;
 };
 
-// matmul: y[m x n] = x[m x k] * B.
+// matmul: y[m x n] = A * B, A = x[m x k] (or x[k x m] transposed, trans_a), plus y's own values with
+// accumulate (y + A*B, the product rounded to float32 first, then added).
 struct MatmulJob {
   GemmContext ctx;
   size_t m = 0, k = 0, n = 0;
+  bool trans_a = false;
+  bool accumulate = false;
   // m <= kSmallM: B read unpacked (the GEMV-like kernel reads it once, cheaper than packing it), from
   // the caller's memory or a private copy (async, or B is also the output).
   bool small = false;
@@ -33,12 +36,45 @@ struct MatmulJob {
   // otherwise: B packed when the call starts.
   std::unique_ptr<PackedB> b_packed;
 
+  // The async form copies y in before run() when the job reads it.
+  bool reads_out() const { return accumulate; }
+
   bool run(const float* x, float* y) const {
-    if (small) {
-      matmul_small(ctx.isa, a_copy ? a_copy.get() : x, k, m, b_small, trans, k, n, y, n, ctx.threads);
-      return true;
+    // transA: A row-major first (a private copy, so x may be y too).
+    std::unique_ptr<float, AlignedFree> at;
+    const float* a = a_copy ? a_copy.get() : x;
+    if (trans_a) {
+      at.reset(static_cast<float*>(aligned_bytes(m * k ? m * k : 1, sizeof(float))));
+      if (!at) return false;
+      transpose(x, k, m, at.get());
+      a = at.get();
     }
-    return gemm(ctx.isa, x, k, m, *b_packed, Epilogue::kStore, y, n, ctx.threads, ctx.tuning);
+    // accumulate: the product into a private buffer, then added (y may be an input too).
+    std::unique_ptr<float, AlignedFree> sum;
+    float* c = y;
+    if (accumulate) {
+      sum.reset(static_cast<float*>(aligned_bytes(m * n ? m * n : 1, sizeof(float))));
+      if (!sum) return false;
+      c = sum.get();
+    }
+    if (small) {
+      matmul_small(ctx.isa, a, k, m, b_small, trans, k, n, c, n, ctx.threads);
+    } else if (!gemm(ctx.isa, a, k, m, *b_packed, Epilogue::kStore, c, n, ctx.threads, ctx.tuning)) {
+      return false;
+    }
+    if (accumulate)
+      for (size_t i = 0; i < m * n; ++i) y[i] += c[i];
+    return true;
+  }
+
+ private:
+  // dst[r][c] = src[c][r] for src [rows x cols], in 32 x 32 blocks (both sides stay in cache).
+  static void transpose(const float* src, size_t rows, size_t cols, float* dst) {
+    constexpr size_t kB = 32;
+    for (size_t r0 = 0; r0 < rows; r0 += kB)
+      for (size_t c0 = 0; c0 < cols; c0 += kB)
+        for (size_t r = r0; r < rows && r < r0 + kB; ++r)
+          for (size_t c = c0; c < cols && c < c0 + kB; ++c) dst[c * rows + r] = src[r * cols + c];
   }
 };
 
@@ -47,6 +83,7 @@ struct GateJob {
   GemmContext ctx;
   std::shared_ptr<const Packed> packed;
   size_t rows = 0;
+  bool reads_out() const { return false; }
 
   bool run(const float* x, float* y) const {
     const Packed& p = *packed;
@@ -60,6 +97,7 @@ struct FfnJob {
   GemmContext ctx;
   std::shared_ptr<const Packed> packed;
   size_t rows = 0;
+  bool reads_out() const { return false; }
 
   bool run(const float* x, float* y) const {
     if (rows == 0) return true;

@@ -24,6 +24,8 @@ class MatrixWorker : public Napi::AsyncWorker {
     y_.reset(static_cast<float*>(aligned_bytes(y_len_ ? y_len_ : 1, sizeof(float))));
     if (!x_ || !y_) throw Napi::Error::New(env, name_ + ": out of memory");
     if (x.length) std::memcpy(x_.get(), x.data, x.length * sizeof(float));
+    // A job that reads its output (matmul's accumulate) starts from out's values, copied now.
+    if (job_.reads_out() && y_len_) std::memcpy(y_.get(), out.Data(), y_len_ * sizeof(float));
     out_ = Napi::Persistent(out);
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
