@@ -183,7 +183,9 @@ export function runOnednn(
     }
     caps.push(cap);
     for (const t of threads) {
-      const childEnv: NodeJS.ProcessEnv = { ...env, ONEDNN_MAX_CPU_ISA: cap, OMP_NUM_THREADS: String(t) };
+      // OMP_WAIT_POLICY=PASSIVE (unless set): OpenMP's threads sleep between calls as our pool's helpers
+      // do; with libgomp's default spinning, 2-thread calls on 2 vCPUs shared with other jobs took 10× longer.
+      const childEnv: NodeJS.ProcessEnv = { ...env, ONEDNN_MAX_CPU_ISA: cap, OMP_NUM_THREADS: String(t), OMP_WAIT_POLICY: env.OMP_WAIT_POLICY || 'PASSIVE' };
       delete childEnv.ONEDNN_VERBOSE;
       delete childEnv.DNNL_VERBOSE;
       const args = ['--shapes', kn.join(','), '--m', ms.join(','), '--repeat', String(harness ? Math.max(1, Math.ceil(timing.repeat / rounds)) : timing.repeat), '--min-sample-ms', String(timing.minSampleMs)];
@@ -202,7 +204,7 @@ export function runOnednn(
             break;
           }
         }
-        note(`onednn: ${harness ? `round ${r + 1}/${rounds}: ` : ''}ONEDNN_MAX_CPU_ISA=${cap} OMP_NUM_THREADS=${t} ${rel(built.program)} ${args.join(' ')}`);
+        note(`onednn: ${harness ? `round ${r + 1}/${rounds}: ` : ''}ONEDNN_MAX_CPU_ISA=${cap} OMP_NUM_THREADS=${t} OMP_WAIT_POLICY=${childEnv.OMP_WAIT_POLICY} ${rel(built.program)} ${args.join(' ')}`);
         const c = spawnSync(built.program, args, { env: childEnv, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
         // Exit 1 with rows is a failed check (rows marked FAIL, dropped); anything else is a failed run.
         const parsed = c.error ? null : parseOnednnGate(c.stdout || '');
