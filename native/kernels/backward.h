@@ -283,6 +283,10 @@ struct Grad<V, kGeluTanh> {
 // Error: a Phi(-a) ~1.5 ulp, c a^2 e^(-a^2/2) ~1.5 ulp; their difference cancels by up to ~3x at the root
 // window's edges (a = 0.56, 0.94), less away from the root: D ~5 ulp there, ~2 elsewhere; the division and
 // the product with dy 0.5 each. For x >= 0, 1 - D with D in [-0.13, 1/2] adds nothing.
+// 1/sqrt(2 pi) = kInvSqrt2PiHi + kInvSqrt2PiLo (the float nearest, and the float nearest the rest).
+constexpr float kInvSqrt2PiHi = 0.3989422804014327f;
+constexpr float kInvSqrt2PiLo = static_cast<float>(0.39894228040143267794 - static_cast<double>(0.3989422804014327f));
+
 template <class V>
 struct Grad<V, kGelu> {
   explicit Grad(const ActParams&) {}
@@ -294,8 +298,16 @@ struct Grad<V, kGelu> {
     const F zh = V::mul(a, nha);
     const F zl = V::fms(a, nha, zh);
     const F q = grad::offset_exp<V>(math::exp_parts<V>(zh, zl));  // e^(-a^2/2) 2^kOff
-    const F ca2 = V::mul(V::mul(a, a), V::set1(0.3989422804014327f));
-    const F ad = V::fnma(ca2, q, m);                                 // a D(a) 2^kOff
+    // a D(a) = a Phi(-a) - a^2 c q (c = 1/sqrt(2 pi)) cancels by up to ~3x between a ~ 1 and 1.3 (past the
+    // root's allowance window): a^2 c as a double-float (a^2 exact, c split), so that only q's and m's own
+    // errors are amplified, then the two products subtracted from m, the larger first (one rounding each,
+    // the second on the cancelled value).
+    const F sh = V::mul(a, a);
+    const F sl = V::fms(a, a, sh);
+    const F chi = V::set1(kInvSqrt2PiHi);
+    const F th = V::mul(sh, chi);
+    const F tl = V::add(V::fms(sh, chi, th), V::fma(sl, chi, V::mul(sh, V::set1(kInvSqrt2PiLo))));
+    const F ad = V::fnma(tl, q, V::fnma(th, q, m));                  // a D(a) 2^kOff
     // a < 2^-30: D = 1/2 - 0.8 a rounds to 1/2 (and a Phi(-a) loses bits where a is subnormal)
     const F d = V::select(V::lt(a, V::set1(0x1p-30f)), V::set1(math::kExp2<math::kOff - 1>), V::div(ad, a));
     const F inv = V::set1(math::kInvOff);
