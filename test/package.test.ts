@@ -12,6 +12,11 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USAGE } from '../bench/args';
 
+// The packaging tools (npm through /usr/bin/env, tar, git) without LD_PRELOAD: the ASan suite preloads the
+// addon into every process it starts, and a program that is not node cannot resolve the addon's N-API symbols.
+const TOOL_ENV: NodeJS.ProcessEnv = { ...process.env };
+delete TOOL_ENV.LD_PRELOAD;
+
 const ROOT = path.resolve(__dirname, '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -35,7 +40,7 @@ beforeAll(() => {
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
     cwd: stage,
     encoding: 'utf8',
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+    env: { ...TOOL_ENV, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
   });
   const info = JSON.parse(out)[0] as { filename: string; files: Array<{ path: string }> };
   packed = info.files.map((f) => f.path);
@@ -43,7 +48,7 @@ beforeAll(() => {
   consumer = path.join(work, 'consumer');
   const installed = path.join(consumer, 'node_modules', 'swiglu');
   fs.mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['xzf', path.join(work, info.filename), '-C', installed, '--strip-components=1']);
+  execFileSync('tar', ['xzf', path.join(work, info.filename), '-C', installed, '--strip-components=1'], { env: TOOL_ENV });
   // What a consumer of a Node package has anyway; the package's own dependencies are not needed for types.
   fs.mkdirSync(path.join(consumer, 'node_modules', '@types'));
   fs.symlinkSync(path.join(ROOT, 'node_modules', '@types', 'node'), path.join(consumer, 'node_modules', '@types', 'node'), 'dir');
@@ -150,7 +155,7 @@ describe('the repository stands on its own', () => {
   const ALLOWED: Array<[string, string]> = [['test/bench.test.ts', 'no output cites a ']];
 
   it('no tracked file refers to a design document or a shared folder outside the repository', () => {
-    const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', env: TOOL_ENV }).split('\0').filter(Boolean);
     const hits: string[] = [];
     for (const file of files) {
       const full = path.join(ROOT, file);
