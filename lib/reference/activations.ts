@@ -45,9 +45,10 @@ export function quickGelu(x: number): number {
   if (x === -Infinity) return -0;
   return x * sigmoid(1.702 * x);
 }
+/** PyTorch compares the float32 product beta·x with the threshold converted to float32 (as the kernels). */
 export function softplus(x: number, beta = 1, threshold = 20): number {
   const bx = beta * x;
-  if (bx > threshold) return x;
+  if (Math.fround(Math.fround(beta) * x) > Math.fround(threshold)) return x;
   // log1p(e^bx) = max(bx, 0) + log1p(e^−|bx|)
   return (Math.max(bx, 0) + Math.log1p(Math.exp(-Math.abs(bx)))) / beta;
 }

@@ -60,10 +60,10 @@ export function geluTanh(x: number): number {
   const t = x * (GELU_A + 3 * GELU_A * GELU_C * x * x);
   return sigmoidChain(w, t);
 }
-/** PyTorch compares the float32 product beta·x with the threshold. */
+/** PyTorch compares the float32 product beta·x with the threshold converted to float32 (as the kernels). */
 export function softplus(x: number, beta = 1, threshold = 20): number {
   if (x !== x) return x;
-  if (Math.fround(Math.fround(beta) * x) > threshold) return 1;
+  if (Math.fround(Math.fround(beta) * x) > Math.fround(threshold)) return 1;
   const z = beta * x;
   const E = Math.exp(-Math.abs(z));
   return z < 0 ? E / (1 + E) : 1 / (1 + E);
