@@ -12,8 +12,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USAGE } from '../bench/args';
 
-// The packaging tools (npm through /usr/bin/env, tar, git) without LD_PRELOAD: the ASan suite preloads the
-// addon into every process it starts, and a program that is not node cannot resolve the addon's N-API symbols.
+// The tools this test runs (tsc, npm through /usr/bin/env, tar, git) without LD_PRELOAD: the ASan suite
+// preloads the addon into every process it starts; a program that is not node cannot resolve its N-API
+// symbols, and tsc under the sanitizer runs past the test's time limit. None of them loads the addon.
 const TOOL_ENV: NodeJS.ProcessEnv = { ...process.env };
 delete TOOL_ENV.LD_PRELOAD;
 
@@ -35,7 +36,7 @@ beforeAll(() => {
     fs.cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
   }
   // dist/ from the current sources, never a stale one; the repo's dist/ is left alone.
-  execFileSync(process.execPath, [TSC, '-p', ROOT, '--outDir', path.join(stage, 'dist')], { stdio: 'pipe' });
+  execFileSync(process.execPath, [TSC, '-p', ROOT, '--outDir', path.join(stage, 'dist')], { stdio: 'pipe', env: TOOL_ENV });
   // --ignore-scripts: no prepare (dist is fresh already) and no addon build.
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
     cwd: stage,
@@ -103,7 +104,7 @@ function project(name: string, type: 'commonjs' | 'module', compilerOptions: obj
 }
 
 function typeCheck(dir: string): { code: number | null; output: string } {
-  const r = spawnSync(process.execPath, [TSC, '-p', dir], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [TSC, '-p', dir], { encoding: 'utf8', env: TOOL_ENV });
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
