@@ -1,7 +1,5 @@
 // One run of swiglu-bench after its arguments parsed: loads the addon (through ./api), checks the
 // arguments that depend on it, runs the subcommand, judges the bars, and returns the report.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Options, UsageError } from './args';
 import { Context, createContext } from './context';
 import { ALL_ACTIVATIONS, ALL_GLU, QUICK_ACTIVATIONS, runElementwise } from './elementwise';
@@ -16,18 +14,7 @@ import { runRoundTrip } from './roundtrip';
 import { TimingOptions } from './timing';
 import { judge } from './verdicts';
 import { raw, sg } from './api';
-
-function packageVersion(): string {
-  for (const p of [path.join(__dirname, '..', '..', 'package.json'), path.join(__dirname, '..', 'package.json')]) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(p, 'utf8'));
-      if (pkg.name === 'swiglu') return String(pkg.version);
-    } catch {
-      /* keep looking */
-    }
-  }
-  return 'unknown';
-}
+import { packageVersion } from './version';
 
 /** Default timing: the quick tour trades samples for time; the subcommands take more. */
 function timingFor(o: Options): TimingOptions {
