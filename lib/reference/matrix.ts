@@ -159,14 +159,9 @@ export function ffn(x: ArrayLike<number>, o: FfnAnyRefOptions): Float64Array {
   return linear(h, decodeWeights(o.down, dt), o.hiddenFeatures, o.inFeatures, layout);
 }
 
-export interface FfnRefOptions {
+/** The SwiGLU FFN's options: a gate is required, the activation is silu. */
+export interface FfnRefOptions extends Omit<FfnAnyRefOptions, 'gate' | 'activation'> {
   gate: Weights;
-  up: Weights;
-  down: Weights;
-  inFeatures: number;
-  hiddenFeatures: number;
-  layout?: Layout;
-  dtype?: Dtype;
 }
 
 /** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd: the gated FFN of LLaMA-style blocks. */
