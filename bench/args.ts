@@ -38,6 +38,7 @@ export interface Options {
   onednn: boolean; // gate only: also run oneDNN's fused-epilogue gate (bench/onednn/gate.cc, dev-only)
   help: boolean; // --help or the `help` command
   version: boolean; // --version: print the package version and exit
+  check: boolean; // --check: exit 1 when any verdict is below its bar
 }
 
 export class UsageError extends Error {
@@ -80,6 +81,8 @@ options:
                    (dev-only; skipped with a note when the harness or libopenblas is missing)
   --onednn         gate only: also time oneDNN's fused-epilogue gate (bench/onednn/gate.cc, g++ -ldnnl)
                    per ISA and thread count (dev-only; skipped with a note when g++ or libdnnl is missing)
+  --check          exit with status 1 if any bar of the run is below, else 0 (a bar that could not be
+                   checked does not count); one line on stderr names them. Not with machine (no bars)
   --version        print the package version
   -h, --help       this text`;
 
@@ -146,6 +149,7 @@ export function parse(argv: string[]): Options {
         onednn: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        check: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -182,6 +186,7 @@ export function parse(argv: string[]): Options {
   if (v.svg !== undefined && v.svg.trim() === '') throw new UsageError('--svg: expected a file name');
   if (v.openblas && command !== 'gate') throw new UsageError(`--openblas applies to gate, not ${command}`);
   if (v.onednn && command !== 'gate') throw new UsageError(`--onednn applies to gate, not ${command}`);
+  if (v.check && command === 'machine') throw new UsageError('--check: machine measures the rooflines and judges no bar');
   return {
     command,
     threads: threads && unique(threads),
@@ -202,5 +207,6 @@ export function parse(argv: string[]): Options {
     onednn: !!v.onednn,
     help: !!v.help || helpCommand,
     version: !!v.version,
+    check: !!v.check,
   };
 }

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Options, USAGE, UsageError, parse } from './args';
+import { checkVerdicts } from './check';
 import { renderSvg } from './report/svg';
 import { renderText } from './report/text';
 import { packageVersion } from './version';
@@ -104,6 +105,11 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     process.stderr.write(`swiglu-bench: wrote ${o.svg}\n`);
+  }
+  if (o.check) {
+    const c = checkVerdicts(report.verdicts);
+    process.stderr.write(`${c.line}\n`);
+    return c.code;
   }
   return 0;
 }
