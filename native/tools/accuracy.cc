@@ -2,7 +2,9 @@
 // every N-th bit pattern with --sample N), through the real OpTable / GradTable entries of each ISA the CPU
 // runs, against an independent float64 reference (libm: exp, expm1, log1p, tanh, cosh, erfc), in ulps of
 // the float32 result. Gradient cases (names ending in Backward) run every swept x twice: with dy = 1 and
-// with a dy drawn from the bits of x (random sign, magnitude 2^[-20, 20)).
+// with a dy drawn from the bits of x (random sign, magnitude 2^[-20, 20)). GLU backward cases (names
+// ending in .dGate / .dUp; --ops gluBackward selects both) sweep the gate the same way through
+// GradTable::glu_grad, with dh = up = 1 and then dh and up drawn from the bits of x.
 //
 //   accuracy [--sample N] [--ops silu,gelu] [--isa scalar,avx512] [--threads N] [--md] [--json]
 //
@@ -11,7 +13,8 @@
 // float32, y must be that Inf. relu/relu6 must match the correctly rounded reference bit for bit.
 // Gradients (README, "Training"): also accepted are an absolute error <= 2^-126 max(1, |dy|) where the exact
 // result or f'(x) is below 2^-126, and <= 2^-23 |dy| within 0.25 max(1, |r|) of a root r of f'; the sign of
-// a zero gradient is not checked.
+// a zero gradient is not checked. GLU: dGate as a gradient with dy = dh up (bar 8), dUp = dh act(gate) as
+// a forward result (the forward's bar + 1; 1 where the forward is exact).
 // Also checked (any failure -> exit 1): NaN propagation (several payloads, both signs), the limits at
 // +-Inf, +-0 (bitwise), the sign of zero results, and padded tails / in-place calls.
 #include "split_list.h"
@@ -145,11 +148,15 @@ struct Case {
   float inf_pos, inf_neg;  // f(+Inf), f(-Inf) (bitwise, -0 vs +0 matters)
   bool grad = false;        // a gradient case: dx = dy f'(x) through GradTable::grad
   std::vector<double> roots = {};  // roots of f' (gradient cases)
+  int glu = 0;              // a GLU backward case (kGluGate, kGluUp): see glu_cases()
 };
+
+constexpr int kGluGate = 1;  // the case checks dGate = dh up f'(gate)
+constexpr int kGluUp = 2;    // the case checks dUp = dh f(gate)
 
 const float kInf = std::numeric_limits<float>::infinity();
 
-std::vector<Case> all_cases() {
+std::vector<Case> elementwise_cases() {
   return {
       {"relu", kRelu, {}, 0, kInf, 0.0f},
       {"leakyRelu", kLeakyRelu, {0.01, 0}, 1, kInf, -kInf},
@@ -190,6 +197,34 @@ std::vector<Case> all_cases() {
       {"softplusBackward(beta=2)", kSoftplus, {2.0, 20.0}, 4, 1.0f, 0.0f, true},
       {"eluBackward(alpha=0.5)", kElu, {0.5, 0}, 4, 1.0f, 0.0f, true},
   };
+}
+
+// The GLU backward (GradTable::glu_grad), two rows per op: dGate = dh up act'(gate) (bar 8 ulp, with the
+// gradient allowances for dy = dh up) and dUp = dh act(gate) (the forward's bar + 1; exact forwards: 1).
+// inf_pos / inf_neg: act'(+-Inf) for dGate, act(+-Inf) for dUp (dh = up = 1).
+std::vector<Case> glu_cases() {
+  const double silu_root = -1.2784645427610738;
+  std::vector<Case> v = {
+      {"gluBackward.dGate", kSigmoid, {}, 8, 0.0f, 0.0f, true, {}, kGluGate},
+      {"gluBackward.dUp", kSigmoid, {}, 5, 1.0f, 0.0f, true, {}, kGluUp},
+      {"regluBackward.dGate", kRelu, {}, 8, 1.0f, 0.0f, true, {}, kGluGate},
+      {"regluBackward.dUp", kRelu, {}, 1, kInf, 0.0f, true, {}, kGluUp},
+      {"gegluBackward.dGate", kGelu, {}, 8, 1.0f, 0.0f, true, {-0.75179162426}, kGluGate},
+      {"gegluBackward.dUp", kGelu, {}, 5, kInf, -0.0f, true, {}, kGluUp},
+      {"gegluBackward(tanh).dGate", kGeluTanh, {}, 8, 1.0f, 0.0f, true, {-0.7524614}, kGluGate},
+      {"gegluBackward(tanh).dUp", kGeluTanh, {}, 5, kInf, -0.0f, true, {}, kGluUp},
+      {"swigluBackward.dGate", kSilu, {1.0, 0}, 8, 1.0f, 0.0f, true, {silu_root}, kGluGate},
+      {"swigluBackward.dUp", kSilu, {1.0, 0}, 5, kInf, -0.0f, true, {}, kGluUp},
+      {"bilinearBackward.dGate", kIdentity, {}, 8, 1.0f, 1.0f, true, {}, kGluGate},
+      {"bilinearBackward.dUp", kIdentity, {}, 1, kInf, -kInf, true, {}, kGluUp},
+  };
+  return v;
+}
+
+std::vector<Case> all_cases() {
+  std::vector<Case> v = elementwise_cases();
+  for (const Case& c : glu_cases()) v.push_back(c);
+  return v;
 }
 
 struct Isa {
@@ -290,6 +325,49 @@ void account(Stats& s, uint32_t xb, float y, double r, double err) {
 // ---- the sweep --------------------------------------------------------------------------------------
 constexpr size_t kBatch = 1 << 16;
 
+// up for the GLU sweep's second pass, from the bits of x: as dy_of, from another hash of them.
+float up_of(uint32_t xb) { return dy_of(xb ^ 0x5BD1E995u); }
+
+// dUp's error: the forward's metric, and where act(gate) itself is below 2^-126 (where the forward is
+// allowed an absolute 2^-126) that allowance carried through the product: 2^-126 max(1, |dh|).
+double glu_up_error(float y, double r, double f, double dh) {
+  const double e = ulp_error(y, r, false);
+  if (e == 0 || std::isinf(e)) return e;
+  if (std::fabs(f) < 0x1p-126 && std::fabs(double(y) - r) <= 0x1p-126 * std::max(1.0, std::fabs(dh))) return 0;
+  return e;
+}
+
+// One batch of a GLU backward case: gate = x, twice (dh = up = 1; then dh = dy_of, up = up_of), through
+// every ISA's glu_grad entry; the case's output (dGate or dUp) judged against float64.
+void glu_batch(const Case& c, const std::vector<Isa>& isas, const uint32_t* xb, const float* x, size_t n,
+               std::vector<Stats>& local) {
+  thread_local std::vector<float> dh, up, dg, du;
+  dh.resize(n);
+  up.resize(n);
+  dg.resize(n);
+  du.resize(n);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < n; ++i) {
+      dh[i] = pass ? dy_of(xb[i]) : 1.0f;
+      up[i] = pass ? up_of(xb[i]) : 1.0f;
+    }
+    for (size_t k = 0; k < isas.size(); ++k) {
+      isas[k].grads->glu_grad[c.act](x, up.data(), dh.data(), dg.data(), du.data(), n, c.p);
+      for (size_t i = 0; i < n; ++i) {
+        const double xd = x[i], d = double(dh[i]);
+        if (c.glu == kGluUp) {
+          const double f = reference(c.act, xd, c.p), r = d * f;
+          account(local[k], xb[i], du[i], r, glu_up_error(du[i], r, f, d));
+        } else {
+          const double dy = d * double(up[i]);  // exact
+          const double r = grad_reference(c.act, xd, dy, c.p);
+          account(local[k], xb[i], dg[i], r, grad_error(dg[i], r, xd, dy, derivative(c.act, xd, c.p), c.roots, false));
+        }
+      }
+    }
+  }
+}
+
 struct Options {
   uint64_t sample = 1;
   std::vector<std::string> ops, isas;
@@ -301,7 +379,8 @@ bool selected(const std::vector<std::string>& list, const std::string& name, boo
   if (list.empty()) return true;
   for (const auto& s : list) {
     if (s == name) return true;
-    if (base_match && name.compare(0, s.size(), s) == 0 && name.size() > s.size() && name[s.size()] == '(')
+    if (base_match && name.compare(0, s.size(), s) == 0 && name.size() > s.size() &&
+        (name[s.size()] == '(' || name[s.size()] == '.'))
       return true;
   }
   return false;
@@ -332,6 +411,10 @@ std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Opti
         x[n] = fromBits(ub);
         r[n] = reference(c.act, double(x[n]), c.p);
         ++n;
+      }
+      if (c.glu) {
+        glu_batch(c, isas, xb.data(), x.data(), n, local);
+        continue;
       }
       if (c.grad) {
         for (size_t i = 0; i < n; ++i) {
@@ -418,7 +501,101 @@ std::vector<std::string> grad_edge_checks(const Case& c, const Isa& isa) {
   return fails;
 }
 
+// GLU backward edge checks (the case's output; dh = up = 1 unless said): NaN gate -> NaN (but bilinear's
+// dGate, dh up alone); act and act' at +-Inf; the flat-piece rule for dGate (0 where act' = 0 by
+// definition, whatever dh up is: +-Inf, NaN); dh up past the float range (the kernel's rescue path:
+// dGate = dh up act'(gate) judged against float64 with the case's bar); padded tails 1..40 (both outputs,
+// nothing written past the end); each output exactly one of the inputs.
+std::vector<std::string> glu_edge_checks(const Case& c, const Isa& isa) {
+  std::vector<std::string> fails;
+  char msg[256];
+  const GluGradFn g = isa.grads->glu_grad[c.act];
+  const bool gate_out = c.glu == kGluGate;
+  auto one = [&](float x, float up, float dh) {
+    float dg = 7, du = 7;
+    g(&x, &up, &dh, &dg, &du, 1, c.p);
+    return gate_out ? dg : du;
+  };
+  if (!(gate_out && c.act == kIdentity)) {
+    for (uint32_t nb : {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7fbfffffu, 0xffffffffu}) {
+      const float y = one(fromBits(nb), 1.0f, 1.0f);
+      if (!std::isnan(y)) { std::snprintf(msg, sizeof msg, "NaN gate 0x%08x -> %g", nb, y); fails.push_back(msg); }
+    }
+  }
+  const float inx[2] = {kInf, -kInf}, want[2] = {c.inf_pos, c.inf_neg};
+  for (int i = 0; i < 2; ++i) {
+    const float y = one(inx[i], 1.0f, 1.0f);
+    if (!(y == want[i])) {
+      std::snprintf(msg, sizeof msg, "gate %cInf -> %g, want %g", i ? '-' : '+', y, want[i]);
+      fails.push_back(msg);
+    }
+  }
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  if (gate_out) {
+    for (float x : {-7.0f, -3.0f, 0.0f, -0.0f, 6.0f, 9.0f}) {
+      if (!flat(c.act, x)) continue;
+      const float ud[][2] = {{kInf, 1}, {1, -kInf}, {nan, 1}, {1, nan}, {kInf, kInf}};
+      for (const auto& q : ud) {
+        const float y = one(x, q[0], q[1]);
+        if (y != 0) {
+          std::snprintf(msg, sizeof msg, "flat piece gate=%g, up=%g, dh=%g -> %g, want 0", x, q[0], q[1], y);
+          fails.push_back(msg);
+        }
+      }
+    }
+    for (float x : {-100.0f, -60.0f, -20.0f, -3.0f, -1.0f, -0.3f, 0.5f, 2.0f, 30.0f}) {
+      for (float up : {0x1.8p80f, -0x1.8p80f, 0x1p100f}) {
+        const float dh = 0x1.4p80f;
+        const float y = one(x, up, dh);
+        const double dy = double(dh) * double(up);
+        const double r = grad_reference(c.act, x, dy, c.p);
+        const double e = grad_error(y, r, x, dy, derivative(c.act, x, c.p), c.roots, false);
+        if (!(e <= c.bar)) {
+          std::snprintf(msg, sizeof msg, "dh up past the float range: gate=%g, up=%g, dh=%g -> %g, want %.9g (%g ulp)",
+                        x, up, dh, y, r, e);
+          fails.push_back(msg);
+        }
+      }
+    }
+  }
+  std::vector<float> x(40), u(40), h(40), fg(40), fu(40), yg(40), yu(40);
+  for (int i = 0; i < 40; ++i) {
+    x[i] = (i - 20) * 0.37f + (i % 3) * 1e-3f;
+    u[i] = 0.8f - i * 0.07f;
+    h[i] = 1.5f - i * 0.11f;
+  }
+  g(x.data(), u.data(), h.data(), fg.data(), fu.data(), 40, c.p);
+  for (size_t len = 1; len <= 40; ++len) {
+    std::fill(yg.begin(), yg.end(), -7.0f);
+    std::fill(yu.begin(), yu.end(), -7.0f);
+    g(x.data(), u.data(), h.data(), yg.data(), yu.data(), len, c.p);
+    for (size_t i = 0; i < 40; ++i) {
+      const bool ok = i < len ? bits(yg[i]) == bits(fg[i]) && bits(yu[i]) == bits(fu[i]) : yg[i] == -7.0f && yu[i] == -7.0f;
+      if (!ok) {
+        std::snprintf(msg, sizeof msg, "tail: length %zu, element %zu differs (or written past the end)", len, i);
+        fails.push_back(msg);
+        len = 41;
+        break;
+      }
+    }
+  }
+  // (dGate, dUp) written over (gate, up), (up, dh), (dh, gate)
+  for (int form = 0; form < 3; ++form) {
+    std::vector<float> in[3] = {x, u, h};  // gate, up, dh
+    float* og = in[form].data();
+    float* ou = in[(form + 1) % 3].data();
+    g(in[0].data(), in[1].data(), in[2].data(), og, ou, 40, c.p);
+    if (std::memcmp(og, fg.data(), 160) != 0 || std::memcmp(ou, fu.data(), 160) != 0) {
+      const char* names[3] = {"gate", "up", "dh"};
+      std::snprintf(msg, sizeof msg, "in place (dGate over %s, dUp over %s) differs", names[form], names[(form + 1) % 3]);
+      fails.push_back(msg);
+    }
+  }
+  return fails;
+}
+
 std::vector<std::string> edge_checks(const Case& c, const Isa& isa) {
+  if (c.glu) return glu_edge_checks(c, isa);
   if (c.grad) return grad_edge_checks(c, isa);
   std::vector<std::string> fails;
   char msg[256];
