@@ -3,6 +3,8 @@
 // addon built from older sources: those subcommands then say "not available in this build".
 import * as lib from '../lib';
 import { binding } from '../lib/binding';
+import type { TestingBinding } from '../lib/binding-types';
+import { _testing } from '../lib/testing';
 
 type F32 = Float32Array;
 export interface MatrixApi {
@@ -34,11 +36,13 @@ export interface Packed {
 }
 
 export const sg = lib as unknown as Omit<typeof lib, keyof MatrixApi> & MatrixApi;
+/** The raw addon, beneath lib's checks. */
+export const raw = binding;
 /**
- * The raw addon: setIsa (test hook) and, when this build has them, fmaPeak(seconds, threads) → GFLOP/s and
- * readBandwidth(mib, threads, passes) → GB/s per pass.
+ * The addon's testing hooks (lib/testing.ts): setIsa and, when this build has them, fmaPeak(seconds, threads)
+ * → GFLOP/s and readBandwidth(mib, threads, passes) → GB/s per pass.
  */
-export const raw = binding as Omit<typeof binding, 'fmaPeak' | 'readBandwidth'> & {
+export const testing = _testing as Omit<TestingBinding, 'fmaPeak' | 'readBandwidth'> & {
   fmaPeak?: (seconds?: number, threads?: number) => number;
   readBandwidth?: (mib: number, threads: number, passes: number) => number[];
 };

@@ -1,7 +1,7 @@
 // What every subcommand shares in one run: resolved settings, the progress display, the report being
 // filled, and the roofline figures measured on demand once per run (copy bandwidth at a size and
 // thread count, DRAM read bandwidth and the FMA peak per thread count).
-import { raw, sg } from './api';
+import { sg, testing } from './api';
 import { Options } from './args';
 import { copyBandwidth } from './copy';
 import { MachineInfo, PeakFigure, measurePeak } from './machine';
@@ -84,9 +84,9 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     dramReadAt(th) {
       let f = report.roofline.dramRead.find((r) => r.threads === th);
       if (!f) {
-        if (typeof raw.readBandwidth !== 'function') return null;
+        if (typeof testing.readBandwidth !== 'function') return null;
         const passes = Math.max(3, timing.repeat);
-        f = { threads: th, bufferBytes: DRAM_READ_MIB << 20, gbPerSec: stat(raw.readBandwidth(DRAM_READ_MIB, th, passes)) };
+        f = { threads: th, bufferBytes: DRAM_READ_MIB << 20, gbPerSec: stat(testing.readBandwidth(DRAM_READ_MIB, th, passes)) };
         report.roofline.dramRead.push(f);
       }
       return f.gbPerSec.median;
@@ -107,11 +107,11 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
       const original = sg.isa();
       try {
         for (const isa of isas) {
-          raw.setIsa(isa);
+          testing.setIsa(isa);
           await fn(isa);
         }
       } finally {
-        raw.setIsa(original);
+        testing.setIsa(original);
       }
     },
   };

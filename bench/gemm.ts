@@ -3,7 +3,7 @@
 // (2 × matmul + swiglu [+ matmul]) and onnxruntime-node (MatMul, MatMul, Sigmoid, Mul, Mul [, MatMul]).
 // If the loaded addon lacks the matrix ops (built from older sources than lib/), these subcommands say
 // "not available in this build" and skip.
-import { has, raw, sg } from './api';
+import { has, sg, testing } from './api';
 import { Dtype, FusedActivation, Shape } from './args';
 import { Context, DRAM_READ_MIB } from './context';
 import { inputs } from './ops';
@@ -146,11 +146,11 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           // sample took, on the same threads: both see the same clock, neighbours and vCPU state (on this
           // VM two cores sustain ~525 GFLOP/s under a long load where a short burst reaches ~545).
           const probes: number[] = [];
-          const probe = typeof raw.fmaPeak === 'function' ? raw.fmaPeak : null;
+          const probe = typeof testing.fmaPeak === 'function' ? testing.fmaPeak : null;
           // M ≤ 8 is bound by the weight stream: its roofline is the DRAM read probe, taken right before and
           // right after the row's samples (three passes each) rather than once per run: on this VM the
           // bandwidth drifts by tens of % from one minute to the next.
-          const readProbe = m <= 8 && typeof raw.readBandwidth === 'function' ? () => raw.readBandwidth!(DRAM_READ_MIB, th, 3) : null;
+          const readProbe = m <= 8 && typeof testing.readBandwidth === 'function' ? () => testing.readBandwidth!(DRAM_READ_MIB, th, 3) : null;
           const readBefore = readProbe ? readProbe() : [];
           // With --pause the probe runs after the row instead: a probe between a call and the next one's
           // pause leaves the cores and the pool's helpers busy-warm, which is what the pause is there to undo.

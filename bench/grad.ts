@@ -144,7 +144,7 @@ export function gradMain(argv: string[]): number {
   const want = (name: string) => o.ops === null || o.ops.includes(name);
   try {
     for (const isa of o.isas) {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       for (const op of UNARY.filter((p) => want(p.name))) {
         const [f, b] = bestPair(() => op.fwd(x, out), () => op.bwd(x, dy, out), o.samples);
         rows.push([op.name, isa, (o.n / f / 1e9).toFixed(2), (o.n / b / 1e9).toFixed(2), `${((f / b) * 100).toFixed(0)} %`]);
@@ -157,7 +157,7 @@ export function gradMain(argv: string[]): number {
       }
     }
   } finally {
-    binding.setIsa(saved.isa);
+    binding._testing.setIsa(saved.isa);
     sg.setNumThreads(saved.threads);
   }
   process.stderr.write('\n');

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { copyBandwidth } from './copy';
 import { Progress } from './progress';
 import { Stat, TimingOptions, stat } from './timing';
-import { sg, raw } from './api';
+import { sg, testing } from './api';
 
 export interface CacheInfo {
   level: string; // 'L1d', 'L2', 'L3'
@@ -143,10 +143,10 @@ export function measurePeak(threads: number[], t: TimingOptions, progress: Progr
   for (const th of threads) {
     progress.tick(`FMA peak ${th}T`);
     sg.setNumThreads(th);
-    if (typeof raw.fmaPeak === 'function') {
+    if (typeof testing.fmaPeak === 'function') {
       const vals: number[] = [];
       for (let i = 0; i < t.warmup + t.repeat; i++) {
-        const v = raw.fmaPeak(Math.max(0.05, t.minSampleMs / 1e3), th); // GFLOP/s
+        const v = testing.fmaPeak(Math.max(0.05, t.minSampleMs / 1e3), th); // GFLOP/s
         if (i >= t.warmup) vals.push(v);
       }
       out.push({ threads: th, isa: sg.isa(), gflopsPerSec: stat(vals), source: 'fmaPeak' });

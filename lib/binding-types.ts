@@ -10,27 +10,13 @@ export type ActIndex = number;
 export interface RuntimeBinding {
   isa(): 'avx512' | 'avx2' | 'neon' | 'scalar';
   runnableIsas(): Array<'avx512' | 'avx2' | 'neon' | 'scalar'>;
-  /** Switches this environment's kernels; throws if the CPU cannot run it. */
-  setIsa(name: string): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** Process-wide: microseconds the pool's helpers poll for the next call in a burst (0: they sleep). */
   setSpinWait(microseconds: number): void;
   getSpinWait(): number;
   readonly maxSpinWait: number;
-  availableCores(): number;
-  /** FMA throughput of the active ISA in GFLOP/s, measured for ~seconds on `threads` threads at once. */
-  fmaPeak(seconds?: number, threads?: number): number;
-  /** DRAM read bandwidth in GB/s, one figure per timed pass over a fresh `mib` MiB buffer on `threads` threads. */
-  readBandwidth(mib: number, threads: number, passes: number): number[];
   readonly maxThreads: number;
-  /** Test hook: this environment's GEMM cache blocking (k steps per block, row panels per row block, weight
-   *  panels per task; 0 = what the CPU suggests). Never changes a result. */
-  _setGemmTuning(kc: number, mc: number, nc: number): void;
-  /** What the C allocator holds (glibc: every arena), for leak tests; null where the C library does not say. */
-  mallocStats(): { inUse: number; mapped: number } | null;
-  /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */
-  readonly streamMinBytes: number;
 }
 
 export interface ElementwiseBinding {
@@ -77,16 +63,12 @@ export interface MatrixBinding {
   packedByteLength(packed: PackedHandle): number;
   /** Drops the handle's reference to the packed memory (an async op in flight keeps its own). */
   disposePacked(packed: PackedHandle): void;
-  /** Packs whose native memory is still held, in the whole process (for leak tests). */
-  livePacks(): number;
   /** out[rows×outFeatures] = act(x·Wg) ⊙ (x·Wu) with the pack's activation, rows = x.length / inFeatures; returns out. */
   swigluMatmul(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
   swigluMatmulAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
   /** out[rows×inFeatures] = (act(x·Wg) ⊙ (x·Wu))·Wd, or act(x·Wu)·Wd for a plain MLP pack; out may be exactly x; returns out. */
   swigluFfn(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
   swigluFfnAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
-  /** True if the view's ArrayBuffer has been detached (transferred). */
-  isDetached(view: ArrayBufferView): boolean;
 }
 
 /** 16-bit float conversions (round to nearest even when narrowing); x and out the same length, no shared bytes; return out. */
@@ -97,4 +79,28 @@ export interface ConvertBinding {
   f16ToF32(x: Uint16Array, out: Float32Array): Float32Array;
 }
 
-export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, ConvertBinding {}
+/** The hooks of the tests, the fuzzer and the bench (native/addon/testing.cc): none changes a result. */
+export interface TestingBinding {
+  /** Switches this environment's kernels; throws if the CPU cannot run it. */
+  setIsa(name: string): void;
+  /** This environment's GEMM cache blocking (k steps per block, row panels per row block, weight panels per
+   *  task; 0 = what the CPU suggests). Never changes a result. */
+  setGemmTuning(kc: number, mc: number, nc: number): void;
+  /** FMA throughput of the active ISA in GFLOP/s, measured for ~seconds on `threads` threads at once. */
+  fmaPeak(seconds?: number, threads?: number): number;
+  /** DRAM read bandwidth in GB/s, one figure per timed pass over a fresh `mib` MiB buffer on `threads` threads. */
+  readBandwidth(mib: number, threads: number, passes: number): number[];
+  /** What the C allocator holds (glibc: every arena), for leak tests; null where the C library does not say. */
+  mallocStats(): { inUse: number; mapped: number } | null;
+  /** Packs whose native memory is still held, in the whole process (for leak tests). */
+  livePacks(): number;
+  /** The cores this process may run on: the default thread count. */
+  availableCores(): number;
+  /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */
+  readonly streamMinBytes: number;
+}
+
+export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, ConvertBinding {
+  /** Not part of the API: the tests' and the bench's hooks. */
+  readonly _testing: TestingBinding;
+}

@@ -822,12 +822,18 @@ function genRuntime(ctx, name, fn) {
   } };
 }
 
-// Raw binding: the lib layer bypassed. Arguments are mostly plausible with one thing wrong; a call
-// must throw TypeError/RangeError (or, for setIsa on a CPU without that ISA, Error), or return.
+// Raw binding: the lib layer bypassed, its testing hooks (binding._testing) included. Arguments are mostly
+// plausible with one thing wrong; a call must throw TypeError/RangeError (or, for setIsa on a CPU without
+// that ISA, Error), or return.
 function genBinding(ctx) {
   const { rng: r, lib } = ctx;
   const b = lib.binding;
-  const names = Object.keys(b).filter((k) => typeof b[k] === 'function');
+  const hooks = b._testing;
+  const fns = new Map([
+    ...Object.keys(b).filter((k) => typeof b[k] === 'function').map((k) => [k, b[k]]),
+    ...Object.keys(hooks).filter((k) => typeof hooks[k] === 'function').map((k) => [`_testing.${k}`, hooks[k]]),
+  ]);
+  const names = [...fns.keys()];
   const name = r.weighted(names.map((k) => [['unary', 'glu', 'gluSplit'].includes(k) ? 6 : 1, k]));
   const garbage = () => r.pick([() => undefined, () => null, () => r.int(-2, 20), () => r.pick([NaN, Infinity, -0, 1.5, 2 ** 31, 2 ** 53, -(2 ** 63)]),
     () => 'relu', () => ({}), () => [], () => ctx.array(r.int(0, 70), 'g'), () => new Float64Array(4), () => new Uint16Array(8),
@@ -853,7 +859,7 @@ function genBinding(ctx) {
     // sometimes replace one argument by garbage, or drop trailing ones
     if (r.bool(0.25)) args[r.int(0, args.length - 1)] = garbage();
     if (r.bool(0.15)) args.length = r.int(0, args.length);
-  } else if (name === 'setIsa') {
+  } else if (name === '_testing.setIsa') {
     args = [r.weighted([[6, r.pick(b.runnableIsas())], [1, r.pick(['avx512', 'avx2', 'neon', 'scalar', 'sse', '', 'AVX2'])], [1, garbage()]])];
   } else {
     args = Array.from({ length: r.int(0, 4) }, garbage);
@@ -862,8 +868,8 @@ function genBinding(ctx) {
   return {
     desc: `binding.${name}(${shown.join(', ')})`,
     expect: 'any',
-    allowError: name === 'setIsa' || /pack|Packed|matmul|swiglu|ffn/i.test(name), // plain Error: ISA not runnable / disposed pack
-    run: () => b[name](...args),
+    allowError: name === '_testing.setIsa' || /pack|Packed|matmul|swiglu|ffn/i.test(name), // plain Error: ISA not runnable / disposed pack
+    run: () => fns.get(name)(...args),
     check: () => null,
   };
 }
@@ -1139,7 +1145,7 @@ function generate(seed, index, lib, opts) {
   const isas = lib.binding.runnableIsas();
   const isa = rng.pick(isas);
   const threads = rng.weighted([[4, 1], [4, 2], [1, 3], [1, 8]]);
-  lib.binding.setIsa(isa);
+  lib.binding._testing.setIsa(isa);
   lib.binding.setNumThreads(threads);
   const fnNames = Object.keys(sg).filter((k) => typeof sg[k] === 'function' && !NOT_FUZZED.has(k));
   const isGrad = (k) => k.endsWith('Backward') && (UNARY[k.slice(0, -8)] || GLU[k.slice(0, -8)]);

@@ -18,10 +18,10 @@ const INPUTS = (() => {
   return all;
 })();
 
-afterAll(() => binding.setIsa(binding.runnableIsas().at(-1)!));
+afterAll(() => binding._testing.setIsa(binding.runnableIsas().at(-1)!));
 
 describe.each(ISAS)('isa %s', (isa) => {
-  const use = () => binding.setIsa(isa);
+  const use = () => binding._testing.setIsa(isa);
 
   describe.each(CASES)('$name', (c) => {
     it(`is within ${c.bar} ULP of the float64 reference over ${INPUTS.length} inputs across the float range`, () => {
@@ -100,12 +100,12 @@ describe.each(ISAS)('isa %s', (isa) => {
     }
   });
 
-  // Past binding.streamMinBytes of arrays (the last-level cache) the kernels write with non-temporal
+  // Past binding._testing.streamMinBytes of arrays (the last-level cache) the kernels write with non-temporal
   // stores from the first vector-aligned element of out: odd offsets of x and out, 1 and 2 threads, the
   // same bits as short calls (plain stores), and nothing written outside out.
   it('gives the same bits with streaming stores (arrays past the last-level cache), at odd offsets', () => {
     use();
-    const n = Math.ceil(binding.streamMinBytes / 8) + 4099;
+    const n = Math.ceil(binding._testing.streamMinBytes / 8) + 4099;
     const xs = randomBitPatterns(n + 3, 12).map((v) => (Number.isFinite(v) ? v % 40 : v));
     const x = xs.subarray(3);
     const outs = new Float32Array(n + 7);

@@ -43,10 +43,10 @@ const DY = (() => {
   });
 })();
 
-afterAll(() => binding.setIsa(binding.runnableIsas().at(-1)!));
+afterAll(() => binding._testing.setIsa(binding.runnableIsas().at(-1)!));
 
 describe.each(ISAS)('isa %s', (isa) => {
-  const use = () => binding.setIsa(isa);
+  const use = () => binding._testing.setIsa(isa);
 
   describe.each(GRAD_CASES)('$name', (c) => {
     it.each([['dy = 1', ONES], ['random dy', DY]] as const)(`is within ${c.bar} ULP of the float64 reference over the float range, %s`, (_label, dy) => {

@@ -10,7 +10,7 @@ import * as ref from '../lib/reference/convert';
 import { xorshift32 } from './helpers/ulp';
 
 const ISAS = binding.runnableIsas();
-afterAll(() => binding.setIsa(binding.runnableIsas().at(-1)!));
+afterAll(() => binding._testing.setIsa(binding.runnableIsas().at(-1)!));
 
 const bitsOf = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
 const floatsOf = (bits: number[] | Uint32Array) => new Float32Array(Uint32Array.from(bits).buffer);
@@ -101,7 +101,7 @@ describe('the reference', () => {
 });
 
 describe.each(ISAS)('isa %s', (isa) => {
-  const use = () => binding.setIsa(isa);
+  const use = () => binding._testing.setIsa(isa);
 
   it('fromBf16 / fromF16 give the reference bits for all 65536 patterns', () => {
     use();

@@ -23,7 +23,7 @@ const CASES: Array<{ name: string; f: Fwd; opts: object; r: Ref; fp: (x: number)
   { name: 'bilinearBackward', f: sg.bilinearBackward as Fwd, opts: {}, r: ref.bilinearBackward, fp: () => 1, roots: [], upBar: 1 },
 ];
 
-afterAll(() => binding.setIsa(binding.runnableIsas().at(-1)!));
+afterAll(() => binding._testing.setIsa(binding.runnableIsas().at(-1)!));
 
 function interleave(gate: Float32Array, up: Float32Array, width: number): Float32Array {
   const rows = gate.length / width;
@@ -38,7 +38,7 @@ function interleave(gate: Float32Array, up: Float32Array, width: number): Float3
 describe.each(binding.runnableIsas())('isa %s', (isa) => {
   describe.each(CASES)('$name', (c) => {
     it('two-input form: dUp within the forward bar + 1, dGate within 8 ULP, across the float range', () => {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       const gate = new Float32Array([...randomBitPatterns(100_000, 31), ...linspace(-12, 12, 5001), ...SPECIALS.filter((v) => !Number.isNaN(v))]);
       const up = randomBitPatterns(gate.length, 32).map((v, i) => (i % 97 === 0 ? v : v % 8 || 1));
       const dh = randomBitPatterns(gate.length, 33).map((v, i) => (i % 89 === 0 ? v : v % 4 || 1));
@@ -56,7 +56,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     });
 
     it('split form equals the two-input form bit for bit, for several widths and rows, also in place on x', () => {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       for (const [rows, width] of [[1, 1], [1, 17], [3, 5], [7, 64], [2, 100], [40, 3000]]) {
         const gate = linspace(-7, 7, rows * width);
         const up = linspace(3, -2, rows * width);
@@ -74,7 +74,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     });
 
     it('every short length at odd offsets, outputs in place on gate, up or dh', () => {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       const base = linspace(-5, 5, 90);
       for (let n = 0; n <= 40; n++) {
         const g = base.subarray(1, 1 + n), u = base.subarray(3, 3 + n), h = base.subarray(5, 5 + n).map((v) => v * 0.3 - 0.2);

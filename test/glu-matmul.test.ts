@@ -53,7 +53,7 @@ function unfusedAct(act: Activation, h: Float32Array): Float32Array {
 const initialIsa = binding.isa();
 const initialThreads = binding.getNumThreads();
 afterAll(() => {
-  binding.setIsa(initialIsa);
+  binding._testing.setIsa(initialIsa);
   binding.setNumThreads(initialThreads);
 });
 
@@ -66,7 +66,7 @@ const SHAPES: Array<[number, number, number]> = [
 
 describe.each(binding.runnableIsas())('isa %s', (isa) => {
   it('gluMatmul: every activation matches the reference, and the unfused path bit for bit (M > 8)', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     ACTIVATIONS.forEach((act, a) => {
       SHAPES.forEach(([m, k, n], c) => {
         const x = rand(m * k, 100 * a + c);
@@ -90,7 +90,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('ffn: GLU and plain MLPs for every activation match the reference and the unfused path', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const [m, d, hidden] = [12, 40, 72];
     ACTIVATIONS.forEach((act, a) => {
       const x = rand(m * d, 400 + a);

@@ -29,7 +29,7 @@ function withinBar(y: Float32Array, want: Float64Array, up: ArrayLike<number>, b
 describe.each(binding.runnableIsas())('isa %s', (isa) => {
   describe.each(CASES)('$name', (c) => {
     it('two-input form is within its bar across the float range', () => {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       const gate = new Float32Array([...randomBitPatterns(50_000, 11), ...linspace(-12, 12, 5001), ...SPECIALS]);
       // up: moderate magnitudes (finite products) and a few huge ones
       const up = randomBitPatterns(gate.length, 23).map((v, i) => (i % 97 === 0 ? v : (v % 8) || 1));
@@ -37,7 +37,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     });
 
     it('split form equals the two-input form bit for bit, for several widths and rows', () => {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       for (const [rows, width] of [[1, 1], [1, 17], [3, 5], [7, 64], [2, 100], [40, 3000]]) {
         const x = linspace(-7, 7, rows * 2 * width);
         const [g, u] = ref.splitRows(x, width);
@@ -49,7 +49,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     });
 
     it('works in place on gate or on up, at odd offsets, with every short length', () => {
-      binding.setIsa(isa);
+      binding._testing.setIsa(isa);
       const base = linspace(-5, 5, 90);
       for (let n = 0; n <= 40; n++) {
         const g = base.subarray(1, 1 + n);
@@ -66,7 +66,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('geglu honours approximate', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const g = linspace(-4, 4, 101);
     const u = linspace(1, 2, 101);
     const tanhForm = sg.geglu(g, u, { approximate: 'tanh' });
@@ -74,11 +74,11 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     expect(sg.geglu(g, u, { approximate: 'none' })).not.toEqual(tanhForm);
   });
 
-  // Past binding.streamMinBytes of arrays the kernels write out with non-temporal stores: the same bits
+  // Past binding._testing.streamMinBytes of arrays the kernels write out with non-temporal stores: the same bits
   // as short calls, at odd offsets, on 1 and 2 threads, both forms, nothing written outside out.
   it('gives the same bits with streaming stores (arrays past the last-level cache)', () => {
-    binding.setIsa(isa);
-    const n = Math.ceil(binding.streamMinBytes / 12) + 4099;
+    binding._testing.setIsa(isa);
+    const n = Math.ceil(binding._testing.streamMinBytes / 12) + 4099;
     const g = randomBitPatterns(n + 1, 21).map((v) => (Number.isFinite(v) ? v % 30 : v)).subarray(1);
     const u = linspace(-3, 3, n + 2).subarray(2);
     const short = new Float32Array(n);

@@ -9,7 +9,7 @@ import * as ref from '../lib/reference/matrix';
 import { expectClose, rand, sameBits } from './helpers/matrix';
 
 const initialIsa = binding.isa();
-afterAll(() => binding.setIsa(initialIsa));
+afterAll(() => binding._testing.setIsa(initialIsa));
 
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   const t = new Float32Array(a.length);
@@ -26,7 +26,7 @@ const SHAPES: Array<[number, number, number]> = [
 
 describe.each(binding.runnableIsas())('isa %s', (isa) => {
   it('transA: the same bits as A transposed by hand, and the reference', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     SHAPES.forEach(([m, k, n], c) => {
       for (const transB of [false, true]) {
         const at = rand(k * m, 10 + c); // [k×m]
@@ -43,7 +43,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('accumulate: out + the product, sync and async, also in place', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     for (const [m, k, n] of SHAPES) {
       const a = rand(m * k, 30);
       const b = rand(k * n, 31);

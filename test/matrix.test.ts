@@ -35,13 +35,13 @@ function weights(n: number, seed: number, dtype: Dtype): Float32Array | Uint16Ar
 const initialIsa = binding.isa();
 const initialThreads = binding.getNumThreads();
 afterAll(() => {
-  binding.setIsa(initialIsa);
+  binding._testing.setIsa(initialIsa);
   binding.setNumThreads(initialThreads);
 });
 
 describe.each(binding.runnableIsas())('isa %s', (isa) => {
   it('matmul matches the reference for every M, K, N, both B layouts', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     let seed = 1;
     for (const m of MS) {
       for (const k of KN) {
@@ -58,7 +58,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('swigluMatmul (f32) matches the reference for every M, K, N, both layouts', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     let seed = 100;
     for (const layout of ['out-in', 'in-out'] as const) {
       for (const k of KN) {
@@ -79,7 +79,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it.each(['bf16', 'f16'] as const)('swigluMatmul with %s weights matches the reference of the 16-bit weights', (dtype) => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     let seed = 300;
     for (const layout of ['out-in', 'in-out'] as const) {
       for (const [k, n] of [[1, 1], [3, 33], [17, 100], [257, 17], [100, 257]]) {
@@ -100,7 +100,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   // K past the GEMM's cache block along K (kc <= 4096 k steps on any machine: runtime/gemm.cc), so each
   // output tile is reduced over several blocks with its accumulators carried between them.
   it('K cut into several cache blocks: matches the reference, and 1 and 2 threads agree bit for bit', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const k = 9000;
     let seed = 500;
     for (const [m, n] of [[13, 33], [129, 17]]) {
@@ -124,11 +124,11 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
 
   // With K in one cache block, several threads split (row block, weight panel) units into one range
   // each and steal from each other's at the end (runtime/unit_ranges.h). The same bits as one thread
-  // and as GEMMs cut otherwise (_setGemmTuning: one row panel per row block; K in blocks of 64 k steps
+  // and as GEMMs cut otherwise (setGemmTuning: one row panel per row block; K in blocks of 64 k steps
   // with 3 weight panels per task; blocking never changes results), also with fewer weight panels
   // than threads.
   it('K in one block on 2 threads (ranges with stealing): the same bits as 1 thread and as other blockings', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const shapes = [[129, 300, 1000], [250, 300, 16], [64, 1024, 100]];
     try {
       shapes.forEach(([m, k, n], c) => {
@@ -145,25 +145,25 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
         expect(sameBits(two, one), `gate ${m}x${k}x${n}: 2 threads = 1 thread`).toBe(true);
         expect(sameBits(sg.matmul(x, wg, { m, k, n, transB: true }), mm), `matmul ${m}x${k}x${n}: 2 threads = 1 thread`).toBe(true);
         for (const [kc, mc, nc] of [[0, 1, 0], [64, 0, 3], [64, 1, 1]]) {
-          binding._setGemmTuning(kc, mc, nc);
+          binding._testing.setGemmTuning(kc, mc, nc);
           for (const t of [1, 2]) {
             binding.setNumThreads(t);
             const h = sg.swigluMatmul(x, packed, { out: new Float32Array(m * n).fill(NaN) });
             expect(sameBits(h, one), `gate ${m}x${k}x${n}, kc ${kc} mc ${mc} nc ${nc}, ${t} thread(s)`).toBe(true);
           }
-          binding._setGemmTuning(0, 0, 0);
+          binding._testing.setGemmTuning(0, 0, 0);
         }
         binding.setNumThreads(initialThreads);
         packed.dispose();
       });
     } finally {
-      binding._setGemmTuning(0, 0, 0);
+      binding._testing.setGemmTuning(0, 0, 0);
       binding.setNumThreads(initialThreads);
     }
   });
 
   it('the convenience form (raw weights) equals the packed form bit for bit', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     for (const dtype of ['f32', 'bf16', 'f16'] as const) {
       const [m, k, n] = [7, 33, 17];
       const wg = weights(k * n, 1, dtype);
@@ -178,7 +178,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it.each(['f32', 'bf16', 'f16'] as const)('swigluFfn (%s) matches the reference, both layouts', (dtype) => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     let seed = 500;
     for (const layout of ['out-in', 'in-out'] as const) {
       for (const [d, h] of [[1, 1], [3, 17], [33, 100], [100, 33], [17, 257]]) {
@@ -197,7 +197,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('async twins equal the sync forms bit for bit, at 1 and 2 threads alike', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const [m, k, n] = [129, 257, 100];
     const a = activations(m, k, 7);
     const b = rand(k * n, 8);

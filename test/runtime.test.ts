@@ -52,7 +52,7 @@ describe('dispatch', () => {
 
 describe('threads', () => {
   it('defaults to the cores available and accepts 1..maxThreads', () => {
-    expect(sg.getNumThreads()).toBe(binding.availableCores());
+    expect(sg.getNumThreads()).toBe(binding._testing.availableCores());
     const saved = sg.getNumThreads();
     sg.setNumThreads(3);
     expect(sg.getNumThreads()).toBe(3);

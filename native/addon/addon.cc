@@ -13,9 +13,8 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   env.SetInstanceData<AddonData>(data);  // deleted by node-addon-api when the environment ends
-  data->isa = best_isa();
+  Isa isa = best_isa();
   if (const char* forced = std::getenv("SWIGLU_ISA"); forced && *forced) {
-    Isa isa;
     if (!parse_isa(forced, &isa)) {
       throw Napi::Error::New(env, std::string("SWIGLU_ISA=") + forced + " is not one of scalar, avx2, avx512, neon");
     }
@@ -23,16 +22,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       throw Napi::Error::New(env, std::string("SWIGLU_ISA=") + forced + " cannot run here: " + isa_unavailable_reason(isa) +
                                       " (best available: " + isa_name(best_isa()) + ")");
     }
-    data->isa = isa;
   }
-  data->ops = &op_table(data->isa);
-  data->grads = &grad_table(data->isa);
+  use_isa(*data, isa);
   data->threads = available_cores();
   RegisterRuntime(env, exports);
   RegisterElementwise(env, exports);
   RegisterMatrix(env, exports);
   RegisterGrad(env, exports);
   RegisterConvert(env, exports);
+  RegisterTesting(env, exports);
   return exports;
 }
 

@@ -15,8 +15,15 @@ struct AddonData {
   const OpTable* ops = nullptr;
   const GradTable* grads = nullptr;  // gradients (kernels/backward.h), switched with ops
   int threads = 1;
-  GemmTuning gemm_tuning;  // set only by the _setGemmTuning test hook; the default is what the CPU suggests
+  GemmTuning gemm_tuning;  // set only by the setGemmTuning testing hook; the default is what the CPU suggests
 };
+
+// Points the environment at `isa`'s kernel tables. Only with a runnable ISA.
+inline void use_isa(AddonData& d, Isa isa) {
+  d.isa = isa;
+  d.ops = &op_table(isa);
+  d.grads = &grad_table(isa);
+}
 
 inline AddonData& addon_data(const Napi::Env& env) { return *env.GetInstanceData<AddonData>(); }
 

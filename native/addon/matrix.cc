@@ -175,11 +175,6 @@ Napi::Value SwigluFfnAsync(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value IsDetached(const Napi::CallbackInfo& info) {
-  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "value must be a TypedArray");
-  return Napi::Boolean::New(info.Env(), info[0].As<Napi::TypedArray>().ArrayBuffer().IsDetached());
-}
-
 }  // namespace
 
 void RegisterMatrix(Napi::Env env, Napi::Object exports) {
@@ -190,7 +185,6 @@ void RegisterMatrix(Napi::Env env, Napi::Object exports) {
   exports.Set("swigluMatmulAsync", Napi::Function::New(env, SwigluMatmulAsync, "swigluMatmulAsync"));
   exports.Set("swigluFfn", Napi::Function::New(env, SwigluFfn, "swigluFfn"));
   exports.Set("swigluFfnAsync", Napi::Function::New(env, SwigluFfnAsync, "swigluFfnAsync"));
-  exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
 }
 
 }  // namespace swiglu

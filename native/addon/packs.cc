@@ -126,11 +126,9 @@ Napi::Value DisposePacked(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value LivePacks(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(g_live_packs.load(std::memory_order_relaxed)));
-}
-
 }  // namespace
+
+int64_t live_packs() { return g_live_packs.load(std::memory_order_relaxed); }
 
 Packed::Packed() { g_live_packs.fetch_add(1, std::memory_order_relaxed); }
 Packed::~Packed() { g_live_packs.fetch_sub(1, std::memory_order_relaxed); }
@@ -150,7 +148,6 @@ void RegisterPacks(Napi::Env env, Napi::Object exports) {
   exports.Set("packFfn", Napi::Function::New(env, PackFfn, "packFfn"));
   exports.Set("packedByteLength", Napi::Function::New(env, PackedByteLength, "packedByteLength"));
   exports.Set("disposePacked", Napi::Function::New(env, DisposePacked, "disposePacked"));
-  exports.Set("livePacks", Napi::Function::New(env, LivePacks, "livePacks"));
 }
 
 }  // namespace swiglu

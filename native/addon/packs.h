@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "../runtime/gemm.h"
@@ -36,7 +37,10 @@ struct Packed {
 // TypeError) that has not been disposed (else an Error).
 std::shared_ptr<const Packed> packed_arg(const Napi::CallbackInfo& info, size_t index, PackKind want);
 
-// packGate, packFfn, packedByteLength, disposePacked, livePacks.
+// Packs whose memory is still held, in the whole process (every environment; the testing hook livePacks).
+int64_t live_packs();
+
+// packGate, packFfn, packedByteLength, disposePacked.
 void RegisterPacks(Napi::Env env, Napi::Object exports);
 
 }  // namespace swiglu

@@ -9,5 +9,6 @@ void RegisterElementwise(Napi::Env env, Napi::Object exports);  // elementwise.c
 void RegisterMatrix(Napi::Env env, Napi::Object exports);       // matrix.cc: matmul, packed gate, FFN
 void RegisterGrad(Napi::Env env, Napi::Object exports);         // grad.cc: activation and GLU gradients
 void RegisterConvert(Napi::Env env, Napi::Object exports);      // convert.cc: f32 <-> bf16 / f16
+void RegisterTesting(Napi::Env env, Napi::Object exports);      // testing.cc: exports._testing, the tests' hooks
 
 }  // namespace swiglu

@@ -1,19 +1,9 @@
-// isa(), the test hook that switches ISA, the thread-count setting of this environment, the pool's spin wait
-// and the roofline probes.
-#include <algorithm>
-#include <cstdlib>
-#include <memory>
-#include <string>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
+// isa(), runnableIsas(), the thread count of this environment and the pool's spin wait. The hooks that
+// switch ISA or measure the machine are the tests' and the bench's (testing.cc).
 #include "args.h"
 #include "instance.h"
 #include "register.h"
-#include "../runtime/gemm.h"
 #include "../runtime/pool.h"
-#include "../runtime/probes.h"
 
 namespace swiglu {
 namespace {
@@ -31,32 +21,8 @@ Napi::Value RunnableIsas(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// Switches this environment's kernels (used by the tests to run every op on every ISA).
-Napi::Value SetIsa(const Napi::CallbackInfo& info) {
-  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
-  const std::string name = info[0].As<Napi::String>().Utf8Value();
-  Isa isa;
-  if (!parse_isa(name.c_str(), &isa)) throw Napi::RangeError::New(info.Env(), "unknown ISA '" + name + "'");
-  if (!isa_runnable(isa)) throw Napi::Error::New(info.Env(), "ISA '" + name + "' cannot run here: " + isa_unavailable_reason(isa));
-  AddonData& d = addon_data(info.Env());
-  d.isa = isa;
-  d.ops = &op_table(isa);
-  d.grads = &grad_table(isa);
-  return info.Env().Undefined();
-}
-
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   addon_data(info.Env()).threads = static_cast<int>(integer_arg(info, 0, "n", 1, kMaxThreads));
-  return info.Env().Undefined();
-}
-
-// _setGemmTuning(kc, mc, nc): test hook, this environment's GEMM cache blocking (0: automatic). Tests use
-// it to show that the blocking never changes a result; calls already running keep what they started with.
-Napi::Value SetGemmTuning(const Napi::CallbackInfo& info) {
-  GemmTuning& t = addon_data(info.Env()).gemm_tuning;
-  t.kc = static_cast<size_t>(integer_arg(info, 0, "kc", 0, 1 << 20));
-  t.mc = static_cast<size_t>(integer_arg(info, 1, "mc", 0, 1 << 20));
-  t.nc = static_cast<size_t>(integer_arg(info, 2, "nc", 0, 1 << 20));
   return info.Env().Undefined();
 }
 
@@ -72,95 +38,17 @@ Napi::Value SetSpinWait(const Napi::CallbackInfo& info) {
 
 Napi::Value GetSpinWait(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), spin_wait_us()); }
 
-// fmaPeak(seconds, threads): the FMA throughput of this ISA in GFLOP/s, measured for about
-// `seconds` on `threads` threads at once (the roofline the benchmark reports GEMM against).
-Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
-  const double seconds = info.Length() > 0 ? number_arg(info, 0, "seconds") : 0.2;
-  if (!(seconds > 0 && seconds <= 10)) throw Napi::RangeError::New(info.Env(), "seconds must be in (0, 10]");
-  const int threads = info.Length() > 1 ? static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads)) : 1;
-  const Isa isa = addon_data(info.Env()).isa;
-  // Calibrate the iteration count on short runs, then time all threads together. The calibration runs
-  // on all `threads` too: calibrated on one core, the timed run would start with the others rested and
-  // read a short-burst clock, above what the cores sustain under a long load.
-  uint64_t iters = 1 << 16;
-  double flops = 0;
-  for (;;) {
-    const double dt = fma_pass(isa, threads, iters, &flops);
-    if (dt > 0.01 || iters > (uint64_t(1) << 40)) {
-      iters = static_cast<uint64_t>(static_cast<double>(iters) * seconds / dt) + 1;
-      break;
-    }
-    iters *= 4;
-  }
-  const double dt = fma_pass(isa, threads, iters, &flops);
-  return Napi::Number::New(info.Env(), flops / dt / 1e9);
-}
-
-// readBandwidth(mib, threads, passes): DRAM read bandwidth in GB/s, one figure per timed pass: `threads`
-// threads each stream their own slice of a fresh `mib` MiB buffer (the roofline of the M = 1 GEMV, which
-// only reads its weights; a copy's GB/s counts writes as well and overstates what reads alone reach).
-// The buffer is faulted in (each thread its own slice) before the timed passes; a buffer several times
-// the last-level cache keeps every pass out of it.
-Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const size_t mib = static_cast<size_t>(integer_arg(info, 0, "mib", 1, 4096));
-  const int threads = static_cast<int>(integer_arg(info, 1, "threads", 1, kMaxThreads));
-  const int passes = static_cast<int>(integer_arg(info, 2, "passes", 1, 1000));
-  const size_t floats = mib << 18;
-  std::unique_ptr<float, AlignedFree> buf(static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
-  if (!buf) throw Napi::Error::New(env, "readBandwidth: could not allocate " + std::to_string(mib) + " MiB");
-  float* const p = buf.get();
-  const size_t per = (floats + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
-  parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) {
-    const size_t b = t * per, e = b + per < floats ? b + per : floats;
-    if (b < e) std::fill(p + b, p + e, 1.0f);  // each thread faults in its own slice
-  });
-  const Isa isa = addon_data(env).isa;
-  Napi::Array out = Napi::Array::New(env, static_cast<size_t>(passes));
-  for (int i = 0; i < passes; ++i) {
-    double bytes = 0;
-    const double dt = read_pass(isa, p, floats, threads, &bytes);
-    out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, bytes / dt / 1e9));
-  }
-  return out;
-}
-
-Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
-
-// mallocStats(): what the C allocator holds, for the memory test (glibc's mallinfo2: every arena);
-// null where the C library does not say. inUse counts live allocations, exactly, whatever the
-// fragmentation or arena layout; mapped is what the allocator took from the OS for them.
-Napi::Value MallocStats(const Napi::CallbackInfo& info) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-  const struct mallinfo2 m = mallinfo2();
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("inUse", Napi::Number::New(info.Env(), static_cast<double>(m.uordblks + m.hblkhd)));
-  o.Set("mapped", Napi::Number::New(info.Env(), static_cast<double>(m.arena + m.hblkhd)));
-  return o;
-#else
-  return info.Env().Null();
-#endif
-}
-
 }  // namespace
 
 void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("isa", Napi::Function::New(env, GetIsa, "isa"));
   exports.Set("runnableIsas", Napi::Function::New(env, RunnableIsas, "runnableIsas"));
-  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("setSpinWait", Napi::Function::New(env, SetSpinWait, "setSpinWait"));
   exports.Set("getSpinWait", Napi::Function::New(env, GetSpinWait, "getSpinWait"));
   exports.Set("maxSpinWait", Napi::Number::New(env, kMaxSpinWaitUs));
-  exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
-  exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth, "readBandwidth"));
-  exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
-  exports.Set("mallocStats", Napi::Function::New(env, MallocStats, "mallocStats"));
   exports.Set("maxThreads", Napi::Number::New(env, kMaxThreads));
-  exports.Set("_setGemmTuning", Napi::Function::New(env, SetGemmTuning, "_setGemmTuning"));
-  // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
-  exports.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));
 }
 
 }  // namespace swiglu

@@ -1,9 +1,8 @@
 // Builds this ISA's OpTable (runtime/op_table.h) over the vector layer V: the elementwise entries from
-// the Activation<V, A> functors, and the FMA-peak probe.
+// the Activation<V, A> functors.
 #pragma once
 #include "../runtime/op_table.h"
 #include "activations.h"
-#include "fma_probe.h"
 #include "map.h"
 
 namespace swiglu {
@@ -23,7 +22,7 @@ void glu_entry(const float* gate, const float* up, float* y, size_t n, const Act
 
 template <class V, int... A>
 constexpr OpTable make_op_table(const char* name, std::integer_sequence<int, A...>) {
-  return OpTable{name, {&unary_entry<V, A>...}, {&glu_entry<V, A>...}, &fma_probe<V>};
+  return OpTable{name, {&unary_entry<V, A>...}, {&glu_entry<V, A>...}};
 }
 
 }  // namespace SWIGLU_NS

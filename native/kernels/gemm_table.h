@@ -37,7 +37,6 @@ GemmTable make_gemm_table(const char* name, std::integer_sequence<int, R...>) {
   }
   t.small = &small_matmul<V>;
   t.pack_a = &pack_a<V>;
-  t.read_probe = &read_probe<V>;
   return t;
 }
 

@@ -253,32 +253,5 @@ void gemm_tile(const TileArgs& t) {
   }
 }
 
-// ---- bench probes ------------------------------------------------------------------------------
-
-// Horizontal sum through memory (g++ 12 warns inside _mm512_reduce_add_ps; this is not hot).
-template <class V>
-float lane_sum(typename V::F v) {
-  float b[V::N];
-  V::store(b, v);
-  float s = 0;
-  for (int i = 0; i < V::N; ++i) s += b[i];
-  return s;
-}
-
-template <class V>
-float read_probe(const float* p, size_t n) {
-  using F = typename V::F;
-  F acc[8];
-#pragma GCC unroll 8
-  for (int j = 0; j < 8; ++j) acc[j] = V::zero();
-  for (size_t i = 0; i + 64 <= n; i += 64) {
-#pragma GCC unroll 64
-    for (int j = 0; j < 64 / V::N; ++j) acc[j & 7] = V::add(acc[j & 7], V::load(p + i + j * V::N));
-  }
-  F s = acc[0];
-  for (int j = 1; j < 8; ++j) s = V::add(s, acc[j]);
-  return lane_sum<V>(s);
-}
-
 }  // namespace SWIGLU_NS
 }  // namespace swiglu

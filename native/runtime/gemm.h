@@ -96,8 +96,6 @@ struct GemmTable {
   SmallFn small;
   // dst[k * stride + r] = src[r * lda + k] for r < rows, k < K: one row panel of packed A.
   void (*pack_a)(const float* src, size_t lda, size_t rows, size_t K, float* dst, size_t stride);
-  // Bench probe (not used by the ops): streaming read. The FMA peak probe is OpTable::fma_probe.
-  float (*read_probe)(const float* p, size_t n);  // sums n floats (n % 64 == 0)
 };
 
 namespace scalar { const GemmTable& gemm_table(); }

@@ -46,14 +46,10 @@ using UnaryFn = void (*)(const float* x, float* y, size_t n, const ActParams& p,
 // y[i] = act(gate[i]) * up[i]. y may equal gate or up exactly.
 using GluFn = void (*)(const float* gate, const float* up, float* y, size_t n, const ActParams& p, Store store);
 
-// Runs `iterations` rounds of independent vector FMAs, returns the FLOPs done (benchmark roofline).
-using FmaProbeFn = uint64_t (*)(uint64_t iterations, float* sink);
-
 struct OpTable {
   const char* isa;
   UnaryFn unary[kActCount];
   GluFn glu[kActCount];
-  FmaProbeFn fma_probe;
 };
 
 // Each ISA unit defines its table accessor in its own namespace. Only call one the CPU can run.

@@ -5,8 +5,6 @@
 #include <chrono>
 #include <vector>
 
-#include "dispatch.h"
-#include "gemm.h"
 #include "pool.h"
 
 namespace swiglu {
@@ -21,8 +19,21 @@ std::atomic<float> g_probe_sink{0};
 
 }  // namespace
 
+const ProbeTable& probe_table(Isa isa) {
+  switch (isa) {
+#if defined(SWIGLU_HAVE_X86)
+    case Isa::kAvx2: return avx2::probe_table();
+    case Isa::kAvx512: return avx512::probe_table();
+#endif
+#if defined(SWIGLU_HAVE_NEON)
+    case Isa::kNeon: return neon::probe_table();
+#endif
+    default: return scalar::probe_table();
+  }
+}
+
 double fma_pass(Isa isa, int threads, uint64_t iters, double* flops) {
-  const FmaProbeFn probe = op_table(isa).fma_probe;
+  const FmaProbeFn probe = probe_table(isa).fma;
   std::vector<uint64_t> done(static_cast<size_t>(threads), 0);
   const auto t0 = std::chrono::steady_clock::now();
   parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) {
@@ -38,7 +49,7 @@ double fma_pass(Isa isa, int threads, uint64_t iters, double* flops) {
 }
 
 double read_pass(Isa isa, const float* p, size_t floats, int threads, double* bytes) {
-  const auto probe = gemm_table(isa).read_probe;
+  const ReadProbeFn probe = probe_table(isa).read;
   const size_t per = floats / static_cast<size_t>(threads) / 64 * 64;
   const auto t0 = std::chrono::steady_clock::now();
   parallel_for(static_cast<size_t>(threads), threads, [&](size_t t) {

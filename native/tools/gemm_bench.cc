@@ -350,7 +350,7 @@ int bench(int argc, char** argv) {
       if (!pack_gate(&P, {sg, true}, {su, true}, type, K, N, 2)) return 3;
       if (unfused && (!pack_b(&Pg, {sg, true}, type, K, N, 2) || !pack_b(&Pu, {su, true}, type, K, N, 2))) return 3;
       if (std::getenv("GEMM_BENCH_RAW")) {  // dev: raw read speed of the packed bytes themselves
-        const double tr = time_it([&] { g_sink = g.read_probe(static_cast<const float*>(P.data.get()), P.bytes / 4 / 64 * 64); }, min_time);
+        const double tr = time_it([&] { g_sink = probe_table(isa).read(static_cast<const float*>(P.data.get()), P.bytes / 4 / 64 * 64); }, min_time);
         std::printf("raw read of the pack: %.3f ms, %.1f GB/s\n", tr * 1e3, P.bytes / tr / 1e9);
       }
       for (auto& mstr : split(ms, ',')) {

@@ -39,9 +39,9 @@ const split = () => { const m = process.memoryUsage(); return { heap: m.heapTota
 // Packs whose native memory the addon still holds: exact, unlike RSS, so a disposed (or collected)
 // pack that is never freed shows up however the allocator behaves.
 const { binding } = require(path.resolve(__dirname, '..', '..', 'dist', 'lib', 'binding.js'));
-const livePacks = () => (typeof binding.livePacks === 'function' ? binding.livePacks() : 0);
+const livePacks = () => binding._testing.livePacks();
 // What the C allocator holds in live allocations, every arena (glibc), or null.
-const mallocMB = () => { const m = typeof binding.mallocStats === 'function' ? binding.mallocStats() : null; return m ? { inUse: m.inUse / 2 ** 20, mapped: m.mapped / 2 ** 20 } : null; };
+const mallocMB = () => { const m = binding._testing.mallocStats(); return m ? { inUse: m.inUse / 2 ** 20, mapped: m.mapped / 2 ** 20 } : null; };
 
 const x = new Float32Array(16).map((_, i) => i - 8), up = x.map((v) => v / 2), out = new Float32Array(16);
 const halves = new Float32Array(32).map((_, i) => i / 7 - 2);

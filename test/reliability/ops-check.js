@@ -4,7 +4,7 @@
 // (qemu-aarch64 with Debian's arm64 Node 18, qemu-x86_64 -cpu Nehalem/Haswell-v4). Plain Node ≥ 18,
 // no test runner; loads dist/lib (SWIGLU_ADDON picks the addon build).
 //   node test/reliability/ops-check.js --expect-isa neon [--n 4096] [--all-isas]
-// --all-isas: also every other ISA in runnableIsas() (via the binding's setIsa test hook).
+// --all-isas: also every other ISA in runnableIsas() (via the binding's _testing.setIsa hook).
 const path = require('node:path');
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const EXPECT = arg('expect-isa', '');
@@ -133,8 +133,8 @@ async function checkIsa(isa) {
 (async () => {
   await checkIsa(picked);
   if (process.argv.includes('--all-isas')) {
-    for (const isa of sg.runnableIsas()) if (isa !== picked) { binding.setIsa(isa); await checkIsa(isa); }
-    binding.setIsa(picked);
+    for (const isa of sg.runnableIsas()) if (isa !== picked) { binding._testing.setIsa(isa); await checkIsa(isa); }
+    binding._testing.setIsa(picked);
   }
   console.log(`ops-check: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (failures.length) {

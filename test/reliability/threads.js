@@ -132,7 +132,7 @@ async function work({ seed, ms, threads }) {
   let ops = 0, nAsync = 0;
   const inflight = [];
   while (Date.now() < end && failures.length < 5) {
-    binding.setIsa(isas[Math.floor(rnd() * isas.length)]);
+    binding._testing.setIsa(isas[Math.floor(rnd() * isas.length)]);
     const kind = Math.floor(rnd() * (hasMatrix ? 6 : 3));
     const n = rnd() < 0.2 ? 65536 + Math.floor(rnd() * 40000) : 1 + Math.floor(rnd() * 3000);
     const x = new Float32Array(n).map(() => (rnd() - 0.5) * 20);
