@@ -71,6 +71,20 @@ export interface MatrixBinding {
   swigluFfnAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
 }
 
+/**
+ * The fused backward passes from raw f32 weights (inOut: [in][out] rows, else nn.Linear [out][in]).
+ * `out` receives every result in one array: dx (rows·inFeatures), then each weight's gradient in the
+ * order of the weights (features·inFeatures floats each, in their layout). out shares no memory with
+ * an input. activation as for packGate.
+ */
+export interface MatrixBackwardBinding {
+  gluMatmulBackward(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, out: Float32Array, inFeatures: number, outFeatures: number, inOut: boolean, activation: ActIndex): Float32Array;
+  gluMatmulBackwardAsync(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, out: Float32Array, inFeatures: number, outFeatures: number, inOut: boolean, activation: ActIndex): Promise<Float32Array>;
+  /** gate null: a plain MLP act(x·Wu)·Wd (out then holds dx, dWu, dWd). */
+  ffnBackward(x: Float32Array, gate: Float32Array | null, up: Float32Array, down: Float32Array, dy: Float32Array, out: Float32Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, activation: ActIndex): Float32Array;
+  ffnBackwardAsync(x: Float32Array, gate: Float32Array | null, up: Float32Array, down: Float32Array, dy: Float32Array, out: Float32Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, activation: ActIndex): Promise<Float32Array>;
+}
+
 /** 16-bit float conversions (round to nearest even when narrowing); x and out the same length, no shared bytes; return out. */
 export interface ConvertBinding {
   f32ToBf16(x: Float32Array, out: Uint16Array): Uint16Array;
@@ -100,7 +114,7 @@ export interface TestingBinding {
   readonly streamMinBytes: number;
 }
 
-export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, ConvertBinding {
+export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, MatrixBackwardBinding, ConvertBinding {
   /** Not part of the API: the tests' and the bench's hooks. */
   readonly _testing: TestingBinding;
 }

@@ -4,6 +4,7 @@ export * from './glu';
 export * from './backward';
 export * from './runtime';
 export * from './matrix';
+export * from './matrix-backward';
 export * as reference from './reference';
 export * from './safetensors';
 export * from './convert';

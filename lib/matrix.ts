@@ -1,10 +1,10 @@
 // Matrix ops: matmul, the fused SwiGLU gate over packed weights, the whole gated FFN, and their
 // async twins. Row-major Float32Array with shapes in the options; weights default to PyTorch
 // nn.Linear layout [outFeatures, inFeatures] ('out-in'), 'in-out' takes [inFeatures, outFeatures].
-import type { ActIndex, DtypeIndex, PackedHandle } from './binding-types';
+import type { DtypeIndex, PackedHandle } from './binding-types';
 import { binding } from './binding';
 import * as check from './check';
-import { Act } from './ops';
+import { ACT_INDEX, ACTIVATIONS, LAYOUTS, named } from './matrix-internal';
 
 export type Layout = 'out-in' | 'in-out';
 export type Dtype = 'f32' | 'bf16' | 'f16';
@@ -69,43 +69,13 @@ export interface PackFfnOptions {
   activation?: FusedActivation;
 }
 
-const LAYOUTS = ['out-in', 'in-out'] as const;
 const DTYPES = ['f32', 'bf16', 'f16'] as const;
 const DTYPE_INDEX: Record<Dtype, DtypeIndex> = { f32: 0, bf16: 1, f16: 2 };
-const ACTIVATIONS = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'] as const;
-const ACT_INDEX: Record<FusedActivation, ActIndex> = {
-  silu: Act.silu,
-  gelu: Act.gelu,
-  'gelu-tanh': Act.geluTanh,
-  relu: Act.relu,
-  sigmoid: Act.sigmoid,
-  identity: Act.identity,
-};
 const TOKEN = Symbol('swiglu.packed');
 
 /** Using a pack after dispose(): a TypeError (it is no longer a usable pack) naming the call and argument. */
 function disposedError(fn: string, name: string, kind: string): TypeError {
   return new TypeError(`${fn}: ${name} (a ${kind}) has been disposed`);
-}
-
-/**
- * Awaits a native async op so that its rejection reads like every other error of `fn`. The native
- * side names only the argument ("out was detached …" when `out` is transferred while the op runs;
- * an allocation failure names nothing): `out` found detached here is that case, reported as
- * `options.out` (only a caller's own `out` can be transferred); any other rejection keeps its class
- * and message with `fn: ` in front. The native error is kept as the cause.
- */
-async function named<T>(fn: string, pending: Promise<T>, out: Float32Array): Promise<T> {
-  try {
-    return await pending;
-  } catch (err) {
-    if (check.isDetached(out)) {
-      throw new TypeError(`${fn}: options.out was detached (its ArrayBuffer was transferred) while the operation ran`, { cause: err });
-    }
-    if (!(err instanceof Error) || err.message.startsWith(`${fn}: `)) throw err;
-    const Class = err instanceof TypeError ? TypeError : err instanceof RangeError ? RangeError : Error;
-    throw new Class(`${fn}: ${err.message}`, { cause: err });
-  }
 }
 
 /** Native packed weights: what PackedGate and PackedFfn share (ownership, size, disposal). */

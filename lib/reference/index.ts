@@ -8,6 +8,7 @@ export * as scalar from './activations';
 export * as derivative from './backward';
 export { erfc } from './erf';
 export * from './matrix';
+export * from './matrix-backward';
 
 type Unary = (x: number) => number;
 

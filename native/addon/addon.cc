@@ -28,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterRuntime(env, exports);
   RegisterElementwise(env, exports);
   RegisterMatrix(env, exports);
+  RegisterMatrixBackward(env, exports);
   RegisterGrad(env, exports);
   RegisterConvert(env, exports);
   RegisterTesting(env, exports);

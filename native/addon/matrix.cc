@@ -127,49 +127,22 @@ Napi::Value SwigluFfn(const Napi::CallbackInfo& info) {
 
 // ---- async ---------------------------------------------------------------------------------
 
-void reject_detached(const Napi::CallbackInfo& info, std::initializer_list<std::pair<size_t, const char*>> args) {
-  for (auto& a : args) {
-    Napi::Value v = info[a.first];
-    if (v.IsTypedArray() && v.As<Napi::TypedArray>().ArrayBuffer().IsDetached()) {
-      throw Napi::TypeError::New(info.Env(), std::string(a.second) + " is detached (its ArrayBuffer was transferred)");
-    }
-  }
-}
-
-// Every failure is a rejected promise, never a synchronous throw.
-template <class MakeJob>
-Napi::Value run_async(const Napi::CallbackInfo& info, const char* name, MakeJob make) {
-  Napi::Env env = info.Env();
-  try {
-    F32View x, out;
-    auto job = make(&x, &out);
-    auto* w = new MatrixWorker<decltype(job)>(env, std::move(job), x, info[2].As<Napi::Float32Array>(), name);
-    Napi::Promise p = w->promise();
-    w->Queue();  // the worker deletes itself after OnOK/OnError
-    return p;
-  } catch (const Napi::Error& e) {
-    auto d = Napi::Promise::Deferred::New(env);
-    d.Reject(e.Value());
-    return d.Promise();
-  }
-}
-
 Napi::Value MatmulAsync(const Napi::CallbackInfo& info) {
-  return run_async(info, "matmulAsync", [&](F32View* x, F32View* out) {
+  return run_async(info, "matmulAsync", 2, [&](F32View* x, F32View* out) {
     reject_detached(info, {{0, "a"}, {1, "b"}, {2, "out"}});
     return matmul_job(info, x, out, true);
   });
 }
 
 Napi::Value SwigluMatmulAsync(const Napi::CallbackInfo& info) {
-  return run_async(info, "swigluMatmulAsync", [&](F32View* x, F32View* out) {
+  return run_async(info, "swigluMatmulAsync", 2, [&](F32View* x, F32View* out) {
     reject_detached(info, {{0, "x"}, {2, "out"}});
     return packed_job<GateJob>(info, x, out);
   });
 }
 
 Napi::Value SwigluFfnAsync(const Napi::CallbackInfo& info) {
-  return run_async(info, "swigluFfnAsync", [&](F32View* x, F32View* out) {
+  return run_async(info, "swigluFfnAsync", 2, [&](F32View* x, F32View* out) {
     reject_detached(info, {{0, "x"}, {2, "out"}});
     return packed_job<FfnJob>(info, x, out);
   });

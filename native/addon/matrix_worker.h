@@ -6,8 +6,10 @@
 #include <napi.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "args.h"
 #include "../runtime/gemm.h"
@@ -70,5 +72,35 @@ class MatrixWorker : public Napi::AsyncWorker {
   size_t y_len_ = 0;
   Napi::Reference<Napi::Float32Array> out_;
 };
+
+// A TypeError naming the first of the given (index, name) arguments whose buffer has been detached.
+inline void reject_detached(const Napi::CallbackInfo& info, std::initializer_list<std::pair<size_t, const char*>> args) {
+  for (auto& a : args) {
+    Napi::Value v = info[a.first];
+    if (v.IsTypedArray() && v.As<Napi::TypedArray>().ArrayBuffer().IsDetached()) {
+      throw Napi::TypeError::New(info.Env(), std::string(a.second) + " is detached (its ArrayBuffer was transferred)");
+    }
+  }
+}
+
+// The async form of an op whose output is argument `out_index`: make(&x, &out) validates the arguments
+// and builds the job (x: the input the worker copies). Every failure is a rejected promise, never a
+// synchronous throw.
+template <class MakeJob>
+Napi::Value run_async(const Napi::CallbackInfo& info, const char* name, size_t out_index, MakeJob make) {
+  Napi::Env env = info.Env();
+  try {
+    F32View x, out;
+    auto job = make(&x, &out);
+    auto* w = new MatrixWorker<decltype(job)>(env, std::move(job), x, info[out_index].As<Napi::Float32Array>(), name);
+    Napi::Promise p = w->promise();
+    w->Queue();  // the worker deletes itself after OnOK/OnError
+    return p;
+  } catch (const Napi::Error& e) {
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Reject(e.Value());
+    return d.Promise();
+  }
+}
 
 }  // namespace swiglu

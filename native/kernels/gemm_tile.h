@@ -1,6 +1,7 @@
 // The GEMM micro-kernel, written once over the vector layer V: `rows` rows of packed A times one
 // packed B panel (32 columns, two K-contiguous strips of 16), accumulators in registers, then one of the
-// epilogues of runtime/gemm.h (plain store, act(gate) * up for the fused GLU gates, or act alone).
+// epilogues of runtime/gemm.h (plain store, act(gate) * up for the fused GLU gates, or act alone; the
+// backward epilogues are in gemm_grad_epilogue.h).
 //
 // Register tile per ISA (gemm_mr / gemm_pass_vectors below): the 32-wide panel is covered in passes
 // of PV vectors; each pass keeps rows x PV accumulators live (AVX-512: 12 x 2 zmm = 24 of 32 regs,
@@ -18,6 +19,7 @@
 #include <type_traits>
 
 #include "../runtime/gemm.h"
+#include "gemm_grad_epilogue.h"
 
 namespace swiglu {
 namespace SWIGLU_NS {
@@ -236,6 +238,7 @@ void gemm_tile(const TileArgs& t) {
       for (int v = 0; v < PV; ++v) V::store(dst + r * kPanelWidth + pass * PW + v * V::N, acc[r][v]);
   }
   if (!t.final_block) return;
+  if (is_grad_epilogue(t.epilogue)) return grad_epilogue<V, R>(t, tile);
 
   const size_t cols = t.cols;
   if (t.epilogue != Epilogue::kStore) apply_epilogue<V, R>(tile, t.epilogue, t.act, cols);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "gemm_plan.h"
+#include "grad_dispatch.h"
 #include "pool.h"
 #include "unit_ranges.h"
 
@@ -102,13 +103,25 @@ struct GemmCall {
     g.pack_a(A + r0 * lda, lda, rows, K, dst + r0 * K, rows);
   }
   size_t cols(size_t jr) const { return N - jr * cpp < cpp ? N - jr * cpp : cpp; }
+  const GradTable* grads;  // the backward epilogues' gradient kernels (this ISA's), else nullptr
   TileArgs tile_args() const {
     TileArgs ta{};
     ta.b_strip = B.strip_elems();
     ta.epilogue = epi.kind;
     ta.act = epi.act;
     ta.ldc = ldc;
+    ta.ld_aux = epi.ld_aux;
+    ta.grads = grads;
     return ta;
+  }
+  // Points the tile at output row `row`, column `col` of C and of the epilogue's extra matrices.
+  void place(TileArgs& ta, size_t row, size_t col) const {
+    ta.c = C + row * ldc + col;
+    if (!grads) return;
+    ta.c2 = epi.c2 ? epi.c2 + row * ldc + col : nullptr;
+    ta.c3 = epi.c3 ? epi.c3 + row * ldc + col : nullptr;
+    ta.aux = epi.aux ? epi.aux + row * epi.ld_aux + col : nullptr;
+    ta.aux2 = epi.aux2 ? epi.aux2 + row * epi.ld_aux + col : nullptr;
   }
 
   // Row panels [ir0, ir1) against weight micro-panel (jr, k0), prefetching into L2 the micro-panel that
@@ -131,7 +144,7 @@ struct GemmCall {
       ta.b_cold = ir == ir0;
       ta.a = a_base + rp.row0(ir) * K + k0 * rows;
       ta.partial = partial ? partial + (ir - ir0) * rp.mr * kPanelWidth : nullptr;
-      ta.c = C + rp.row0(ir) * ldc + jr * cpp;
+      place(ta, rp.row0(ir), jr * cpp);
       tiles[rows](ta);
     }
   }
@@ -152,7 +165,7 @@ struct GemmCall {
       ta.prefetch_split = SIZE_MAX;  // one contiguous run
       ta.b_cold = ir == 0;
       ta.a = dst + rp.row0(ir) * K;
-      ta.c = C + rp.row0(ir) * ldc + jr * cpp;
+      place(ta, rp.row0(ir), jr * cpp);
       tiles[rp.rows(ir)](ta);
     }
   }
@@ -198,7 +211,7 @@ void run_gemv(const GemmCall& call, const GemmPlan& plan, float* Ap) {
     const TileFn fn = call.tiles[call.rp.M];
     for (size_t jr = col_block_begin(cb, plan.col_blocks, panels); jr < col_block_begin(cb + 1, plan.col_blocks, panels); ++jr) {
       ta.b = call.B.panel(jr, 0);
-      ta.c = call.C + jr * call.cpp;
+      call.place(ta, 0, jr * call.cpp);
       ta.cols = call.cols(jr);
       fn(ta);
     }
@@ -307,7 +320,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   }
   const GemmTable& g = gemm_table(isa);
   GemmCall call{g, A, lda, B, epi, C, ldc, RowPanels(M, static_cast<size_t>(g.mr)), K, N,
-                B.cols_per_panel(), g.tile[static_cast<int>(B.type)], wtype_bytes(B.type)};
+                B.cols_per_panel(), g.tile[static_cast<int>(B.type)], wtype_bytes(B.type),
+                is_grad_epilogue(epi.kind) ? &grad_table(isa) : nullptr};
 
   size_t a_floats;
   if (__builtin_mul_overflow(M, K, &a_floats)) return false;

@@ -36,7 +36,16 @@ enum class Epilogue : int {
   kStore = 0,  // C[r][c] = acc[r][c], c < cols (cols <= 32)
   kGlu = 1,    // a gate panel: C[r][c] = act(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
   kAct = 2,    // a plain panel: C[r][c] = act(acc[r][c]), c < cols (cols <= 32)
+  // The backward epilogues (kernels/gemm_grad_epilogue.h), with the extra operands of EpilogueOp. The
+  // activation's value and gradient come from the elementwise kernels of the same ISA (act_fwd / the
+  // GradTable), so each element equals the unfused composition of the same ops bit for bit.
+  kGluGrad = 3,  // a gate panel, G = acc[r][c], U = acc[r][16 + c], dh = aux[r][c]:
+                 //   C[r][c] = dh U act'(G) (the GLU backward's dGate), C2[r][c] = dh act(G) (dUp)
+  kGluSave = 4,  // a gate panel: C = act(G) U (H), C2 = U act'(G), C3 = act(G): what dH is multiplied by
+  kActSave = 5,  // a plain panel: C = act(acc) (H), C2 = act'(acc)
+  kScale = 6,    // a plain panel: C = acc aux, and C2 = acc aux2 when C2 is given
 };
+constexpr bool is_grad_epilogue(Epilogue e) { return e >= Epilogue::kGluGrad; }
 
 // The activations a fused epilogue applies (GEGLU and its kin, and plain MLPs): kIdentity, kRelu,
 // kSigmoid, kSilu, kGelu, kGeluTanh, each with its default parameters.
@@ -44,12 +53,20 @@ inline bool fused_act_supported(Act a) {
   return a == kIdentity || a == kRelu || a == kSigmoid || a == kSilu || a == kGelu || a == kGeluTanh;
 }
 
-// An epilogue and its activation (ignored by kStore).
+// An epilogue and its activation (ignored by kStore). The backward epilogues' extra matrices share C's
+// (row, column) indexing: c2 and c3 with C's row stride, aux and aux2 with ld_aux.
 struct EpilogueOp {
   Epilogue kind;
   Act act;
+  float* c2 = nullptr;
+  float* c3 = nullptr;
+  const float* aux = nullptr;
+  const float* aux2 = nullptr;
+  size_t ld_aux = 0;
   EpilogueOp(Epilogue k = Epilogue::kStore, Act a = kIdentity) : kind(k), act(a) {}  // NOLINT: implicit from kStore
 };
+
+struct GradTable;
 
 struct TileArgs {
   const float* a;        // packed A panel at k0: a[k*rows + r] (rows: the tile's row count)
@@ -69,6 +86,13 @@ struct TileArgs {
   size_t prefetch_lines; //   spread over the k loop; a hint, never read. Line i is at prefetch + 64*i,
   size_t prefetch_split; //   plus prefetch_jump bytes once i >= prefetch_split (the micro-panel's second
   size_t prefetch_jump;  //   strip); prefetch_split >= prefetch_lines for one contiguous run.
+  // Backward epilogues only: this tile's origin in EpilogueOp's extra matrices, and the gradient kernels.
+  float* c2;
+  float* c3;
+  const float* aux;
+  const float* aux2;
+  size_t ld_aux;
+  const GradTable* grads;
 };
 
 // rows x one panel, over kc steps. Indexed [wtype][rows]; rows in 1..mr.
@@ -146,9 +170,11 @@ struct PackedB {
 // Source of a weight matrix: element (k, n) is src[k*N + n] (trans == false: [K][N], "in-out") or
 // src[n*K + k] (trans == true: [N][K], PyTorch nn.Linear "out-in"). src holds floats for kF32 and
 // 16-bit patterns for kBF16/kF16.
+// ld: elements between rows of src (0: dense, N or K), so a column block of a wider matrix packs in place.
 struct WeightSrc {
   const void* src;
   bool trans;
+  size_t ld = 0;
 };
 
 // Returns false if the allocation fails (or the size overflows). Parallel over `threads`.
@@ -156,6 +182,9 @@ bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threa
             PackStorage storage = PackStorage::kHeap);
 bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads,
                PackStorage storage = PackStorage::kHeap);
+// f32 plain panels of B = [top; bottom] stacked along k: rows k < K1 from top (K1 x N), the K2 after from
+// bottom (K2 x N). The backward's dx = [dG | dU] [Wg; Wu] runs as one GEMM over the stack.
+bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads);
 
 // Below this many FLOPs a GEMM runs on the calling thread: waking the pool costs microseconds.
 constexpr double kMinPoolFlops = 4e6;

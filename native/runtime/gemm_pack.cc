@@ -66,21 +66,24 @@ void* mapped_alloc(size_t bytes, size_t* mapped) {
 #endif
 
 // Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
-// ncols <= 16.
+// ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
 template <class E>
-void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t N, size_t n0, size_t ncols) {
+void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_t n0, size_t ncols) {
   if (trans) {
     // src is [N][K]: read each weight row sequentially, write with the strip's 16-element stride
     // (the strip, K*16 elements, stays in L2 while its columns are filled).
     for (size_t c = 0; c < ncols; ++c) {
-      const E* row = src + (n0 + c) * K;
+      const E* row = src + (n0 + c) * ld;
       E* d = strip + c;
       for (size_t k = 0; k < K; ++k) d[k * kStripWidth] = row[k];
     }
   } else {
-    for (size_t k = 0; k < K; ++k) std::memcpy(strip + k * kStripWidth, src + k * N + n0, ncols * sizeof(E));
+    for (size_t k = 0; k < K; ++k) std::memcpy(strip + k * kStripWidth, src + k * ld + n0, ncols * sizeof(E));
   }
 }
+
+// A source's row stride: its own ld, else dense.
+size_t row_stride(const WeightSrc& w, size_t K, size_t N) { return w.ld ? w.ld : (w.trans ? K : N); }
 
 bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N, PackStorage storage) {
   const size_t per = gate ? kGateHalf : kPanelWidth;
@@ -123,12 +126,13 @@ void pack_all(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
     // 16 columns in strip 0, the next 16 in strip 1.
     E* strip1 = panel + K * kStripWidth;
     if (nsrc == 2) {
-      copy_columns(panel, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, N, n0, ncols);
-      copy_columns(strip1, static_cast<const E*>(srcs[1].src), srcs[1].trans, K, N, n0, ncols);
+      copy_columns(panel, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, row_stride(srcs[0], K, N), n0, ncols);
+      copy_columns(strip1, static_cast<const E*>(srcs[1].src), srcs[1].trans, K, row_stride(srcs[1], K, N), n0, ncols);
     } else {
       const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
-      copy_columns(panel, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, N, n0, c0);
-      if (ncols > c0) copy_columns(strip1, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, N, n0 + c0, ncols - c0);
+      const size_t ld = row_stride(srcs[0], K, N);
+      copy_columns(panel, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, ld, n0, c0);
+      if (ncols > c0) copy_columns(strip1, static_cast<const E*>(srcs[0].src), srcs[0].trans, K, ld, n0 + c0, ncols - c0);
     }
   });
 }
@@ -154,6 +158,30 @@ bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K,
   if (!allocate(out, type, true, K, N, storage)) return false;
   const WeightSrc srcs[2] = {gate, up};
   pack_any(out, srcs, 2, threads);
+  return true;
+}
+
+bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads) {
+  size_t K;
+  if (__builtin_add_overflow(K1, K2, &K) || !allocate(out, WType::kF32, false, K, N, PackStorage::kHeap)) return false;
+  float* base = static_cast<float*>(out->data.get());
+  const size_t ld_top = row_stride(top, K1, N), ld_bottom = row_stride(bottom, K2, N);
+  const int t = out->bytes < (size_t(1) << 20) ? 1 : threads;
+  parallel_for(out->panels, t, [&](size_t j) {
+    float* panel = base + j * K * kPanelWidth;
+    const size_t n0 = j * kPanelWidth;
+    const size_t ncols = N - n0 < size_t(kPanelWidth) ? N - n0 : size_t(kPanelWidth);
+    if (ncols < size_t(kPanelWidth)) std::memset(panel, 0, K * kPanelWidth * sizeof(float));
+    const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
+    // Each strip: the top's K1 rows, then the bottom's K2 rows right after them.
+    for (int s = 0; s < 2; ++s) {
+      const size_t first = s == 0 ? n0 : n0 + c0, count = s == 0 ? c0 : ncols - c0;
+      if (count == 0) continue;
+      float* strip = panel + size_t(s) * K * kStripWidth;
+      copy_columns(strip, static_cast<const float*>(top.src), top.trans, K1, ld_top, first, count);
+      copy_columns(strip + K1 * kStripWidth, static_cast<const float*>(bottom.src), bottom.trans, K2, ld_bottom, first, count);
+    }
+  });
   return true;
 }
 

@@ -1,0 +1,195 @@
+// The backward passes of the fused gate and of the FFN, from raw f32 weights (the training step's
+// weights as they are, in either layout): gluMatmulBackward, ffnBackward and their async twins.
+// Each recomputes X·Wg and X·Wu in one fused GEMM pass whose epilogue applies the activation and its
+// derivative in registers, so neither G, U nor H is kept from the forward pass; then the weight
+// gradients and dx run as single GEMMs over [dG | dU] (native/runtime/gemm_backward.h).
+import { binding } from './binding';
+import * as check from './check';
+import type { FusedActivation, Layout } from './matrix';
+import { ACT_INDEX, ACTIVATIONS, LAYOUTS, named } from './matrix-internal';
+
+export interface GluMatmulBackwardOptions {
+  inFeatures: number;
+  outFeatures: number;
+  /** The forward gate's activation (default 'silu', as packGate). */
+  activation?: FusedActivation;
+  /** The weights' layout, as packGate's: 'out-in' ([outFeatures, inFeatures], nn.Linear; default) or 'in-out'. */
+  layout?: Layout;
+}
+/** The gradients of H = act(X·Wg) ⊙ (X·Wu); views of one buffer, each its own range of it. */
+export interface GluMatmulGradients {
+  /** ∂L/∂X, rows × inFeatures. */
+  dx: Float32Array;
+  /** ∂L/∂Wg in the weights' layout. */
+  dWGate: Float32Array;
+  /** ∂L/∂Wu in the weights' layout. */
+  dWUp: Float32Array;
+}
+/** An FFN's raw f32 weights, as packFfn takes them: without `gate`, a plain MLP act(X·Wu)·Wd. */
+export interface FfnWeights {
+  gate?: Float32Array;
+  up: Float32Array;
+  down: Float32Array;
+}
+export interface FfnBackwardOptions {
+  inFeatures: number;
+  hiddenFeatures: number;
+  /** The hidden layer's activation (default 'silu', as packFfn). */
+  activation?: FusedActivation;
+  /** The weights' layout, as packFfn's (default 'out-in'). */
+  layout?: Layout;
+}
+/** The gradients of Y = (act(X·Wg) ⊙ X·Wu)·Wd (or act(X·Wu)·Wd); views of one buffer. */
+export interface FfnGradients {
+  /** ∂L/∂X, rows × inFeatures. */
+  dx: Float32Array;
+  /** ∂L/∂Wg (GLU FFNs only), in the weights' layout. */
+  dGate?: Float32Array;
+  /** ∂L/∂Wu, in the weights' layout. */
+  dUp: Float32Array;
+  /** ∂L/∂Wd, in the weights' layout. */
+  dDown: Float32Array;
+}
+
+/** A raw weight: a Float32Array of features·inFeatures values (f32 only: gradients are float32). */
+function weight(v: unknown, fn: string, name: string, length: number, shape: string): Float32Array {
+  if (!(v instanceof Float32Array)) {
+    throw new TypeError(`${fn}: ${name} must be a Float32Array (the raw f32 weight), got ${check.describe(v)}`);
+  }
+  const w = check.float32(v, `${fn}: ${name}`);
+  if (w.length !== length) throw new RangeError(`${fn}: ${name} must have length ${shape} = ${length}, got ${w.length}`);
+  return w;
+}
+
+function shapeText(layout: Layout, features: string, inF: number, outF: number): string {
+  return layout === 'out-in'
+    ? `${features}·inFeatures ([${outF}, ${inF}], layout 'out-in')`
+    : `inFeatures·${features} ([${inF}, ${outF}], layout 'in-out')`;
+}
+
+function requiredOptions<T extends object>(v: unknown, fn: string, known: readonly string[], needed: string): Partial<T> {
+  if (v === undefined) throw new TypeError(`${fn}: options ${needed} are required, got undefined`);
+  return check.options<T>(v, fn, known);
+}
+
+function rowsOf(x: Float32Array, inFeatures: number, fn: string): number {
+  if (x.length % inFeatures !== 0) {
+    throw new RangeError(`${fn}: x must hold whole rows of inFeatures = ${inFeatures} values, got length ${x.length}`);
+  }
+  return x.length / inFeatures;
+}
+
+function gradient(v: unknown, fn: string, name: string, rows: number, width: number, widthName: string): Float32Array {
+  const g = check.float32(v, `${fn}: ${name}`);
+  if (g.length !== rows * width) {
+    throw new RangeError(`${fn}: ${name} must have rows·${widthName} = ${rows}·${width} = ${rows * width} values, got ${g.length}`);
+  }
+  return g;
+}
+
+// ---- gluMatmulBackward --------------------------------------------------------------------------
+
+function gluArgs(fn: string, x: unknown, wGate: unknown, wUp: unknown, dh: unknown, options: unknown) {
+  const X = check.float32(x, `${fn}: x`);
+  const o = requiredOptions<GluMatmulBackwardOptions>(options, fn, ['inFeatures', 'outFeatures', 'activation', 'layout'], '{inFeatures, outFeatures}');
+  const inF = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
+  const outF = check.integer(o.outFeatures, `${fn}: options.outFeatures`, 1);
+  const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
+  const activation = check.oneOf(o.activation, `${fn}: options.activation`, ACTIVATIONS, 'silu');
+  const shape = shapeText(layout, 'outFeatures', inF, outF);
+  const wg = weight(wGate, fn, 'wGate', inF * outF, shape);
+  const wu = weight(wUp, fn, 'wUp', inF * outF, shape);
+  const rows = rowsOf(X, inF, fn);
+  const DH = gradient(dh, fn, 'dh', rows, outF, 'outFeatures');
+  const out = check.uninitialized(rows * inF + 2 * inF * outF);
+  return { args: [X, wg, wu, DH, out, inF, outF, layout === 'in-out', ACT_INDEX[activation]] as const, rows, inF, outF, out };
+}
+
+function gluResult(out: Float32Array, rows: number, inF: number, outF: number): GluMatmulGradients {
+  const n = rows * inF, w = inF * outF;
+  return { dx: out.subarray(0, n), dWGate: out.subarray(n, n + w), dWUp: out.subarray(n + w, n + 2 * w) };
+}
+
+/**
+ * The gradients of the fused gate H = act(X·Wg) ⊙ (X·Wu) (gluMatmul) given dh = ∂L/∂H
+ * (rows × outFeatures): dx, and dWGate, dWUp in the weights' layout. X·Wg and X·Wu are recomputed in
+ * one fused GEMM pass that applies act and act′ in registers (nothing from the forward is needed).
+ * @example
+ * const { dx, dWGate, dWUp } = sg.gluMatmulBackward(x, wGate, wUp, dh, { inFeatures: 64, outFeatures: 128, activation: 'gelu' });
+ */
+export function gluMatmulBackward(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, options: GluMatmulBackwardOptions): GluMatmulGradients {
+  const c = gluArgs('gluMatmulBackward', x, wGate, wUp, dh, options);
+  binding.gluMatmulBackward(...c.args);
+  return gluResult(c.out, c.rows, c.inF, c.outF);
+}
+
+/** gluMatmulBackward off the JS thread (bit-identical to the sync form). Errors reject. */
+export async function gluMatmulBackwardAsync(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, options: GluMatmulBackwardOptions): Promise<GluMatmulGradients> {
+  const fn = 'gluMatmulBackwardAsync';
+  const c = gluArgs(fn, x, wGate, wUp, dh, options);
+  await named(fn, binding.gluMatmulBackwardAsync(...c.args), c.out);
+  return gluResult(c.out, c.rows, c.inF, c.outF);
+}
+
+// ---- ffnBackward ----------------------------------------------------------------------------------
+
+function ffnArgs(fn: string, x: unknown, weights: unknown, dy: unknown, options: unknown) {
+  const X = check.float32(x, `${fn}: x`);
+  if (weights === null || typeof weights !== 'object' || ArrayBuffer.isView(weights) || Array.isArray(weights)) {
+    throw new TypeError(`${fn}: weights must be an object {gate?, up, down}, got ${check.describe(weights)}`);
+  }
+  const W = check.options<FfnWeights>(weights, `${fn}: weights`, ['gate', 'up', 'down']);
+  const o = requiredOptions<FfnBackwardOptions>(options, fn, ['inFeatures', 'hiddenFeatures', 'activation', 'layout'], '{inFeatures, hiddenFeatures}');
+  const inF = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
+  const hidden = check.integer(o.hiddenFeatures, `${fn}: options.hiddenFeatures`, 1);
+  const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
+  const activation = check.oneOf(o.activation, `${fn}: options.activation`, ACTIVATIONS, 'silu');
+  const len = inF * hidden;
+  const upShape = shapeText(layout, 'hiddenFeatures', inF, hidden);
+  const downShape =
+    layout === 'out-in' ? `inFeatures·hiddenFeatures ([${inF}, ${hidden}], layout 'out-in')` : `hiddenFeatures·inFeatures ([${hidden}, ${inF}], layout 'in-out')`;
+  const gate = W.gate === undefined ? null : weight(W.gate, fn, 'weights.gate', len, upShape);
+  const up = weight(W.up, fn, 'weights.up', len, upShape);
+  const down = weight(W.down, fn, 'weights.down', len, downShape);
+  const rows = rowsOf(X, inF, fn);
+  const DY = gradient(dy, fn, 'dy', rows, inF, 'inFeatures');
+  const out = check.uninitialized(rows * inF + (gate ? 3 : 2) * len);
+  return {
+    args: [X, gate, up, down, DY, out, inF, hidden, layout === 'in-out', ACT_INDEX[activation]] as const,
+    rows,
+    inF,
+    len,
+    gated: gate !== null,
+    out,
+  };
+}
+
+function ffnResult(c: { out: Float32Array; rows: number; inF: number; len: number; gated: boolean }): FfnGradients {
+  const n = c.rows * c.inF;
+  const views = [0, 1, 2].map((i) => c.out.subarray(n + i * c.len, n + (i + 1) * c.len));
+  const dx = c.out.subarray(0, n);
+  return c.gated ? { dx, dGate: views[0], dUp: views[1], dDown: views[2] } : { dx, dUp: views[0], dDown: views[1] };
+}
+
+/**
+ * The gradients of an FFN Y = (act(X·Wg) ⊙ (X·Wu))·Wd, or of a plain MLP act(X·Wu)·Wd (weights without
+ * `gate`), given dy = ∂L/∂Y (rows × inFeatures): dx, and dGate (GLU only), dUp, dDown in the weights'
+ * layout. The hidden layer is recomputed (X·Wg and X·Wu in one fused pass), never taken from the forward.
+ * @example
+ * const w = { gate, up, down };
+ * const y = sg.ffn(x, sg.packFfn({ ...w, inFeatures: 64, hiddenFeatures: 172 }));
+ * const { dx, dGate, dUp, dDown } = sg.ffnBackward(x, w, dy, { inFeatures: 64, hiddenFeatures: 172 });
+ */
+export function ffnBackward(x: Float32Array, weights: FfnWeights, dy: Float32Array, options: FfnBackwardOptions): FfnGradients {
+  const c = ffnArgs('ffnBackward', x, weights, dy, options);
+  binding.ffnBackward(...c.args);
+  return ffnResult(c);
+}
+
+/** ffnBackward off the JS thread (bit-identical to the sync form). Errors reject. */
+export async function ffnBackwardAsync(x: Float32Array, weights: FfnWeights, dy: Float32Array, options: FfnBackwardOptions): Promise<FfnGradients> {
+  const fn = 'ffnBackwardAsync';
+  const c = ffnArgs(fn, x, weights, dy, options);
+  await named(fn, binding.ffnBackwardAsync(...c.args), c.out);
+  return ffnResult(c);
+}

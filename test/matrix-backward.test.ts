@@ -1,0 +1,197 @@
+// The fused backward passes (gluMatmulBackward, ffnBackward: GLU and plain MLPs) on every ISA the
+// machine runs, both weight layouts, every fused activation: against the float64 reference (README,
+// Accuracy: relative Frobenius ≤ 1e-5, elements ≤ 1e-4·max|ref|) at shapes that are no multiple of any
+// tile (rows, inFeatures, features); bit for bit the same whatever the thread count and cache blocking
+// (the backward epilogues run on whole tiles whatever cut them), and async as sync; M = 0 and 1; errors.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as sg from '../lib';
+import { binding } from '../lib/binding';
+import * as ref from '../lib/reference';
+import { expectClose, rand as randIn, sameBits } from './helpers/matrix';
+
+const rand = (n: number, seed: number) => randIn(n, seed, -1, 1);
+const ACTIVATIONS: sg.FusedActivation[] = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'];
+const LAYOUTS: sg.Layout[] = ['out-in', 'in-out'];
+
+const initialIsa = binding.isa();
+const initialThreads = binding.getNumThreads();
+afterAll(() => {
+  binding.setIsa(initialIsa);
+  binding.setNumThreads(initialThreads);
+  binding._setGemmTuning(0, 0, 0);
+});
+
+/** [rows, inFeatures, features]: past one tile of rows on every ISA (12 on AVX-512), odd everywhere. */
+const SHAPES: Array<[number, number, number]> = [
+  [1, 33, 17],
+  [29, 65, 70],
+];
+
+function inputs(m: number, k: number, n: number, seed: number) {
+  return {
+    x: rand(m * k, seed),
+    gate: rand(n * k, seed + 1),
+    up: rand(n * k, seed + 2),
+    down: rand(n * k, seed + 3),
+    dh: rand(m * n, seed + 4),
+    dy: rand(m * k, seed + 5),
+  };
+}
+
+type Grads = Record<string, Float32Array | undefined>;
+function expectAllClose(got: Grads, want: Record<string, Float64Array | undefined>, label: string): void {
+  expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+  for (const key of Object.keys(want)) expectClose(got[key]!, want[key]!, `${label} ${key}`);
+}
+function expectSameBits(a: Grads, b: Grads, label: string): void {
+  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+  for (const key of Object.keys(a)) expect(sameBits(a[key]!, b[key]!), `${label} ${key}`).toBe(true);
+}
+
+// The float64 references do not depend on the ISA: computed once per case.
+const refs = new Map<string, Record<string, Float64Array | undefined>>();
+function cached(key: string, make: () => Record<string, Float64Array | undefined>) {
+  if (!refs.has(key)) refs.set(key, make());
+  return refs.get(key)!;
+}
+
+describe.each(binding.runnableIsas())('isa %s', (isa) => {
+  it('gluMatmulBackward: every activation and layout against the reference; async the same bits', async () => {
+    binding.setIsa(isa);
+    for (const layout of LAYOUTS) {
+      for (const [a, activation] of ACTIVATIONS.entries()) {
+        for (const [m, k, n] of SHAPES) {
+          const v = inputs(m, k, n, 10 * a + m);
+          const o = { inFeatures: k, outFeatures: n, activation, layout };
+          const got = sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, o);
+          const label = `gluMatmulBackward ${activation} ${layout} ${m}x${k}x${n}`;
+          expectAllClose({ ...got }, cached(label, () => ref.gluMatmulBackward(v.x, v.gate, v.up, v.dh, o)), label);
+          expectSameBits({ ...(await sg.gluMatmulBackwardAsync(v.x, v.gate, v.up, v.dh, o)) }, { ...got }, `${label} async`);
+        }
+      }
+    }
+  });
+
+  it('ffnBackward: GLU and plain MLPs, every activation and layout against the reference; async the same bits', async () => {
+    binding.setIsa(isa);
+    for (const layout of LAYOUTS) {
+      for (const [a, activation] of ACTIVATIONS.entries()) {
+        for (const gated of [true, false]) {
+          for (const [m, k, n] of SHAPES) {
+            const v = inputs(m, k, n, 100 + 10 * a + m);
+            const w = gated ? { gate: v.gate, up: v.up, down: v.down } : { up: v.up, down: v.down };
+            const o = { inFeatures: k, hiddenFeatures: n, activation, layout };
+            const got = sg.ffnBackward(v.x, w, v.dy, o);
+            const label = `ffnBackward ${gated ? 'GLU' : 'plain'} ${activation} ${layout} ${m}x${k}x${n}`;
+            const want = cached(label, () => {
+              const r = ref.ffnBackward(v.x, w, v.dy, o);
+              return gated ? r : { dx: r.dx, dUp: r.dUp, dDown: r.dDown };
+            });
+            expectAllClose({ ...got }, want, label);
+            expectSameBits({ ...(await sg.ffnBackwardAsync(v.x, w, v.dy, o)) }, { ...got }, `${label} async`);
+          }
+        }
+      }
+    }
+  });
+
+  it('the same bits on 1 and 2 threads and under other cache blockings (K in blocks, one row panel per block)', () => {
+    binding.setIsa(isa);
+    const [m, k, n] = [53, 97, 75];
+    const v = inputs(m, k, n, 7);
+    const run = () => ({
+      glu: { ...sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { inFeatures: k, outFeatures: n, activation: 'gelu' }) },
+      ffn: { ...sg.ffnBackward(v.x, { gate: v.gate, up: v.up, down: v.down }, v.dy, { inFeatures: k, hiddenFeatures: n, layout: 'in-out' }) },
+      mlp: { ...sg.ffnBackward(v.x, { up: v.up, down: v.down }, v.dy, { inFeatures: k, hiddenFeatures: n, activation: 'relu' }) },
+    });
+    binding.setNumThreads(1);
+    const base = run();
+    try {
+      for (const [threads, kc, mc, nc] of [
+        [2, 0, 0, 0],
+        [1, 16, 1, 1],
+        [2, 16, 1, 1],
+        [2, 24, 2, 3],
+      ]) {
+        binding.setNumThreads(threads);
+        binding._setGemmTuning(kc, mc, nc);
+        const got = run();
+        for (const key of ['glu', 'ffn', 'mlp'] as const) expectSameBits(got[key], base[key], `${key} threads ${threads} tuning ${kc},${mc},${nc}`);
+      }
+    } finally {
+      binding._setGemmTuning(0, 0, 0);
+      binding.setNumThreads(initialThreads);
+    }
+  });
+
+  it('M = 0: an empty dx and zero weight gradients', async () => {
+    binding.setIsa(isa);
+    const [k, n] = [9, 20];
+    const v = inputs(1, k, n, 3);
+    const empty = new Float32Array(0);
+    const g = sg.gluMatmulBackward(empty, v.gate, v.up, empty, { inFeatures: k, outFeatures: n });
+    expect(g.dx.length).toBe(0);
+    expect([...g.dWGate, ...g.dWUp].every((e) => Object.is(e, 0))).toBe(true);
+    const f = await sg.ffnBackwardAsync(empty, { gate: v.gate, up: v.up, down: v.down }, empty, { inFeatures: k, hiddenFeatures: n });
+    expect(f.dx.length).toBe(0);
+    expect(f.dGate!.length + f.dUp.length + f.dDown.length).toBe(3 * k * n);
+    expect([...f.dGate!, ...f.dUp, ...f.dDown].every((e) => Object.is(e, 0))).toBe(true);
+  });
+});
+
+describe('gluMatmulBackward / ffnBackward: results and errors', () => {
+  const [m, k, n] = [3, 4, 5];
+  const v = inputs(m, k, n, 1);
+  const o = { inFeatures: k, outFeatures: n };
+  const fo = { inFeatures: k, hiddenFeatures: n };
+  const w = { gate: v.gate, up: v.up, down: v.down };
+
+  it('results are views of one buffer, each its own range, in the shapes of x and the weights', () => {
+    const g = sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, o);
+    expect([g.dx.length, g.dWGate.length, g.dWUp.length]).toEqual([m * k, n * k, n * k]);
+    expect(g.dx.buffer).toBe(g.dWUp.buffer);
+    const f = sg.ffnBackward(v.x, { up: v.up, down: v.down }, v.dy, fo);
+    expect('dGate' in f).toBe(false);
+    expect([f.dx.length, f.dUp.length, f.dDown.length]).toEqual([m * k, n * k, n * k]);
+  });
+
+  it('wrong types are TypeErrors naming the function and the argument', async () => {
+    expect(() => sg.gluMatmulBackward(new Float64Array(m * k) as never, v.gate, v.up, v.dh, o)).toThrow(/^gluMatmulBackward: x must be a Float32Array, got Float64Array/);
+    expect(() => sg.gluMatmulBackward(v.x, new Uint16Array(n * k) as never, v.up, v.dh, o)).toThrow(/^gluMatmulBackward: wGate must be a Float32Array \(the raw f32 weight\), got Uint16Array/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, [1, 2] as never, o)).toThrow(/gluMatmulBackward: dh must be a Float32Array/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, undefined as never)).toThrow(/gluMatmulBackward: options \{inFeatures, outFeatures\} are required/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...o, out: new Float32Array(1) } as never)).toThrow(/unknown option 'out'/);
+    expect(() => sg.ffnBackward(v.x, null as never, v.dy, fo)).toThrow(/ffnBackward: weights must be an object/);
+    expect(() => sg.ffnBackward(v.x, { ...w, extra: v.up } as never, v.dy, fo)).toThrow(/ffnBackward: weights: unknown option 'extra'/);
+    expect(() => sg.ffnBackward(v.x, { ...w, down: Array.from(v.down) } as never, v.dy, fo)).toThrow(/ffnBackward: weights\.down must be a Float32Array/);
+    expect(() => sg.ffnBackward(v.x, w, v.dy, { ...fo, activation: 'mish' } as never)).toThrow(RangeError);
+    expect(() => sg.ffnBackward(v.x, w, v.dy, { ...fo, layout: 'in-in' } as never)).toThrow(/ffnBackward: options\.layout/);
+    await expect(sg.ffnBackwardAsync(v.x, { ...w, up: new Float64Array(n * k) } as never, v.dy, fo)).rejects.toThrow(/^ffnBackwardAsync: weights\.up must be a Float32Array/);
+  });
+
+  it('wrong lengths are RangeErrors naming the argument, the expected and the actual', async () => {
+    expect(() => sg.gluMatmulBackward(v.x.subarray(1), v.gate, v.up, v.dh, o)).toThrow(/gluMatmulBackward: x must hold whole rows of inFeatures = 4 values, got length 11/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate.subarray(1), v.up, v.dh, o)).toThrow(/gluMatmulBackward: wGate must have length outFeatures·inFeatures \(\[5, 4\], layout 'out-in'\) = 20, got 19/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...o, layout: 'in-out', outFeatures: 4 })).toThrow(/wGate must have length inFeatures·outFeatures \(\[4, 4\], layout 'in-out'\) = 16, got 20/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh.subarray(2), o)).toThrow(/gluMatmulBackward: dh must have rows·outFeatures = 3·5 = 15 values, got 13/);
+    expect(() => sg.ffnBackward(v.x, w, v.dh, fo)).toThrow(/ffnBackward: dy must have rows·inFeatures = 3·4 = 12 values, got 15/);
+    expect(() => sg.ffnBackward(v.x, { ...w, down: v.down.subarray(5) }, v.dy, fo)).toThrow(/ffnBackward: weights\.down must have length inFeatures·hiddenFeatures \(\[4, 5\], layout 'out-in'\) = 20, got 15/);
+    expect(() => sg.ffnBackward(v.x, w, v.dy, { ...fo, hiddenFeatures: 0 })).toThrow(RangeError);
+    await expect(sg.gluMatmulBackwardAsync(v.x, v.gate, v.up, v.dh.subarray(1), o)).rejects.toThrow(/^gluMatmulBackwardAsync: dh must have/);
+  });
+
+  it('a detached input is a TypeError; the native layer checks lengths and overlap on its own', () => {
+    const x = v.x.slice();
+    structuredClone(x.buffer, { transfer: [x.buffer] });
+    expect(() => sg.gluMatmulBackward(x, v.gate, v.up, v.dh, o)).toThrow(/gluMatmulBackward: x is detached/);
+    const up = v.up.slice();
+    structuredClone(up.buffer, { transfer: [up.buffer] });
+    expect(() => sg.ffnBackward(v.x, { ...w, up }, v.dy, fo)).toThrow(/ffnBackward: weights\.up is detached/);
+    const out = new Float32Array(m * k + 2 * n * k);
+    expect(() => binding.gluMatmulBackward(v.x, v.gate, v.up, v.dh, out.subarray(1), k, n, false, 5)).toThrow(RangeError);
+    const shared = new Float32Array(m * k + 2 * n * k);
+    expect(() => binding.gluMatmulBackward(shared.subarray(0, m * k), v.gate, v.up, v.dh, shared, k, n, false, 5)).toThrow(/x overlaps out|overlap/);
+    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, new Float32Array(m * k + 2 * n * k), k, n, false, 99)).toThrow(RangeError);
+    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, new Float32Array(m * k + 2 * n * k), k, n, false, 10)).toThrow(/activation/);
+  });
+});
