@@ -16,9 +16,9 @@ const LAYOUTS: sg.Layout[] = ['out-in', 'in-out'];
 const initialIsa = binding.isa();
 const initialThreads = binding.getNumThreads();
 afterAll(() => {
-  binding.setIsa(initialIsa);
+  binding._testing.setIsa(initialIsa);
   binding.setNumThreads(initialThreads);
-  binding._setGemmTuning(0, 0, 0);
+  binding._testing.setGemmTuning(0, 0, 0);
 });
 
 /** [rows, inFeatures, features]: past one tile of rows on every ISA (12 on AVX-512), odd everywhere. */
@@ -57,7 +57,7 @@ function cached(key: string, make: () => Record<string, Float64Array | undefined
 
 describe.each(binding.runnableIsas())('isa %s', (isa) => {
   it('gluMatmulBackward: every activation and layout against the reference; async the same bits', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     for (const layout of LAYOUTS) {
       for (const [a, activation] of ACTIVATIONS.entries()) {
         for (const [m, k, n] of SHAPES) {
@@ -73,7 +73,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('ffnBackward: GLU and plain MLPs, every activation and layout against the reference; async the same bits', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     for (const layout of LAYOUTS) {
       for (const [a, activation] of ACTIVATIONS.entries()) {
         for (const gated of [true, false]) {
@@ -96,7 +96,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
   });
 
   it('the same bits on 1 and 2 threads and under other cache blockings (K in blocks, one row panel per block)', () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const [m, k, n] = [53, 97, 75];
     const v = inputs(m, k, n, 7);
     const run = () => ({
@@ -114,18 +114,18 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
         [2, 24, 2, 3],
       ]) {
         binding.setNumThreads(threads);
-        binding._setGemmTuning(kc, mc, nc);
+        binding._testing.setGemmTuning(kc, mc, nc);
         const got = run();
         for (const key of ['glu', 'ffn', 'mlp'] as const) expectSameBits(got[key], base[key], `${key} threads ${threads} tuning ${kc},${mc},${nc}`);
       }
     } finally {
-      binding._setGemmTuning(0, 0, 0);
+      binding._testing.setGemmTuning(0, 0, 0);
       binding.setNumThreads(initialThreads);
     }
   });
 
   it('M = 0: an empty dx and zero weight gradients', async () => {
-    binding.setIsa(isa);
+    binding._testing.setIsa(isa);
     const [k, n] = [9, 20];
     const v = inputs(1, k, n, 3);
     const empty = new Float32Array(0);
