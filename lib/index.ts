@@ -8,3 +8,4 @@ export * from './matrix-backward';
 export * as reference from './reference';
 export * from './safetensors';
 export * from './convert';
+export * from './results';
