@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { describe, isDetached } from './check';
 
-/** The element types the format defines. F32, BF16 and F16 are the ones packGate/packFfn take. */
+/** The element types the format defines. F32, BF16 and F16 are the ones packGate/packFfn take (convert others first). */
 export type SafetensorsDtype =
   | 'F32' | 'BF16' | 'F16' | 'F64' | 'I64' | 'U64' | 'I32' | 'U32' | 'I16' | 'U16'
   | 'I8' | 'U8' | 'BOOL' | 'F8_E4M3' | 'F8_E5M2' | 'F8_E8M0';
@@ -22,8 +22,11 @@ export type SafetensorsDtype =
  * only when its offset in memory is not a multiple of the element size (which typed arrays require).
  */
 export interface SafeTensor {
+  /** The element type, as the file's header names it. */
   dtype: SafetensorsDtype;
+  /** The dimensions, outermost first (e.g. [outFeatures, inFeatures] for an nn.Linear weight); product × element size = data's bytes. */
   shape: number[];
+  /** The elements: a view of the input's bytes (a copy where they are not aligned to the element size). */
   data: Float32Array | Uint16Array | Uint8Array;
 }
 
@@ -120,7 +123,15 @@ function tensorEntry(name: string, entry: unknown, dataBytes: number): { dtype: 
 /**
  * Reads a safetensors checkpoint from a path or from its bytes (Uint8Array, Buffer, ArrayBuffer) and
  * returns its tensors by name: `{ [name]: { dtype, shape, data } }` with `data` a view of the bytes
- * (see SafeTensor). F32/BF16/F16 tensors can be handed straight to packGate/packFfn.
+ * (see SafeTensor). F32/BF16/F16 tensors can be handed straight to packGate/packFfn. Synchronous (a path
+ * is read with fs.readFileSync). The file is checked whole before anything is returned: every tensor lies
+ * inside the data, the tensors tile it exactly, and each shape matches its byte count.
+ * @param pathOrBytes A file path, or the file's bytes.
+ * @returns The tensors by name (an object without prototype); the header's "__metadata__" map, if any, as
+ *   the non-enumerable property `__metadata__`.
+ * @throws {TypeError} pathOrBytes is not a string, Uint8Array or ArrayBuffer, or is detached; a header field has the wrong JSON type (naming the tensor).
+ * @throws {RangeError} The file is too short, its header length runs past the end or over 100,000,000 bytes, the header is not UTF-8 JSON; a tensor (named) has an unknown dtype, a shape that does not match its bytes, offsets outside the data, or overlaps another; bytes of the data are left unused.
+ * @throws {Error} The path cannot be read (the message names the path and the file system's reason).
  * @example
  * const w = sg.loadSafetensors('model.safetensors');
  * w['model.layers.0.mlp.up_proj.weight']; // { dtype: 'BF16', shape: [11008, 4096], data: Uint16Array }
