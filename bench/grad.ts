@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { UNARY as OPS } from './ops';
 
 type F32 = Float32Array;
 interface GradOp {
@@ -20,24 +21,13 @@ interface GluGradOp {
   bwd: (g: F32, u: F32, dh: F32, og: F32, ou: F32) => void;
 }
 
-const UNARY: GradOp[] = [
-  { name: 'relu', fwd: (x, out) => sg.relu(x, { out }), bwd: (x, dy, out) => sg.reluBackward(x, dy, { out }) },
-  { name: 'leakyRelu', fwd: (x, out) => sg.leakyRelu(x, { out }), bwd: (x, dy, out) => sg.leakyReluBackward(x, dy, { out }) },
-  { name: 'relu6', fwd: (x, out) => sg.relu6(x, { out }), bwd: (x, dy, out) => sg.relu6Backward(x, dy, { out }) },
-  { name: 'sigmoid', fwd: (x, out) => sg.sigmoid(x, { out }), bwd: (x, dy, out) => sg.sigmoidBackward(x, dy, { out }) },
-  { name: 'tanh', fwd: (x, out) => sg.tanh(x, { out }), bwd: (x, dy, out) => sg.tanhBackward(x, dy, { out }) },
-  { name: 'silu', fwd: (x, out) => sg.silu(x, { out }), bwd: (x, dy, out) => sg.siluBackward(x, dy, { out }) },
-  { name: 'silu(beta=1.5)', fwd: (x, out) => sg.silu(x, { beta: 1.5, out }), bwd: (x, dy, out) => sg.siluBackward(x, dy, { beta: 1.5, out }) },
-  { name: 'gelu', fwd: (x, out) => sg.gelu(x, { out }), bwd: (x, dy, out) => sg.geluBackward(x, dy, { out }) },
-  { name: 'gelu-tanh', fwd: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), bwd: (x, dy, out) => sg.geluBackward(x, dy, { approximate: 'tanh', out }) },
-  { name: 'quickGelu', fwd: (x, out) => sg.quickGelu(x, { out }), bwd: (x, dy, out) => sg.quickGeluBackward(x, dy, { out }) },
-  { name: 'softplus', fwd: (x, out) => sg.softplus(x, { out }), bwd: (x, dy, out) => sg.softplusBackward(x, dy, { out }) },
-  { name: 'mish', fwd: (x, out) => sg.mish(x, { out }), bwd: (x, dy, out) => sg.mishBackward(x, dy, { out }) },
-  { name: 'elu', fwd: (x, out) => sg.elu(x, { out }), bwd: (x, dy, out) => sg.eluBackward(x, dy, { out }) },
-  { name: 'selu', fwd: (x, out) => sg.selu(x, { out }), bwd: (x, dy, out) => sg.seluBackward(x, dy, { out }) },
-  { name: 'hardSigmoid', fwd: (x, out) => sg.hardSigmoid(x, { out }), bwd: (x, dy, out) => sg.hardSigmoidBackward(x, dy, { out }) },
-  { name: 'hardSwish', fwd: (x, out) => sg.hardSwish(x, { out }), bwd: (x, dy, out) => sg.hardSwishBackward(x, dy, { out }) },
-];
+// The bench's elementwise ops (bench/ops.ts) and silu with a beta (its general kernel).
+const UNARY: GradOp[] = OPS.flatMap((o) => {
+  const op = { name: o.name, fwd: o.native, bwd: o.backward };
+  if (o.name !== 'silu') return [op];
+  const beta = { name: 'silu(beta=1.5)', fwd: (x: F32, out: F32) => sg.silu(x, { beta: 1.5, out }), bwd: (x: F32, dy: F32, out: F32) => sg.siluBackward(x, dy, { beta: 1.5, out }) };
+  return [op, beta];
+});
 
 const GLU: GluGradOp[] = (
   [

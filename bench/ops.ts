@@ -13,6 +13,8 @@ export interface UnaryOp {
   /** The default call form: no options.out, a new result per call. */
   fresh: (x: F32) => F32;
   js: (x: F32, out: F32) => void;
+  /** The gradient with the same options (swiglu-bench grad). */
+  backward: (x: F32, dy: F32, out: F32) => void;
 }
 export interface GluOp {
   name: string;
@@ -34,22 +36,23 @@ function loop2(f: (v: number) => number) {
   };
 }
 
+// Every activation of native/runtime/activation_list.h but identity (test/op-table.test.ts checks it).
 export const UNARY: UnaryOp[] = [
-  { name: 'relu', native: (x, out) => sg.relu(x, { out }), fresh: (x) => sg.relu(x), js: loop(s.relu) },
-  { name: 'leakyRelu', native: (x, out) => sg.leakyRelu(x, { out }), fresh: (x) => sg.leakyRelu(x), js: loop((v) => s.leakyRelu(v, 0.01)) },
-  { name: 'relu6', native: (x, out) => sg.relu6(x, { out }), fresh: (x) => sg.relu6(x), js: loop(s.relu6) },
-  { name: 'sigmoid', native: (x, out) => sg.sigmoid(x, { out }), fresh: (x) => sg.sigmoid(x), js: loop(s.sigmoid) },
-  { name: 'tanh', native: (x, out) => sg.tanh(x, { out }), fresh: (x) => sg.tanh(x), js: loop(s.tanh) },
-  { name: 'silu', native: (x, out) => sg.silu(x, { out }), fresh: (x) => sg.silu(x), js: loop((v) => s.silu(v, 1)) },
-  { name: 'gelu', native: (x, out) => sg.gelu(x, { out }), fresh: (x) => sg.gelu(x), js: loop(s.gelu) },
-  { name: 'gelu-tanh', native: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), fresh: (x) => sg.gelu(x, { approximate: 'tanh' }), js: loop(s.geluTanh) },
-  { name: 'quickGelu', native: (x, out) => sg.quickGelu(x, { out }), fresh: (x) => sg.quickGelu(x), js: loop(s.quickGelu) },
-  { name: 'softplus', native: (x, out) => sg.softplus(x, { out }), fresh: (x) => sg.softplus(x), js: loop((v) => s.softplus(v, 1, 20)) },
-  { name: 'mish', native: (x, out) => sg.mish(x, { out }), fresh: (x) => sg.mish(x), js: loop(s.mish) },
-  { name: 'elu', native: (x, out) => sg.elu(x, { out }), fresh: (x) => sg.elu(x), js: loop((v) => s.elu(v, 1)) },
-  { name: 'selu', native: (x, out) => sg.selu(x, { out }), fresh: (x) => sg.selu(x), js: loop(s.selu) },
-  { name: 'hardSigmoid', native: (x, out) => sg.hardSigmoid(x, { out }), fresh: (x) => sg.hardSigmoid(x), js: loop(s.hardSigmoid) },
-  { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), fresh: (x) => sg.hardSwish(x), js: loop(s.hardSwish) },
+  { name: 'relu', native: (x, out) => sg.relu(x, { out }), fresh: (x) => sg.relu(x), js: loop(s.relu), backward: (x, dy, out) => sg.reluBackward(x, dy, { out }) },
+  { name: 'leakyRelu', native: (x, out) => sg.leakyRelu(x, { out }), fresh: (x) => sg.leakyRelu(x), js: loop((v) => s.leakyRelu(v, 0.01)), backward: (x, dy, out) => sg.leakyReluBackward(x, dy, { out }) },
+  { name: 'relu6', native: (x, out) => sg.relu6(x, { out }), fresh: (x) => sg.relu6(x), js: loop(s.relu6), backward: (x, dy, out) => sg.relu6Backward(x, dy, { out }) },
+  { name: 'sigmoid', native: (x, out) => sg.sigmoid(x, { out }), fresh: (x) => sg.sigmoid(x), js: loop(s.sigmoid), backward: (x, dy, out) => sg.sigmoidBackward(x, dy, { out }) },
+  { name: 'tanh', native: (x, out) => sg.tanh(x, { out }), fresh: (x) => sg.tanh(x), js: loop(s.tanh), backward: (x, dy, out) => sg.tanhBackward(x, dy, { out }) },
+  { name: 'silu', native: (x, out) => sg.silu(x, { out }), fresh: (x) => sg.silu(x), js: loop((v) => s.silu(v, 1)), backward: (x, dy, out) => sg.siluBackward(x, dy, { out }) },
+  { name: 'gelu', native: (x, out) => sg.gelu(x, { out }), fresh: (x) => sg.gelu(x), js: loop(s.gelu), backward: (x, dy, out) => sg.geluBackward(x, dy, { out }) },
+  { name: 'gelu-tanh', native: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), fresh: (x) => sg.gelu(x, { approximate: 'tanh' }), js: loop(s.geluTanh), backward: (x, dy, out) => sg.geluBackward(x, dy, { approximate: 'tanh', out }) },
+  { name: 'quickGelu', native: (x, out) => sg.quickGelu(x, { out }), fresh: (x) => sg.quickGelu(x), js: loop(s.quickGelu), backward: (x, dy, out) => sg.quickGeluBackward(x, dy, { out }) },
+  { name: 'softplus', native: (x, out) => sg.softplus(x, { out }), fresh: (x) => sg.softplus(x), js: loop((v) => s.softplus(v, 1, 20)), backward: (x, dy, out) => sg.softplusBackward(x, dy, { out }) },
+  { name: 'mish', native: (x, out) => sg.mish(x, { out }), fresh: (x) => sg.mish(x), js: loop(s.mish), backward: (x, dy, out) => sg.mishBackward(x, dy, { out }) },
+  { name: 'elu', native: (x, out) => sg.elu(x, { out }), fresh: (x) => sg.elu(x), js: loop((v) => s.elu(v, 1)), backward: (x, dy, out) => sg.eluBackward(x, dy, { out }) },
+  { name: 'selu', native: (x, out) => sg.selu(x, { out }), fresh: (x) => sg.selu(x), js: loop(s.selu), backward: (x, dy, out) => sg.seluBackward(x, dy, { out }) },
+  { name: 'hardSigmoid', native: (x, out) => sg.hardSigmoid(x, { out }), fresh: (x) => sg.hardSigmoid(x), js: loop(s.hardSigmoid), backward: (x, dy, out) => sg.hardSigmoidBackward(x, dy, { out }) },
+  { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), fresh: (x) => sg.hardSwish(x), js: loop(s.hardSwish), backward: (x, dy, out) => sg.hardSwishBackward(x, dy, { out }) },
 ];
 
 export const GLU: GluOp[] = [

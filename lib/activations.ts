@@ -3,7 +3,7 @@
 // and may be the input itself. Definitions follow PyTorch's torch.nn.functional of the same name.
 import { binding } from './binding';
 import * as check from './check';
-import { Act } from './ops';
+import { Act, BETA_MIN, SCALE_MAX, SLOPE_MIN } from './ops';
 
 export interface OutOption {
   /** Written and returned instead of a new array. Same length as the input; may be the input itself. */
@@ -33,13 +33,6 @@ export interface EluOptions extends OutOption {
 }
 
 const OUT = ['out'] as const;
-
-// Domains of the scale parameters (see check.scale): the kernels split them into float hi/lo
-// pairs; slope/alpha down to the smallest normal float, beta down to 2^-20 (below it the kernels'
-// argument reduction for beta·x loses the low part). Up to 2^64 for all: far beyond any real use.
-const SLOPE_MIN = 2 ** -126;
-const BETA_MIN = 2 ** -20;
-const SCALE_MAX = 2 ** 64;
 
 function run(fn: string, op: number, x: unknown, out: unknown, a = 0, b = 0): Float32Array {
   const input = check.float32(x, `${fn}: x`);

@@ -11,13 +11,9 @@
 // (f′ = 0 by definition) dx is 0 whatever dy is; NaN in x gives NaN.
 import { binding } from './binding';
 import * as check from './check';
-import { Act } from './ops';
+import { Act, BETA_MIN, SCALE_MAX, SLOPE_MIN } from './ops';
 import type { EluOptions, GeluOptions, LeakyReluOptions, OutOption, SiluOptions, SoftplusOptions } from './activations';
 
-// As lib/activations.ts: the domains of the scale parameters the kernels split into float pairs.
-const SLOPE_MIN = 2 ** -126;
-const BETA_MIN = 2 ** -20;
-const SCALE_MAX = 2 ** 64;
 const OUT = ['out'] as const;
 
 function run(fn: string, op: number, x: unknown, dy: unknown, out: unknown, a = 0, b = 0): Float32Array {

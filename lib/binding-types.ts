@@ -112,6 +112,28 @@ export interface TestingBinding {
   availableCores(): number;
   /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */
   readonly streamMinBytes: number;
+  /** The table of activations (native/runtime/activation_list.h), in index order. */
+  activations(): ActivationRow[];
+}
+
+/** One row of native/runtime/activation_list.h. */
+export interface ActivationRow {
+  /** lib/ops.ts's key. */
+  name: string;
+  index: ActIndex;
+  /** The parameters the public function passes by default. */
+  a: number;
+  b: number;
+  /** Max ULP error of f and of dy·f′ over every float32 input (0: bitwise exact). */
+  bar: number;
+  gradBar: number;
+  /** f(±Inf) (bitwise) and f′(±Inf). */
+  fPosInf: number;
+  fNegInf: number;
+  fpPosInf: number;
+  fpNegInf: number;
+  /** Whether the GEMM epilogue applies it (packGate's activation). */
+  fused: boolean;
 }
 
 export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, MatrixBackwardBinding, ConvertBinding {

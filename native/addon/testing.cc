@@ -1,7 +1,8 @@
 // The hooks of the tests, the fuzzer and the bench, registered as exports._testing apart from the API:
 // switching ISA (setIsa), the GEMM blocking (setGemmTuning), the roofline probes (fmaPeak, readBandwidth),
 // what the allocator and the packs hold (mallocStats, livePacks), the default thread count
-// (availableCores) and the size past which elementwise calls stream (streamMinBytes). None changes a
+// (availableCores), the size past which elementwise calls stream (streamMinBytes) and the table of
+// activations (activations: runtime/activation_list.h, which the tests check lib against). None changes a
 // result; none is checked beyond memory safety (lib/testing.ts types them, no friendlier errors).
 #include <algorithm>
 #include <cstdlib>
@@ -119,6 +120,30 @@ Napi::Value LivePacks(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(live_packs()));
 }
 
+// activations(): the rows of runtime/activation_list.h in index order, as
+// {name, index, a, b, bar, gradBar, fPosInf, fNegInf, fpPosInf, fpNegInf, fused}.
+Napi::Value Activations(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env, kActCount);
+  for (int i = 0; i < kActCount; ++i) {
+    const ActInfo& a = kActInfo[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", Napi::String::New(env, a.name));
+    o.Set("index", Napi::Number::New(env, i));
+    o.Set("a", Napi::Number::New(env, a.defaults.a));
+    o.Set("b", Napi::Number::New(env, a.defaults.b));
+    o.Set("bar", Napi::Number::New(env, a.bar));
+    o.Set("gradBar", Napi::Number::New(env, a.grad_bar));
+    o.Set("fPosInf", Napi::Number::New(env, a.f_pos));
+    o.Set("fNegInf", Napi::Number::New(env, a.f_neg));
+    o.Set("fpPosInf", Napi::Number::New(env, a.fp_pos));
+    o.Set("fpNegInf", Napi::Number::New(env, a.fp_neg));
+    o.Set("fused", Napi::Boolean::New(env, a.fused));
+    out.Set(static_cast<uint32_t>(i), o);
+  }
+  return out;
+}
+
 }  // namespace
 
 void RegisterTesting(Napi::Env env, Napi::Object exports) {
@@ -130,6 +155,7 @@ void RegisterTesting(Napi::Env env, Napi::Object exports) {
   t.Set("mallocStats", Napi::Function::New(env, MallocStats, "mallocStats"));
   t.Set("livePacks", Napi::Function::New(env, LivePacks, "livePacks"));
   t.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
+  t.Set("activations", Napi::Function::New(env, Activations, "activations"));
   // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
   t.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));
   exports.Set("_testing", t);

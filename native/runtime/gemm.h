@@ -47,11 +47,9 @@ enum class Epilogue : int {
 };
 constexpr bool is_grad_epilogue(Epilogue e) { return e >= Epilogue::kGluGrad; }
 
-// The activations a fused epilogue applies (GEGLU and its kin, and plain MLPs): kIdentity, kRelu,
-// kSigmoid, kSilu, kGelu, kGeluTanh, each with its default parameters.
-inline bool fused_act_supported(Act a) {
-  return a == kIdentity || a == kRelu || a == kSigmoid || a == kSilu || a == kGelu || a == kGeluTanh;
-}
+// The activations a fused epilogue applies (GEGLU and its kin, and plain MLPs), each with its default
+// parameters: the rows of activation_list.h marked fused.
+inline bool fused_act_supported(Act a) { return a >= 0 && a < kActCount && kActInfo[a].fused; }
 
 // An epilogue and its activation (ignored by kStore). The backward epilogues' extra matrices share C's
 // (row, column) indexing: c2 and c3 with C's row stride, aux and aux2 with ld_aux.

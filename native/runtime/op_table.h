@@ -4,37 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "activation_list.h"
+
 namespace swiglu {
-
-// Elementwise activations. The order is part of the N-API contract (lib/ops.ts mirrors it).
-enum Act : int {
-  kRelu = 0,
-  kLeakyRelu,
-  kRelu6,
-  kSigmoid,
-  kTanh,
-  kSilu,
-  kGelu,       // erf form: x * Phi(x)
-  kGeluTanh,   // tanh approximation
-  kQuickGelu,  // x * sigmoid(1.702 x)
-  kSoftplus,
-  kMish,
-  kElu,
-  kSelu,
-  kHardSigmoid,
-  kHardSwish,
-  kIdentity,   // for the bilinear GLU
-  kActCount
-};
-
-// Scalar parameters of an activation, as JS gave them (double). Kernels split them into float
-// hi/lo pairs where the product with x must be exact (silu beta, softplus beta, leakyRelu slope).
-//   leakyRelu: a = slope        silu: a = beta         softplus: a = beta, b = threshold
-//   elu: a = alpha              others: unused
-struct ActParams {
-  double a = 0.0;
-  double b = 0.0;
-};
 
 // How an elementwise kernel writes y. kCache: plain stores, the result stays in cache for whatever reads
 // it next. kStream: non-temporal stores where the ISA has them (kernels/map.h), for calls whose arrays

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "../runtime/cpu.h"
 #include "../runtime/dispatch.h"
-#include "../runtime/op_table.h"
 
 using namespace swiglu;
 
@@ -59,41 +59,32 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--isa")) isas = split_list(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--min-time")) min_time = std::atof(argv[i + 1]);
   }
-  struct Isa { const char* name; const OpTable* t; };
-  std::vector<Isa> avail;
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512vl"))
-    avail.push_back({"avx512", &avx512::table()});
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) avail.push_back({"avx2", &avx2::table()});
-#elif defined(__aarch64__)
-  avail.push_back({"neon", &neon::table()});
-#endif
-  avail.push_back({"scalar", &scalar::table()});
+  // The ISAs the addon would run here (runtime/cpu.cc), best first.
+  struct IsaTable { const char* name; const OpTable* t; };
+  std::vector<IsaTable> avail;
+  for (const Isa isa : {Isa::kAvx512, Isa::kAvx2, Isa::kNeon, Isa::kScalar})
+    if (isa_runnable(isa)) avail.push_back({isa_name(isa), &op_table(isa)});
 
-  struct Op { const char* name; int act; ActParams p; };
-  const Op all[] = {
-      {"relu", kRelu, {}}, {"leakyRelu", kLeakyRelu, {0.01, 0}}, {"relu6", kRelu6, {}}, {"sigmoid", kSigmoid, {}},
-      {"tanh", kTanh, {}}, {"silu", kSilu, {1.0, 0}}, {"gelu", kGelu, {}}, {"geluTanh", kGeluTanh, {}},
-      {"quickGelu", kQuickGelu, {}}, {"softplus", kSoftplus, {1.0, 20.0}}, {"mish", kMish, {}},
-      {"elu", kElu, {1.0, 0}}, {"selu", kSelu, {}}, {"hardSigmoid", kHardSigmoid, {}},
-      {"hardSwish", kHardSwish, {}},
-      // The kernels with a beta != 1 (base-2 exponents, math::exp2_parts; quickGelu is silu's with 1.702).
-      {"silu(1.5)", kSilu, {1.5, 0}}, {"softplus(2)", kSoftplus, {2.0, 20.0}},
-  };
+  // Every activation of runtime/activation_list.h with its default parameters (identity aside), then the
+  // kernels with a beta != 1 (base-2 exponents, math::exp2_parts; quickGelu is silu's with 1.702).
+  struct Op { std::string name; int act; ActParams p; };
+  std::vector<Op> all;
+  for (int a = 0; a < kActCount; ++a)
+    if (a != kIdentity) all.push_back({kActInfo[a].name, a, kActInfo[a].defaults});
+  all.push_back({"silu(1.5)", kSilu, {1.5, 0}});
+  all.push_back({"softplus(2)", kSoftplus, {2.0, 20.0}});
   std::vector<float> x(n), y(n);
   for (size_t i = 0; i < n; ++i) x[i] = -8.0f + 16.0f * float((i * 2654435761u) % 1000003u) / 1000003.0f;
 
   const double copy = gelems([&] { for (size_t i = 0; i < n; ++i) y[i] = 3.0f * x[i]; }, n, min_time);
   const Store store = store_for(2 * n * sizeof(float));  // as the addon decides (runtime/dispatch.h)
   std::printf("n = %zu, y = 3x: %.2f Gelem/s, %s stores\n%-12s", n, copy, store == Store::kStream ? "streaming" : "plain", "op");
-  for (const Isa& I : avail) if (pick(isas, I.name)) std::printf(" %9s", I.name);
+  for (const IsaTable& I : avail) if (pick(isas, I.name)) std::printf(" %9s", I.name);
   std::printf("   (Gelem/s)\n");
   for (const Op& op : all) {
-    if (!pick(ops, op.name)) continue;
-    std::printf("%-12s", op.name);
-    for (const Isa& I : avail) {
+    if (!pick(ops, op.name.c_str())) continue;
+    std::printf("%-12s", op.name.c_str());
+    for (const IsaTable& I : avail) {
       if (!pick(isas, I.name)) continue;
       const double g = gelems([&] { I.t->unary[op.act](x.data(), y.data(), n, op.p, store); }, n, min_time);
       std::printf(" %9.2f", g);
