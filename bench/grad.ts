@@ -4,9 +4,11 @@
 // timed in alternating samples, the best sample of each kept, so that a slow spell on a shared machine
 // hits both alike. GLU rows: the two-input backward against the two-input forward.
 //   swiglu-bench grad [--isa avx512,avx2] [--ops silu,gelu] [--n 100000] [--threads 1] [--samples 15] [--md]
+// With --matrix: the fused backward passes of the gate and the FFN instead (bench/grad-matrix.ts).
 import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { gradMatrixMain } from './grad-matrix';
 import { UNARY as OPS } from './ops';
 
 type F32 = Float32Array;
@@ -54,7 +56,8 @@ interface GradOptions {
 
 export const GRAD_USAGE = `usage: swiglu-bench grad [--isa a,b] [--ops a,b] [--n N] [--threads T] [--samples S] [--md]
   forward and backward Gelem/s per op and ISA, backward as a % of forward (default: every op, every
-  runnable ISA, n = 100000, 1 thread, 15 alternating samples of >= 20 ms each)`;
+  runnable ISA, n = 100000, 1 thread, 15 alternating samples of >= 20 ms each)
+swiglu-bench grad --matrix [...]: gluMatmulBackward and ffnBackward (see swiglu-bench grad --matrix --help)`;
 
 function parseGrad(argv: string[]): GradOptions {
   const o: GradOptions = { isas: binding.runnableIsas(), ops: null, n: 1e5, threads: 1, samples: 15, md: false };
@@ -112,6 +115,8 @@ function inputs(n: number, seed: number, scale: number): F32 {
 }
 
 export function gradMain(argv: string[]): number {
+  // The fused matrix backward passes (bench/grad-matrix.ts).
+  if (argv.includes('--matrix')) return gradMatrixMain(argv.filter((a) => a !== '--matrix'));
   let o: GradOptions;
   try {
     if (argv.includes('--help')) {

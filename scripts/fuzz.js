@@ -1029,6 +1029,70 @@ function genPacked(ctx, name, fn, isAsync) {
   };
 }
 
+// gluMatmulBackward / ffnBackward (GLU and plain) and their async twins: valid calls (any fused activation,
+// either layout, rows 0..40, any input kind) must match the float64 reference's gradients within the matrix
+// bars; one injected fault (a wrong length of x, a weight or the upstream gradient; a weight of the wrong
+// type; a bad option) must be its error class; an input detached while the async form runs may reject.
+function genMatrixBackward(ctx, name, fn, isAsync) {
+  const r = ctx.rng;
+  const ffn = name.startsWith('ffn');
+  const activation = r.pick([undefined, 'silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity']);
+  const gated = !ffn || r.bool(0.6);
+  const inF = r.weighted([[5, r.int(1, 40)], [1, r.int(41, 120)]]);
+  const outF = r.weighted([[5, r.int(1, 40)], [1, r.int(41, 120)]]);
+  const rows = r.weighted([[1, 0], [5, r.int(1, 6)], [2, r.int(7, 40)]]);
+  const layout = r.pick([undefined, 'out-in', 'in-out']);
+  const faults = [];
+  const len = (n, label) => {
+    if (r.bool(0.04)) { faults.push('RangeError'); return n + r.pick([1, inF]); }
+    return n;
+  };
+  const weight = (label) => {
+    if (r.bool(0.03)) { faults.push('TypeError'); return r.pick([new Float64Array(inF * outF), new Uint16Array(inF * outF), Array.from({ length: inF * outF }, () => 0)]); }
+    return randMat(ctx, len(inF * outF, label), label);
+  };
+  const x = randMat(ctx, rows * inF + (r.bool(0.04) && inF > 1 ? (faults.push('RangeError'), r.int(1, inF - 1)) : 0), 'x');
+  const wg = gated ? weight('wGate') : undefined;
+  const wu = weight('wUp');
+  const wd = ffn ? weight('wDown') : undefined;
+  const g = randMat(ctx, len(rows * (ffn ? inF : outF), ffn ? 'dy' : 'dh'), ffn ? 'dy' : 'dh');
+  const o = { inFeatures: inF, [ffn ? 'hiddenFeatures' : 'outFeatures']: outF };
+  if (layout) o.layout = layout;
+  if (activation) o.activation = activation;
+  const of = r.float();
+  if (of < 0.03) { o.activation = r.pick(['mish', 'tanh', 1]); faults.push(typeof o.activation === 'number' ? 'TypeError' : 'RangeError'); }
+  else if (of < 0.06) { o.bogus = 1; faults.push('TypeError'); }
+  else if (of < 0.09) { const [key, v, f] = shapeFault(ctx, { inFeatures: inF }); o[key] = v; faults.push(f); }
+  const weights = ffn ? { ...(gated ? { gate: wg } : {}), up: wu, down: wd } : null;
+  const snaps = { x: snap(x), g: isF32(g) ? snap(g) : g, wg: isF32(wg) ? snap(wg) : wg, wu: isF32(wu) ? snap(wu) : wu, wd: isF32(wd) ? snap(wd) : wd };
+  const detachLater = isAsync && r.bool(0.15) ? r.pick(['x', ffn ? 'dy' : 'dh', 'wUp']) : null;
+  let expect = expectOf(faults);
+  if (detachLater && expect === 'ok') expect = 'okOrError';
+  return {
+    desc: `${name}(${x.__desc}, ${ffn ? `{${gated ? 'gate, ' : ''}up, down}` : 'wGate, wUp'} ${inF}x${outF}, ${g.__desc}, ${describeObj(o)})${detachLater ? ` detach ${detachLater} while it runs` : ''}`,
+    expect,
+    run: () => {
+      const p = ffn ? fn(x, weights, g, o) : fn(x, wg, wu, g, o);
+      if (detachLater) { const v = { x, dy: g, dh: g, wUp: wu }[detachLater]; if (isF32(v)) ctx.detach(v); }
+      return p;
+    },
+    check: (res) => {
+      if (detachLater) return null;
+      const R = require(path.join(ROOT, 'dist', 'lib', 'reference', 'index.js'));
+      const want = ffn
+        ? R.ffnBackward(snaps.x, { ...(gated ? { gate: snaps.wg } : {}), up: snaps.wu, down: snaps.wd }, snaps.g, { inFeatures: inF, hiddenFeatures: outF, layout, activation })
+        : R.gluMatmulBackward(snaps.x, snaps.wg, snaps.wu, snaps.g, { inFeatures: inF, outFeatures: outF, layout, activation });
+      const keys = ffn ? (gated ? ['dx', 'dGate', 'dUp', 'dDown'] : ['dx', 'dUp', 'dDown']) : ['dx', 'dWGate', 'dWUp'];
+      if (Object.keys(res).sort().join() !== [...keys].sort().join()) return `result keys ${Object.keys(res)}, want ${keys}`;
+      for (const k of keys) {
+        const bad = matrixClose(res[k], want[k], `${name} ${k}`);
+        if (bad) return bad;
+      }
+      return null;
+    },
+  };
+}
+
 // toBf16 / toF16 / fromBf16 / fromF16: valid calls (any input kind, out at an offset or absent) must give the
 // reference's bits and leave the bytes around out alone; one injected fault (wrong type, out length, an out
 // sharing bytes with x) must be its error class.
@@ -1161,6 +1225,7 @@ function generate(seed, index, lib, opts) {
   else if (RUNTIME.includes(name)) call = genRuntime(ctx, name, sg[name]);
   else if (/^matmul(Async)?$/.test(name)) call = genMatmul(ctx, name, sg[name], name.endsWith('Async'));
   else if (/^(swigluMatmul|swigluFfn|gluMatmul|ffn)(Async)?$/.test(name)) call = genPacked(ctx, name, sg[name], name.endsWith('Async'));
+  else if (/^(gluMatmulBackward|ffnBackward)(Async)?$/.test(name)) call = genMatrixBackward(ctx, name, sg[name], name.endsWith('Async'));
   else if (/^(toBf16|toF16|fromBf16|fromF16)$/.test(name)) call = genConvert(ctx, name, sg[name]);
   else if (name === 'loadSafetensors') call = genSafetensors(ctx, name, sg[name]);
   else call = genUnknown(ctx, name, sg[name]);
