@@ -66,3 +66,35 @@ describe('the README checkpoint example', () => {
     }
   });
 });
+
+describe('the README training example', () => {
+  it('takes one FFN step (forward, loss gradient, ffnBackward, SGD) that lowers the loss it starts from', async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const m = /### One FFN training step\s+```ts\n([\s\S]*?)```/.exec(readme);
+    if (!m) throw new Error('README.md: no ```ts block under "### One FFN training step"');
+    expect(m[1]).toContain("import * as sg from 'swiglu';");
+    const body = m[1].replace("import * as sg from 'swiglu';", '');
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (lib: typeof sg) => Promise<Record<string, unknown>>;
+    const run = new AsyncFunction('sg', `${body}\nreturn { w, shape, x, target, loss, dx, dGate, rows, d, hidden };`);
+    const r = (await run(sg)) as {
+      w: { gate: Float32Array; up: Float32Array; down: Float32Array };
+      shape: sg.FfnBackwardOptions;
+      x: Float32Array;
+      target: Float32Array;
+      loss: number;
+      dx: Float32Array;
+      dGate: Float32Array;
+      rows: number;
+      d: number;
+      hidden: number;
+    };
+    expect(r.dx.length).toBe(r.rows * r.d);
+    expect(r.dGate.length).toBe(r.hidden * r.d);
+    // the step lowers the loss: the forward again with the updated weights
+    const packed = sg.packFfn({ ...r.w, ...r.shape });
+    const y = sg.ffn(r.x, packed);
+    packed.dispose();
+    const after = y.reduce((s, v, i) => s + (v - r.target[i]) ** 2, 0) / y.length;
+    expect(after).toBeLessThan(r.loss);
+  });
+});
