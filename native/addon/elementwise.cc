@@ -2,24 +2,13 @@
 // (types, lengths, overlap); lib/ gives users the friendly errors before this is reached.
 #include <string>
 
-#include "args.h"
+#include "act_args.h"
 #include "chunking.h"
 #include "instance.h"
 #include "register.h"
 
 namespace swiglu {
 namespace {
-
-Act act_arg(const Napi::CallbackInfo& info, size_t index) {
-  return static_cast<Act>(integer_arg(info, index, "op", 0, kActCount - 1));
-}
-
-ActParams params_arg(const Napi::CallbackInfo& info, size_t first) {
-  ActParams p;
-  p.a = info.Length() > first ? number_arg(info, first, "param a") : 0.0;
-  p.b = info.Length() > first + 1 ? number_arg(info, first + 1, "param b") : 0.0;
-  return p;
-}
 
 // unary(op, x, out, a?, b?): out[i] = act(x[i]).
 Napi::Value Unary(const Napi::CallbackInfo& info) {
@@ -64,29 +53,15 @@ Napi::Value GluSplit(const Napi::CallbackInfo& info) {
   const F32View out = float32_arg(info, 2, "out");
   const size_t width = static_cast<size_t>(integer_arg(info, 3, "width", 1, int64_t(1) << 52));
   const ActParams p = params_arg(info, 4);
-  if (x.length % (2 * width) != 0) {
-    throw Napi::RangeError::New(env, "x length " + std::to_string(x.length) + " is not a multiple of 2*width = " +
-                                         std::to_string(2 * width));
-  }
-  const size_t rows = x.length / (2 * width);
+  const size_t rows = split_rows(env, x, width);
   check_length(env, "out", rows * width, out.length);
   check_alias(env, x, "x", out, /*allow_exact=*/false);
   const AddonData& d = addon_data(env);
   const GluFn fn = d.ops->glu[op];
   const Store store = store_for((x.length + out.length) * sizeof(float));
-  if (rows == 1) {
-    fn(x.data, x.data + width, out.data, width, p, store);
-  } else {
-    // Rows are independent: give the pool whole blocks of rows.
-    const size_t rows_per_task = width >= kParallelMinElements ? 1 : (kParallelMinElements + width - 1) / width;
-    const size_t tasks = (rows + rows_per_task - 1) / rows_per_task;
-    const int threads = rows * width >= kParallelMinElements ? d.threads : 1;
-    parallel_for(tasks, threads, [&](size_t t) {
-      const size_t r0 = t * rows_per_task;
-      const size_t r1 = r0 + rows_per_task < rows ? r0 + rows_per_task : rows;
-      for (size_t r = r0; r < r1; ++r) fn(x.data + r * 2 * width, x.data + r * 2 * width + width, out.data + r * width, width, p, store);
-    });
-  }
+  run_rows(rows, width, d.threads, [&](size_t r) {
+    fn(x.data + r * 2 * width, x.data + r * 2 * width + width, out.data + r * width, width, p, store);
+  });
   return info[2];
 }
 

@@ -3,24 +3,13 @@
 // friendly errors before this is reached.
 #include <string>
 
-#include "args.h"
+#include "act_args.h"
 #include "chunking.h"
 #include "instance.h"
 #include "register.h"
 
 namespace swiglu {
 namespace {
-
-Act grad_act_arg(const Napi::CallbackInfo& info, size_t index) {
-  return static_cast<Act>(integer_arg(info, index, "op", 0, kActCount - 1));
-}
-
-ActParams grad_params_arg(const Napi::CallbackInfo& info, size_t first) {
-  ActParams p;
-  p.a = info.Length() > first ? number_arg(info, first, "param a") : 0.0;
-  p.b = info.Length() > first + 1 ? number_arg(info, first + 1, "param b") : 0.0;
-  return p;
-}
 
 void check_disjoint(const Napi::Env& env, const F32View& a, const char* an, const F32View& b, const char* bn) {
   if (ranges_overlap(a, b)) throw Napi::RangeError::New(env, std::string(an) + " overlaps " + bn);
@@ -29,11 +18,11 @@ void check_disjoint(const Napi::Env& env, const F32View& a, const char* an, cons
 // unaryBackward(op, x, dy, out, a?, b?): out[i] = dy[i] * act'(x[i]); out may be exactly x or dy.
 Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Act op = grad_act_arg(info, 0);
+  const Act op = act_arg(info, 0);
   const F32View x = float32_arg(info, 1, "x");
   const F32View dy = float32_arg(info, 2, "dy");
   const F32View out = float32_arg(info, 3, "out");
-  const ActParams p = grad_params_arg(info, 4);
+  const ActParams p = params_arg(info, 4);
   check_length(env, "dy", x.length, dy.length);
   check_length(env, "out", x.length, out.length);
   check_alias(env, x, "x", out);
@@ -48,13 +37,13 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
 // Each output may be exactly one input; the outputs must not overlap each other.
 Napi::Value GluBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Act op = grad_act_arg(info, 0);
+  const Act op = act_arg(info, 0);
   const F32View gate = float32_arg(info, 1, "gate");
   const F32View up = float32_arg(info, 2, "up");
   const F32View dh = float32_arg(info, 3, "dh");
   const F32View og = float32_arg(info, 4, "outGate");
   const F32View ou = float32_arg(info, 5, "outUp");
-  const ActParams p = grad_params_arg(info, 6);
+  const ActParams p = params_arg(info, 6);
   check_length(env, "up", gate.length, up.length);
   check_length(env, "dh", gate.length, dh.length);
   check_length(env, "outGate", gate.length, og.length);
@@ -77,40 +66,24 @@ Napi::Value GluBackward(const Napi::CallbackInfo& info) {
 // width values, rows of out are [dGate | dUp]. out may be exactly x; dh must not overlap out.
 Napi::Value GluBackwardSplit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Act op = grad_act_arg(info, 0);
+  const Act op = act_arg(info, 0);
   const F32View x = float32_arg(info, 1, "x");
   const F32View dh = float32_arg(info, 2, "dh");
   const F32View out = float32_arg(info, 3, "out");
   const size_t width = static_cast<size_t>(integer_arg(info, 4, "width", 1, int64_t(1) << 52));
-  const ActParams p = grad_params_arg(info, 5);
-  if (x.length % (2 * width) != 0) {
-    throw Napi::RangeError::New(env, "x length " + std::to_string(x.length) + " is not a multiple of 2*width = " +
-                                         std::to_string(2 * width));
-  }
-  const size_t rows = x.length / (2 * width);
+  const ActParams p = params_arg(info, 5);
+  const size_t rows = split_rows(env, x, width);
   check_length(env, "dh", rows * width, dh.length);
   check_length(env, "out", x.length, out.length);
   check_alias(env, x, "x", out);
   check_alias(env, dh, "dh", out, /*allow_exact=*/false);
   const AddonData& d = addon_data(env);
   const GluGradFn fn = d.grads->glu_grad[op];
-  auto row = [&](size_t r) {
+  run_rows(rows, width, d.threads, [&](size_t r) {
     const float* g = x.data + r * 2 * width;
     float* o = out.data + r * 2 * width;
     fn(g, g + width, dh.data + r * width, o, o + width, width, p);
-  };
-  if (rows == 1) {
-    row(0);
-  } else {
-    const size_t rows_per_task = width >= kParallelMinElements ? 1 : (kParallelMinElements + width - 1) / width;
-    const size_t tasks = (rows + rows_per_task - 1) / rows_per_task;
-    const int threads = rows * width >= kParallelMinElements ? d.threads : 1;
-    parallel_for(tasks, threads, [&](size_t t) {
-      const size_t r0 = t * rows_per_task;
-      const size_t r1 = r0 + rows_per_task < rows ? r0 + rows_per_task : rows;
-      for (size_t r = r0; r < r1; ++r) row(r);
-    });
-  }
+  });
   return info[3];
 }
 
