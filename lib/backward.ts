@@ -13,6 +13,7 @@ import { binding } from './binding';
 import * as check from './check';
 import { Act, BETA_MIN, SCALE_MAX, SLOPE_MIN } from './ops';
 import type { EluOptions, GeluOptions, LeakyReluOptions, OutOption, SiluOptions, SoftplusOptions } from './activations';
+import type { Float32Result } from './results';
 
 const OUT = ['out'] as const;
 
@@ -27,75 +28,226 @@ function run(fn: string, op: number, x: unknown, dy: unknown, out: unknown, a = 
 }
 
 function simple(fn: string, op: number) {
-  return (x: Float32Array, dy: Float32Array, options?: OutOption): Float32Array => {
+  return (x: Float32Array, dy: Float32Array, options?: OutOption): Float32Result => {
     const o = check.options<OutOption>(options, fn, OUT);
-    return run(fn, op, x, dy, o.out);
+    return run(fn, op, x, dy, o.out) as Float32Result;
   };
 }
 
-/** dy ⊙ relu′(x): dy where x > 0, else 0 (relu′(0) = 0). */
+/**
+ * dx = dy ⊙ relu′(x): dy where x > 0, else 0 (relu′(0) = 0, as PyTorch). Exact (no rounding).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.reluBackward(x, dy);
+ */
 export const reluBackward = simple('reluBackward', Act.relu);
-/** dy ⊙ relu6′(x): dy where 0 < x < 6, else 0. */
+/**
+ * dx = dy ⊙ relu6′(x): dy where 0 < x < 6, else 0. Exact (no rounding).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.relu6Backward(x, dy);
+ */
 export const relu6Backward = simple('relu6Backward', Act.relu6);
-/** dy ⊙ sigmoid′(x), sigmoid′ = s(x)·s(−x). */
+/**
+ * dx = dy ⊙ sigmoid′(x), sigmoid′ = s(x)·s(−x). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.sigmoidBackward(x, dy);
+ */
 export const sigmoidBackward = simple('sigmoidBackward', Act.sigmoid);
-/** dy ⊙ tanh′(x), tanh′ = 1 − tanh² (computed as 4e^(−2|x|)/(1 + e^(−2|x|))²). */
+/**
+ * dx = dy ⊙ tanh′(x), tanh′ = 1 − tanh² (computed as 4e^(−2|x|)/(1 + e^(−2|x|))², which does not cancel). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.tanhBackward(x, dy);
+ */
 export const tanhBackward = simple('tanhBackward', Act.tanh);
-/** dy ⊙ quickGelu′(x) (x·sigmoid(1.702x)). */
+/**
+ * dx = dy ⊙ quickGelu′(x) (quickGelu = x·sigmoid(1.702x)). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.quickGeluBackward(x, dy);
+ */
 export const quickGeluBackward = simple('quickGeluBackward', Act.quickGelu);
-/** dy ⊙ mish′(x). */
+/**
+ * dx = dy ⊙ mish′(x). Within 8 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.mishBackward(x, dy);
+ */
 export const mishBackward = simple('mishBackward', Act.mish);
-/** dy ⊙ selu′(x): scale for x > 0, scale·alpha·e^x for x ≤ 0. */
+/**
+ * dx = dy ⊙ selu′(x): scale for x > 0, scale·alpha·e^x for x ≤ 0 (selu′(0) the left branch). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.seluBackward(x, dy);
+ */
 export const seluBackward = simple('seluBackward', Act.selu);
-/** dy ⊙ hardSigmoid′(x): dy/6 on (−3, 3), else 0. */
+/**
+ * dx = dy ⊙ hardSigmoid′(x): dy/6 on (−3, 3), else 0. Within 1 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.hardSigmoidBackward(x, dy);
+ */
 export const hardSigmoidBackward = simple('hardSigmoidBackward', Act.hardSigmoid);
-/** dy ⊙ hardSwish′(x): 0 for x ≤ −3, dy·(x/3 + 1/2) on (−3, 3), dy for x ≥ 3. */
+/**
+ * dx = dy ⊙ hardSwish′(x): 0 for x ≤ −3, dy·(x/3 + 1/2) on (−3, 3), dy for x ≥ 3. Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array.
+ * @example
+ * const dx = sg.hardSwishBackward(x, dy);
+ */
 export const hardSwishBackward = simple('hardSwishBackward', Act.hardSwish);
 
-/** dy ⊙ leakyRelu′(x): dy for x > 0, slope·dy for x ≤ 0. */
-export function leakyReluBackward(x: Float32Array, dy: Float32Array, options?: LeakyReluOptions): Float32Array {
+/**
+ * dx = dy ⊙ leakyRelu′(x): dy for x > 0, slope·dy for x ≤ 0. Within 1 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options the forward's `slope` (default 0.01); `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key; slope is not a number.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array; slope is not finite or not 0 or of magnitude in [2^-126, 2^64].
+ * @example
+ * const dx = sg.leakyReluBackward(x, dy, { slope: 0.2 });
+ */
+export function leakyReluBackward(x: Float32Array, dy: Float32Array, options?: LeakyReluOptions): Float32Result {
   const o = check.options<LeakyReluOptions>(options, 'leakyReluBackward', ['slope', 'out']);
   const slope = check.scale(o.slope, 'leakyReluBackward: options.slope', 0.01, SLOPE_MIN, SCALE_MAX);
-  return run('leakyReluBackward', Act.leakyRelu, x, dy, o.out, slope);
+  return run('leakyReluBackward', Act.leakyRelu, x, dy, o.out, slope) as Float32Result;
 }
 
 function siluLike(fn: string) {
-  return (x: Float32Array, dy: Float32Array, options?: SiluOptions): Float32Array => {
+  return (x: Float32Array, dy: Float32Array, options?: SiluOptions): Float32Result => {
     const o = check.options<SiluOptions>(options, fn, ['beta', 'out']);
     const beta = check.scale(o.beta, `${fn}: options.beta`, 1, BETA_MIN, SCALE_MAX);
-    return run(fn, Act.silu, x, dy, o.out, beta);
+    return run(fn, Act.silu, x, dy, o.out, beta) as Float32Result;
   };
 }
-/** dy ⊙ silu′(x), silu′ = s(βx)·(1 + βx·s(−βx)). */
+/**
+ * dx = dy ⊙ silu′(x), silu′ = s(βx)·(1 + βx·s(−βx)). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options the forward's `beta` (default 1); `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key; beta is not a number.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array; beta is not finite or not 0 or of magnitude in [2^-20, 2^64].
+ * @example
+ * const dx = sg.siluBackward(x, dy, { beta: 1 });
+ */
 export const siluBackward = siluLike('siluBackward');
-/** Alias of siluBackward. */
+/**
+ * The same gradient as siluBackward, under the swish name (its errors name swishBackward): dx = dy ⊙ silu′(x). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options the forward's `beta` (default 1); `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key; beta is not a number.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array; beta is not finite or not 0 or of magnitude in [2^-20, 2^64].
+ * @example
+ * const dx = sg.swishBackward(x, dy);
+ */
 export const swishBackward = siluLike('swishBackward');
 
-/** dy ⊙ gelu′(x): Φ(x) + x·φ(x) (approximate: 'none'), or the derivative of the tanh form ('tanh'). */
-export function geluBackward(x: Float32Array, dy: Float32Array, options?: GeluOptions): Float32Array {
+/**
+ * dx = dy ⊙ gelu′(x): Φ(x) + x·φ(x) (approximate: 'none'), or the derivative of the tanh form ('tanh'). Within 8 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options the forward's `approximate` ('none' | 'tanh'); `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key; approximate is not a string.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array; approximate is not 'none' or 'tanh'.
+ * @example
+ * const dx = sg.geluBackward(x, dy, { approximate: 'tanh' });
+ */
+export function geluBackward(x: Float32Array, dy: Float32Array, options?: GeluOptions): Float32Result {
   const o = check.options<GeluOptions>(options, 'geluBackward', ['approximate', 'out']);
   const approx = check.oneOf(o.approximate, 'geluBackward: options.approximate', ['none', 'tanh'] as const, 'none');
-  return run('geluBackward', approx === 'tanh' ? Act.geluTanh : Act.gelu, x, dy, o.out);
+  return run('geluBackward', approx === 'tanh' ? Act.geluTanh : Act.gelu, x, dy, o.out) as Float32Result;
 }
 
-/** dy ⊙ softplus′(x): sigmoid(beta·x), or 1 where beta·x > threshold. */
-export function softplusBackward(x: Float32Array, dy: Float32Array, options?: SoftplusOptions): Float32Array {
+/**
+ * dx = dy ⊙ softplus′(x): sigmoid(β·x), or 1 where β·x > threshold. Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options the forward's `beta` (default 1) and `threshold` (default 20); `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key; beta or threshold is not a number.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array; beta is not in [2^-20, 2^64]; threshold is not finite.
+ * @example
+ * const dx = sg.softplusBackward(x, dy, { beta: 2 });
+ */
+export function softplusBackward(x: Float32Array, dy: Float32Array, options?: SoftplusOptions): Float32Result {
   const o = check.options<SoftplusOptions>(options, 'softplusBackward', ['beta', 'threshold', 'out']);
   const beta = check.positiveNumber(o.beta, 'softplusBackward: options.beta', 1);
   check.scale(beta, 'softplusBackward: options.beta', 1, BETA_MIN, SCALE_MAX, false);
   const threshold = check.finiteNumber(o.threshold, 'softplusBackward: options.threshold', 20);
-  return run('softplusBackward', Act.softplus, x, dy, o.out, beta, threshold);
+  return run('softplusBackward', Act.softplus, x, dy, o.out, beta, threshold) as Float32Result;
 }
 
-/** dy ⊙ elu′(x): dy for x > 0, alpha·e^x·dy for x ≤ 0. */
-export function eluBackward(x: Float32Array, dy: Float32Array, options?: EluOptions): Float32Array {
+/**
+ * dx = dy ⊙ elu′(x): dy for x > 0, alpha·e^x·dy for x ≤ 0 (elu′(0) the left branch). Within 4 ULP of the exact value (README, "Training", for the allowances near roots of f′).
+ * @param x The forward's input.
+ * @param dy The gradient of the loss with respect to the forward's output, x's length.
+ * @param options the forward's `alpha` (default 1); `out`: the array to write and return (x's length; may be x or dy itself).
+ * @returns options.out if given, else a new Float32Array of x's length: dx.
+ * @throws {TypeError} x, dy or options.out is not a Float32Array or is detached; options is not an object or has an unknown key; alpha is not a number.
+ * @throws {RangeError} dy's length is not x's; options.out's length is not x's, or it overlaps x or dy without being that array; alpha is not finite or not 0 or of magnitude in [2^-126, 2^64].
+ * @example
+ * const dx = sg.eluBackward(x, dy, { alpha: 0.5 });
+ */
+export function eluBackward(x: Float32Array, dy: Float32Array, options?: EluOptions): Float32Result {
   const o = check.options<EluOptions>(options, 'eluBackward', ['alpha', 'out']);
   const alpha = check.scale(o.alpha, 'eluBackward: options.alpha', 1, SLOPE_MIN, SCALE_MAX);
-  return run('eluBackward', Act.elu, x, dy, o.out, alpha);
+  return run('eluBackward', Act.elu, x, dy, o.out, alpha) as Float32Result;
 }
 
 // ---- the GLU family -------------------------------------------------------------------------------
 
+/** Options of the GLU family's gradients ({@link gluBackward}, {@link regluBackward}, {@link swigluBackward}, {@link bilinearBackward}). */
 export interface GluBackwardOptions {
   /** Two-input form: written and returned as dGate. Same length as gate; may be gate, up or dh itself. */
   outGate?: Float32Array;
@@ -106,20 +258,18 @@ export interface GluBackwardOptions {
   /** Split form only: written and returned (rows of [dGate | dUp], the length of x); may be x itself. */
   out?: Float32Array;
 }
+/** Options of {@link gegluBackward}. */
 export interface GegluBackwardOptions extends GluBackwardOptions {
+  /** The forward's GELU form: 'none' (default, the exact normal CDF) or 'tanh'. */
   approximate?: 'none' | 'tanh';
 }
+/** What the two-input form of a GLU gradient returns. */
 export interface GluGradients {
-  /** dh ⊙ up ⊙ act′(gate). */
-  dGate: Float32Array;
-  /** dh ⊙ act(gate). */
-  dUp: Float32Array;
+  /** dh ⊙ up ⊙ act′(gate): options.outGate if given, else a new array. */
+  dGate: Float32Result;
+  /** dh ⊙ act(gate): options.outUp if given, else a new array. */
+  dUp: Float32Result;
 }
-
-type GluBackwardFn<O extends GluBackwardOptions> = {
-  (gate: Float32Array, up: Float32Array, dh: Float32Array, options?: O): GluGradients;
-  (x: Float32Array, dh: Float32Array, options: O & { width: number }): Float32Array;
-};
 
 /**
  * options[name] (outGate, outUp): a new array if absent, else a Float32Array of `length` floats that is
@@ -141,8 +291,8 @@ function makeGluBackward<O extends GluBackwardOptions>(
   fn: string,
   pick: (o: Partial<O>) => readonly [number, number],
   extra: readonly string[] = [],
-): GluBackwardFn<O> {
-  return ((first: unknown, second: unknown, third?: unknown, fourth?: unknown): GluGradients | Float32Array => {
+) {
+  return (first: unknown, second: unknown, third?: unknown, fourth?: unknown): GluGradients | Float32Array => {
     if (third instanceof Float32Array) {
       const gate = check.float32(first, `${fn}: gate`);
       const up = check.float32(second, `${fn}: up`);
@@ -157,7 +307,7 @@ function makeGluBackward<O extends GluBackwardOptions>(
       if (check.overlaps(dGate, dUp)) throw new RangeError(`${fn}: options.outGate and options.outUp overlap; pass separate arrays`);
       const [op, a] = pick(o);
       binding.gluBackward(op, gate, up, dh, dGate, dUp, a);
-      return { dGate, dUp };
+      return { dGate, dUp } as GluGradients;
     }
     const x = check.float32(first, `${fn}: x`);
     if (ArrayBuffer.isView(third) || Array.isArray(third)) {
@@ -179,20 +329,169 @@ function makeGluBackward<O extends GluBackwardOptions>(
     if (check.overlaps(out, dh)) throw new RangeError(`${fn}: options.out overlaps dh; pass a separate array`);
     const [op, a] = pick(o);
     return binding.gluBackwardSplit(op, x, dh, out, width, a);
-  }) as GluBackwardFn<O>;
+  };
 }
 
-/** Gradients of glu: sigmoid(gate) ⊙ up. */
-export const gluBackward = makeGluBackward<GluBackwardOptions>('gluBackward', () => [Act.sigmoid, 0]);
-/** Gradients of reglu: relu(gate) ⊙ up (dGate = 0 where gate ≤ 0). */
-export const regluBackward = makeGluBackward<GluBackwardOptions>('regluBackward', () => [Act.relu, 0]);
-/** Gradients of geglu: gelu(gate) ⊙ up, {approximate: 'none' | 'tanh'}. */
-export const gegluBackward = makeGluBackward<GegluBackwardOptions>(
+const gluBackwardImpl = makeGluBackward<GluBackwardOptions>('gluBackward', () => [Act.sigmoid, 0]);
+/**
+ * Gradients of glu: sigmoid(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate). dUp is
+ * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
+ * @param gate The forward's gate input.
+ * @param up The forward's up input, gate's length.
+ * @param dh The gradient of the loss with respect to the forward's output, gate's length.
+ * @param options `outGate`, `outUp`: arrays to write and return (gate's length; each may be one of the inputs itself).
+ * @returns { dGate, dUp }: options.outGate and options.outUp if given, else new arrays.
+ * @throws {TypeError} gate, up, dh, options.outGate or options.outUp is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} up's or dh's length is not gate's; an out array's length is not gate's, or it overlaps an input without being that input; outGate and outUp overlap.
+ * @example
+ * const { dGate, dUp } = sg.gluBackward(gate, up, dh);
+ */
+export function gluBackward(gate: Float32Array, up: Float32Array, dh: Float32Array, options?: GluBackwardOptions): GluGradients;
+/**
+ * Gradients of glu: sigmoid(gate) ⊙ up for the forward's split form (rows of [gate | up]): one array shaped like x, rows
+ * of [dGate | dUp]. dUp within the forward's ULP bar + 1, dGate within 8 ULP.
+ * @param x The forward's input: rows of 2·width values, gate then up.
+ * @param dh The gradient of the loss with respect to the forward's output: rows·width values.
+ * @param options `width` (required), `out` (x's length; may be x itself, no overlap with dh).
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x, dh or options.out is not a Float32Array or is detached; options is not an object, has an unknown key, or lacks width; width is not a number.
+ * @throws {RangeError} width is not an integer ≥ 1; x's length is not a multiple of 2·width; dh's is not rows·width; options.out's length is not x's, or it overlaps x without being x, or overlaps dh.
+ * @example
+ * const dGateUp = sg.gluBackward(gateUp, dh, { width: 1024 });
+ */
+export function gluBackward(x: Float32Array, dh: Float32Array, options: GluBackwardOptions & { width: number }): Float32Result;
+export function gluBackward(first: Float32Array, second: Float32Array, third?: unknown, fourth?: unknown): GluGradients | Float32Result {
+  return gluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
+}
+
+const regluBackwardImpl = makeGluBackward<GluBackwardOptions>('regluBackward', () => [Act.relu, 0]);
+/**
+ * Gradients of reglu: relu(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate) (dGate = 0 where gate ≤ 0). dUp is
+ * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
+ * @param gate The forward's gate input.
+ * @param up The forward's up input, gate's length.
+ * @param dh The gradient of the loss with respect to the forward's output, gate's length.
+ * @param options `outGate`, `outUp`: arrays to write and return (gate's length; each may be one of the inputs itself).
+ * @returns { dGate, dUp }: options.outGate and options.outUp if given, else new arrays.
+ * @throws {TypeError} gate, up, dh, options.outGate or options.outUp is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} up's or dh's length is not gate's; an out array's length is not gate's, or it overlaps an input without being that input; outGate and outUp overlap.
+ * @example
+ * const { dGate, dUp } = sg.regluBackward(gate, up, dh);
+ */
+export function regluBackward(gate: Float32Array, up: Float32Array, dh: Float32Array, options?: GluBackwardOptions): GluGradients;
+/**
+ * Gradients of reglu: relu(gate) ⊙ up for the forward's split form (rows of [gate | up]): one array shaped like x, rows
+ * of [dGate | dUp] (dGate = 0 where gate ≤ 0). dUp within the forward's ULP bar + 1, dGate within 8 ULP.
+ * @param x The forward's input: rows of 2·width values, gate then up.
+ * @param dh The gradient of the loss with respect to the forward's output: rows·width values.
+ * @param options `width` (required), `out` (x's length; may be x itself, no overlap with dh).
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x, dh or options.out is not a Float32Array or is detached; options is not an object, has an unknown key, or lacks width; width is not a number.
+ * @throws {RangeError} width is not an integer ≥ 1; x's length is not a multiple of 2·width; dh's is not rows·width; options.out's length is not x's, or it overlaps x without being x, or overlaps dh.
+ * @example
+ * const dGateUp = sg.regluBackward(gateUp, dh, { width: 1024 });
+ */
+export function regluBackward(x: Float32Array, dh: Float32Array, options: GluBackwardOptions & { width: number }): Float32Result;
+export function regluBackward(first: Float32Array, second: Float32Array, third?: unknown, fourth?: unknown): GluGradients | Float32Result {
+  return regluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
+}
+
+const gegluBackwardImpl = makeGluBackward<GegluBackwardOptions>(
   'gegluBackward',
   (o) => [check.oneOf(o.approximate, 'gegluBackward: options.approximate', ['none', 'tanh'] as const, 'none') === 'tanh' ? Act.geluTanh : Act.gelu, 0],
   ['approximate'],
 );
-/** Gradients of swiglu: silu(gate) ⊙ up. */
-export const swigluBackward = makeGluBackward<GluBackwardOptions>('swigluBackward', () => [Act.silu, 1]);
-/** Gradients of bilinear: gate ⊙ up (dGate = dh ⊙ up, dUp = dh ⊙ gate). */
-export const bilinearBackward = makeGluBackward<GluBackwardOptions>('bilinearBackward', () => [Act.identity, 0]);
+/**
+ * Gradients of geglu: gelu(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate). dUp is
+ * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
+ * @param gate The forward's gate input.
+ * @param up The forward's up input, gate's length.
+ * @param dh The gradient of the loss with respect to the forward's output, gate's length.
+ * @param options `outGate`, `outUp`: arrays to write and return (gate's length; each may be one of the inputs itself), `approximate`.
+ * @returns { dGate, dUp }: options.outGate and options.outUp if given, else new arrays.
+ * @throws {TypeError} gate, up, dh, options.outGate or options.outUp is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} up's or dh's length is not gate's; an out array's length is not gate's, or it overlaps an input without being that input; outGate and outUp overlap.
+ * @example
+ * const { dGate, dUp } = sg.gegluBackward(gate, up, dh);
+ */
+export function gegluBackward(gate: Float32Array, up: Float32Array, dh: Float32Array, options?: GegluBackwardOptions): GluGradients;
+/**
+ * Gradients of geglu: gelu(gate) ⊙ up for the forward's split form (rows of [gate | up]): one array shaped like x, rows
+ * of [dGate | dUp]. dUp within the forward's ULP bar + 1, dGate within 8 ULP.
+ * @param x The forward's input: rows of 2·width values, gate then up.
+ * @param dh The gradient of the loss with respect to the forward's output: rows·width values.
+ * @param options `width` (required), `out` (x's length; may be x itself, no overlap with dh), `approximate`.
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x, dh or options.out is not a Float32Array or is detached; options is not an object, has an unknown key, or lacks width; width is not a number.
+ * @throws {RangeError} width is not an integer ≥ 1; x's length is not a multiple of 2·width; dh's is not rows·width; options.out's length is not x's, or it overlaps x without being x, or overlaps dh.
+ * @example
+ * const dGateUp = sg.gegluBackward(gateUp, dh, { width: 1024 });
+ */
+export function gegluBackward(x: Float32Array, dh: Float32Array, options: GegluBackwardOptions & { width: number }): Float32Result;
+export function gegluBackward(first: Float32Array, second: Float32Array, third?: unknown, fourth?: unknown): GluGradients | Float32Result {
+  return gegluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
+}
+
+const swigluBackwardImpl = makeGluBackward<GluBackwardOptions>('swigluBackward', () => [Act.silu, 1]);
+/**
+ * Gradients of swiglu: silu(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate). dUp is
+ * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
+ * @param gate The forward's gate input.
+ * @param up The forward's up input, gate's length.
+ * @param dh The gradient of the loss with respect to the forward's output, gate's length.
+ * @param options `outGate`, `outUp`: arrays to write and return (gate's length; each may be one of the inputs itself).
+ * @returns { dGate, dUp }: options.outGate and options.outUp if given, else new arrays.
+ * @throws {TypeError} gate, up, dh, options.outGate or options.outUp is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} up's or dh's length is not gate's; an out array's length is not gate's, or it overlaps an input without being that input; outGate and outUp overlap.
+ * @example
+ * const { dGate, dUp } = sg.swigluBackward(gate, up, dh);
+ */
+export function swigluBackward(gate: Float32Array, up: Float32Array, dh: Float32Array, options?: GluBackwardOptions): GluGradients;
+/**
+ * Gradients of swiglu: silu(gate) ⊙ up for the forward's split form (rows of [gate | up]): one array shaped like x, rows
+ * of [dGate | dUp]. dUp within the forward's ULP bar + 1, dGate within 8 ULP.
+ * @param x The forward's input: rows of 2·width values, gate then up.
+ * @param dh The gradient of the loss with respect to the forward's output: rows·width values.
+ * @param options `width` (required), `out` (x's length; may be x itself, no overlap with dh).
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x, dh or options.out is not a Float32Array or is detached; options is not an object, has an unknown key, or lacks width; width is not a number.
+ * @throws {RangeError} width is not an integer ≥ 1; x's length is not a multiple of 2·width; dh's is not rows·width; options.out's length is not x's, or it overlaps x without being x, or overlaps dh.
+ * @example
+ * const dGateUp = sg.swigluBackward(gateUp, dh, { width: 1024 });
+ */
+export function swigluBackward(x: Float32Array, dh: Float32Array, options: GluBackwardOptions & { width: number }): Float32Result;
+export function swigluBackward(first: Float32Array, second: Float32Array, third?: unknown, fourth?: unknown): GluGradients | Float32Result {
+  return swigluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
+}
+
+const bilinearBackwardImpl = makeGluBackward<GluBackwardOptions>('bilinearBackward', () => [Act.identity, 0]);
+/**
+ * Gradients of bilinear: gate ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate) (dGate = dh ⊙ up, dUp = dh ⊙ gate). dUp is
+ * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
+ * @param gate The forward's gate input.
+ * @param up The forward's up input, gate's length.
+ * @param dh The gradient of the loss with respect to the forward's output, gate's length.
+ * @param options `outGate`, `outUp`: arrays to write and return (gate's length; each may be one of the inputs itself).
+ * @returns { dGate, dUp }: options.outGate and options.outUp if given, else new arrays.
+ * @throws {TypeError} gate, up, dh, options.outGate or options.outUp is not a Float32Array or is detached; options is not an object or has an unknown key.
+ * @throws {RangeError} up's or dh's length is not gate's; an out array's length is not gate's, or it overlaps an input without being that input; outGate and outUp overlap.
+ * @example
+ * const { dGate, dUp } = sg.bilinearBackward(gate, up, dh);
+ */
+export function bilinearBackward(gate: Float32Array, up: Float32Array, dh: Float32Array, options?: GluBackwardOptions): GluGradients;
+/**
+ * Gradients of bilinear: gate ⊙ up for the forward's split form (rows of [gate | up]): one array shaped like x, rows
+ * of [dGate | dUp] (dGate = dh ⊙ up, dUp = dh ⊙ gate). dUp within the forward's ULP bar + 1, dGate within 8 ULP.
+ * @param x The forward's input: rows of 2·width values, gate then up.
+ * @param dh The gradient of the loss with respect to the forward's output: rows·width values.
+ * @param options `width` (required), `out` (x's length; may be x itself, no overlap with dh).
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x, dh or options.out is not a Float32Array or is detached; options is not an object, has an unknown key, or lacks width; width is not a number.
+ * @throws {RangeError} width is not an integer ≥ 1; x's length is not a multiple of 2·width; dh's is not rows·width; options.out's length is not x's, or it overlaps x without being x, or overlaps dh.
+ * @example
+ * const dGateUp = sg.bilinearBackward(gateUp, dh, { width: 1024 });
+ */
+export function bilinearBackward(x: Float32Array, dh: Float32Array, options: GluBackwardOptions & { width: number }): Float32Result;
+export function bilinearBackward(first: Float32Array, second: Float32Array, third?: unknown, fourth?: unknown): GluGradients | Float32Result {
+  return bilinearBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
+}
