@@ -5,8 +5,11 @@ import type { DtypeIndex, PackedHandle } from './binding-types';
 import { binding } from './binding';
 import * as check from './check';
 import { ACT_INDEX, ACTIVATIONS, LAYOUTS, named } from './matrix-internal';
+import type { Float32Result } from './results';
 
+/** How a weight matrix is stored: 'out-in' is [outFeatures, inFeatures] (PyTorch nn.Linear's weight), 'in-out' its transpose. */
 export type Layout = 'out-in' | 'in-out';
+/** A weight's element type: float32, or bfloat16 / IEEE binary16 bit patterns in a Uint16Array. */
 export type Dtype = 'f32' | 'bf16' | 'f16';
 /** f32 weights are Float32Array; bf16/f16 weights are Uint16Array holding the 16-bit patterns. */
 export type WeightArray = Float32Array | Uint16Array;
@@ -17,8 +20,11 @@ export type WeightArray = Float32Array | Uint16Array;
  * a square matrix cannot be told from its transpose, so for those the layout is the caller's word.
  */
 export interface WeightTensor {
+  /** The elements: a Float32Array for 'F32', a Uint16Array of bit patterns for 'BF16' and 'F16'. */
   data: ArrayBufferView;
+  /** The matrix's [rows, columns]: [outFeatures, inFeatures] for layout 'out-in', the transpose for 'in-out'. */
   shape: readonly number[];
+  /** 'F32', 'BF16' or 'F16' (safetensors' names); it sets the pack's dtype. */
   dtype: string;
 }
 /** What packGate/packFfn take for each weight: a bare array (shape from the options) or a tensor. */
@@ -30,9 +36,13 @@ export type Weight = WeightArray | WeightTensor;
  */
 export type FusedActivation = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
 
+/** Options of {@link matmul} and {@link matmulAsync}: the shapes, the transposes, accumulation and `out`. */
 export interface MatmulOptions {
+  /** Rows of the result (and of A, or columns of A when transA). */
   m: number;
+  /** The inner dimension: columns of A and rows of B (as stored before any transpose). */
   k: number;
+  /** Columns of the result (and of B, or rows of B when transB). */
   n: number;
   /** B is [n×k] (so C = A·Bᵀ) instead of [k×n]. */
   transB?: boolean;
@@ -43,27 +53,43 @@ export interface MatmulOptions {
   /** Written and returned instead of a new array; may be exactly a or b, no other overlap. */
   out?: Float32Array;
 }
+/** Options of {@link packGate}: the shape and how the weights are stored. */
 export interface PackGateOptions {
+  /** Columns of X: the model width (an integer ≥ 1). */
   inFeatures: number;
+  /** Outputs of each projection: the hidden width (an integer ≥ 1). */
   outFeatures: number;
+  /** How each weight is stored (default 'out-in', nn.Linear's [outFeatures, inFeatures]). */
   layout?: Layout;
+  /** The weights' element type for bare arrays (default 'f32'; tensors bring their own). */
   dtype?: Dtype;
   /** The gate's activation (default 'silu'). */
   activation?: FusedActivation;
 }
+/** The `out` option of the gate and FFN calls. */
 export interface OutOptions {
+  /** Written and returned instead of a new array: exactly the result's length; no overlap with x (the FFN: may be x itself). */
   out?: Float32Array;
 }
+/** Options of {@link swigluMatmul}'s raw-weight form: {@link PackGateOptions} without activation (always silu), plus `out`. */
 export interface SwigluMatmulRawOptions extends Omit<PackGateOptions, 'activation'>, OutOptions {}
+/** Options of {@link gluMatmul}'s raw-weight form: {@link PackGateOptions} plus `out`. */
 export interface GluMatmulRawOptions extends PackGateOptions, OutOptions {}
+/** Options of {@link packFfn}: the three weights, the shape and how the weights are stored. */
 export interface PackFfnOptions {
   /** The gate projection of a GLU FFN; omit it for a plain MLP act(x·Wu)·Wd. */
   gate?: Weight;
+  /** The up projection: [hiddenFeatures, inFeatures] for layout 'out-in'. */
   up: Weight;
+  /** The down projection: [inFeatures, hiddenFeatures] for layout 'out-in'. */
   down: Weight;
+  /** The model width: columns of X and of the result (an integer ≥ 1). */
   inFeatures: number;
+  /** The hidden width (an integer ≥ 1). */
   hiddenFeatures: number;
+  /** How every weight is stored (default 'out-in', nn.Linear's [out, in]). */
   layout?: Layout;
+  /** The weights' element type for bare arrays (default 'f32'; tensors bring their own). */
   dtype?: Dtype;
   /** The hidden layer's activation (default 'silu'). */
   activation?: FusedActivation;
@@ -262,21 +288,43 @@ function matmulArgs(fn: string, a: unknown, b: unknown, options: unknown) {
 }
 
 /**
- * C[m×n] = A · B, with A [m×k] (or [k×m] when transA) and B [k×n] (or [n×k] when transB); with
- * accumulate, out += A · B.
+ * C[m×n] = A·B, row-major, with A [m×k] (or [k×m] when transA, so C = Aᵀ·B) and B [k×n] (or [n×k] when
+ * transB, so C = A·Bᵀ); with accumulate, out += A·B (the product rounded to float32, then added). On the
+ * calling thread and the pool's helpers (setNumThreads); the same bits on 1 or more threads. Accuracy:
+ * ‖C − C_exact‖_F ≤ 1e-5·‖C_exact‖_F and every element within 1e-4·max|C_exact|.
+ * @param a A, m·k values.
+ * @param b B, k·n values.
+ * @param options `m`, `k`, `n` (required), `transA`, `transB`, `accumulate` (needs `out`), `out` (m·n; may be exactly a or b).
+ * @returns options.out if given, else a new Float32Array of m·n values.
+ * @throws {TypeError} a, b or options.out is not a Float32Array or is detached; options is missing, not an object or has an unknown key; m, k or n is not a number; transA, transB or accumulate is not a boolean; accumulate without out.
+ * @throws {RangeError} m, k or n is not an integer ≥ 0; a's or b's length is not the shape's; options.out's length is not m·n, or it overlaps a or b without being that array.
  * @example
- * // a linear layer's weight gradient in nn.Linear layout: dW[out×in] = dYᵀ·X, accumulated over batches
+ * const y = sg.matmul(x, w, { m: rows, k: inF, n: outF, transB: true }); // x·Wᵀ for nn.Linear's weight
+ * // a weight gradient in nn.Linear layout, accumulated over batches: dW[out×in] += dYᵀ·X
  * sg.matmul(dY, X, { m: outF, k: rows, n: inF, transA: true, accumulate: true, out: dW });
  */
-export function matmul(a: Float32Array, b: Float32Array, options: MatmulOptions): Float32Array {
+export function matmul(a: Float32Array, b: Float32Array, options: MatmulOptions): Float32Result {
   const [A, B, out, m, k, n, tb, ta, acc] = matmulArgs('matmul', a, b, options);
-  return binding.matmul(A, B, out, m, k, n, tb, ta, acc);
+  return binding.matmul(A, B, out, m, k, n, tb, ta, acc) as Float32Result;
 }
 
-/** matmul off the JS thread; resolves to the result (bit-identical to matmul). Errors reject. */
-export async function matmulAsync(a: Float32Array, b: Float32Array, options: MatmulOptions): Promise<Float32Array> {
+/**
+ * {@link matmul} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ * @param a A, m·k values.
+ * @param b B, k·n values.
+ * @param options As matmul's: `m`, `k`, `n`, `transA`, `transB`, `accumulate`, `out`.
+ * @returns A promise of options.out if given, else of a new Float32Array of m·n values.
+ * @throws {TypeError} (as a rejection) a, b or options.out is not a Float32Array or is detached; options is missing, not an object or has an unknown key; m, k or n is not a number; transA, transB or accumulate is not a boolean; accumulate without out.
+ * @throws {RangeError} (as a rejection) m, k or n is not an integer ≥ 0; a's or b's length is not the shape's; options.out's length is not m·n, or it overlaps a or b without being that array.
+ * @example
+ * const y = await sg.matmulAsync(x, w, { m: rows, k: inF, n: outF, transB: true });
+ */
+export async function matmulAsync(a: Float32Array, b: Float32Array, options: MatmulOptions): Promise<Float32Result> {
   const [A, B, out, m, k, n, tb, ta, acc] = matmulArgs('matmulAsync', a, b, options);
-  return named('matmulAsync', binding.matmulAsync(A, B, out, m, k, n, tb, ta, acc), out);
+  return named('matmulAsync', binding.matmulAsync(A, B, out, m, k, n, tb, ta, acc), out) as Promise<Float32Result>;
 }
 
 // ---- packing --------------------------------------------------------------------------------
@@ -310,10 +358,21 @@ function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType
 }
 
 /**
- * Packs the gate and up projections once for gluMatmul (swigluMatmul when the activation is silu).
- * Each weight is a bare array (dtype from options.dtype) or a tensor {data, shape, dtype} such as
- * loadSafetensors returns, whose shape must be [outFeatures, inFeatures] ('out-in') or its transpose
- * ('in-out') and whose dtype sets the pack's.
+ * Packs the gate and up projections once for {@link gluMatmul} (and {@link swigluMatmul} when the
+ * activation is silu): their columns re-laid side by side in native memory, so that one pass computes
+ * both products and applies the activation in registers. Each weight is a bare array (dtype from
+ * options.dtype) or a tensor {data, shape, dtype} such as loadSafetensors returns, whose shape must be
+ * [outFeatures, inFeatures] ('out-in') or its transpose ('in-out') and whose dtype sets the pack's.
+ * The weights are copied: changing them afterwards does not change the pack.
+ * @param wGate The gate projection Wg, inFeatures·outFeatures values.
+ * @param wUp The up projection Wu, inFeatures·outFeatures values, the same dtype as wGate.
+ * @param options `inFeatures`, `outFeatures` (required), `layout`, `dtype`, `activation`.
+ * @returns A new PackedGate (free it early with dispose(), or leave it to the garbage collector).
+ * @throws {TypeError} options is missing, not an object or has an unknown key; a feature count is not a number; a weight is not the array its dtype needs (Float32Array for f32, Uint16Array for bf16/f16) or is detached; a tensor's dtype is not a string or its shape not an array of numbers.
+ * @throws {RangeError} a feature count is not an integer ≥ 1; layout, dtype or activation is not one of its values; a weight's length or a tensor's shape does not match the features and the layout (a transpose is named as such); a tensor's dtype is not F32/BF16/F16, the tensors' dtypes differ, or options.dtype disagrees with them.
+ * @throws {Error} The native memory for the pack cannot be allocated.
+ * @example
+ * const packed = sg.packGate(wGate, wUp, { inFeatures: 4096, outFeatures: 11008, dtype: 'bf16' });
  */
 export function packGate(wGate: Weight, wUp: Weight, options: PackGateOptions): PackedGate {
   const o = required<PackGateOptions>(
@@ -326,10 +385,19 @@ export function packGate(wGate: Weight, wUp: Weight, options: PackGateOptions): 
 }
 
 /**
- * Packs a whole FFN once for ffn (swigluFfn for a SiLU GLU): with `gate`, (act(x·Wg) ⊙ x·Wu)·Wd; without
- * it, a plain MLP act(x·Wu)·Wd. Weights may be tensors {data, shape, dtype} (as for packGate): gate and
- * up [hiddenFeatures, inFeatures] and down [inFeatures, hiddenFeatures] for 'out-in', the transposes
- * for 'in-out'; all of one dtype.
+ * Packs a whole FFN once for {@link ffn} ({@link swigluFfn} for a SiLU GLU FFN): with `gate`,
+ * Y = (act(X·Wg) ⊙ X·Wu)·Wd; without it, a plain MLP Y = act(X·Wu)·Wd. Weights may be tensors
+ * {data, shape, dtype} (as for packGate): gate and up [hiddenFeatures, inFeatures] and down
+ * [inFeatures, hiddenFeatures] for 'out-in', the transposes for 'in-out'; all of one dtype. The weights
+ * are copied: changing them afterwards does not change the pack.
+ * @param options `up`, `down`, `inFeatures`, `hiddenFeatures` (required), `gate`, `layout`, `dtype`, `activation`.
+ * @returns A new PackedFfn (free it early with dispose(), or leave it to the garbage collector).
+ * @throws {TypeError} options is missing, not an object or has an unknown key; a feature count is not a number; a weight is not the array its dtype needs (Float32Array for f32, Uint16Array for bf16/f16) or is detached; a tensor's dtype is not a string or its shape not an array of numbers.
+ * @throws {RangeError} a feature count is not an integer ≥ 1; layout, dtype or activation is not one of its values; a weight's length or a tensor's shape does not match the features and the layout (a transpose is named as such); a tensor's dtype is not F32/BF16/F16, the tensors' dtypes differ, or options.dtype disagrees with them.
+ * @throws {Error} The native memory for the pack cannot be allocated.
+ * @example
+ * const ffn = sg.packFfn({ gate: wg, up: wu, down: wd, inFeatures: 4096, hiddenFeatures: 11008 });
+ * const y = sg.swigluFfn(x, ffn);
  */
 export function packFfn(options: PackFfnOptions): PackedFfn {
   const fn = 'packFfn';
@@ -393,14 +461,35 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
 }
 
 /**
- * H = SiLU(X·Wg) ⊙ (X·Wu) with rows = x.length / inFeatures.
- * `swigluMatmul(x, packed, {out})`, or `swigluMatmul(x, wGate, wUp, {inFeatures, outFeatures, layout,
- * dtype, out})` which packs on the fly (convenient, slower: pack once with packGate for repeated use).
+ * H = SiLU(X·Wg) ⊙ (X·Wu), rows = x.length / inFeatures, the activation applied in registers before H is stored. Accuracy as matmul's, against the float64 product of the (bf16/f16: rounded) weights.
+ * Packed form: the weights from packGate (activation silu); one pack may serve any number of calls at once.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packGate.
+ * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
+ * @returns options.out if given, else a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x; packed's activation is not 'silu' (use gluMatmul).
+ * @example
+ * const h = sg.swigluMatmul(x, packed);
  */
-export function swigluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
-export function swigluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Float32Array;
-export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
-  return runGate('swigluMatmul', true, x, second, third, fourth);
+export function swigluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Result;
+/**
+ * H = SiLU(X·Wg) ⊙ (X·Wu). Raw-weight form: packs wGate and wUp on the fly and frees the pack after the call
+ * (convenient; pack once with packGate for repeated use).
+ * @param x X, rows·inFeatures values (row-major).
+ * @param wGate The gate projection Wg (as packGate takes it).
+ * @param wUp The up projection Wu.
+ * @param options `inFeatures`, `outFeatures` (required), `layout`, `dtype`, `out`.
+ * @returns options.out if given, else a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} x, options.out or a weight is not the array it must be, or is detached; options is missing, not an object or has an unknown key.
+ * @throws {RangeError} as packGate's for the weights and options; x's length is not a multiple of inFeatures; options.out's length is not rows·outFeatures, or it overlaps x or a weight.
+ * @throws {Error} The native memory for the temporary pack cannot be allocated.
+ * @example
+ * const h = sg.swigluMatmul(x, wGate, wUp, { inFeatures: 4096, outFeatures: 11008 });
+ */
+export function swigluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Float32Result;
+export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Result {
+  return runGate('swigluMatmul', true, x, second, third, fourth) as Float32Result;
 }
 
 /** The sync fused gate under the name `fn` (swiglu: silu packs only); a pack made on the fly is freed. */
@@ -424,33 +513,114 @@ async function runGateAsync(fn: string, swiglu: boolean, x: unknown, second: unk
   }
 }
 
-/** swigluMatmul off the JS thread (bit-identical to the sync form). Errors reject. */
-export function swigluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
-export function swigluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Promise<Float32Array>;
-export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
-  return runGateAsync('swigluMatmulAsync', true, x, second, third, fourth);
+/**
+ * {@link swigluMatmul} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ Packed form: the weights from packGate (activation silu); one pack may serve any number of calls at once.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packGate.
+ * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
+ * @returns A promise of options.out if given, else of a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x; packed's activation is not 'silu' (use gluMatmul).
+ * @example
+ * const h = await sg.swigluMatmulAsync(x, packed);
+ */
+export function swigluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Result>;
+/**
+ * {@link swigluMatmul} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ * Raw-weight form: packs wGate and wUp on the fly and frees the pack after the call
+ * (convenient; pack once with packGate for repeated use).
+ * @param x X, rows·inFeatures values (row-major).
+ * @param wGate The gate projection Wg (as packGate takes it).
+ * @param wUp The up projection Wu.
+ * @param options `inFeatures`, `outFeatures` (required), `layout`, `dtype`, `out`.
+ * @returns A promise of options.out if given, else of a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} (as a rejection) x, options.out or a weight is not the array it must be, or is detached; options is missing, not an object or has an unknown key.
+ * @throws {RangeError} (as a rejection) as packGate's for the weights and options; x's length is not a multiple of inFeatures; options.out's length is not rows·outFeatures, or it overlaps x or a weight.
+ * @throws {Error} (as a rejection) The native memory for the temporary pack cannot be allocated.
+ * @example
+ * const h = await sg.swigluMatmulAsync(x, wGate, wUp, { inFeatures: 4096, outFeatures: 11008 });
+ */
+export function swigluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: SwigluMatmulRawOptions): Promise<Float32Result>;
+export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Result> {
+  return runGateAsync('swigluMatmulAsync', true, x, second, third, fourth) as Promise<Float32Result>;
 }
 
 /**
- * H = act(X·Wg) ⊙ (X·Wu) with the pack's activation (packGate's `activation`: GEGLU, ReGLU, GLU,
- * bilinear, SwiGLU), rows = x.length / inFeatures; the activation is applied in registers, before H is
- * stored. `gluMatmul(x, packed, {out})`, or `gluMatmul(x, wGate, wUp, {inFeatures, outFeatures,
- * activation, layout, dtype, out})`, which packs on the fly.
+ * H = act(X·Wg) ⊙ (X·Wu) with the pack's activation (GEGLU, ReGLU, GLU, bilinear or SwiGLU), rows = x.length / inFeatures, the activation applied in registers before H is stored. Accuracy as matmul's, against the float64 product of the (bf16/f16: rounded) weights.
+ * Packed form: the weights from packGate; one pack may serve any number of calls at once.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packGate.
+ * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
+ * @returns options.out if given, else a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x.
  * @example
- * const p = sg.packGate(wGate, wUp, { inFeatures: 2048, outFeatures: 16384, activation: 'gelu-tanh' }); // Gemma
- * const h = sg.gluMatmul(x, p);
+ * const h = sg.gluMatmul(x, packed);
  */
-export function gluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Array;
-export function gluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Float32Array;
-export function gluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Array {
-  return runGate('gluMatmul', false, x, second, third, fourth);
+export function gluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Result;
+/**
+ * H = act(X·Wg) ⊙ (X·Wu) with the pack's activation (GEGLU, ReGLU, GLU, bilinear or SwiGLU). Raw-weight form: packs wGate and wUp on the fly and frees the pack after the call
+ * (convenient; pack once with packGate for repeated use).
+ * @param x X, rows·inFeatures values (row-major).
+ * @param wGate The gate projection Wg (as packGate takes it).
+ * @param wUp The up projection Wu.
+ * @param options `inFeatures`, `outFeatures` (required), `layout`, `dtype`, `activation`, `out`.
+ * @returns options.out if given, else a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} x, options.out or a weight is not the array it must be, or is detached; options is missing, not an object or has an unknown key.
+ * @throws {RangeError} as packGate's for the weights and options; x's length is not a multiple of inFeatures; options.out's length is not rows·outFeatures, or it overlaps x or a weight.
+ * @throws {Error} The native memory for the temporary pack cannot be allocated.
+ * @example
+ * const h = sg.gluMatmul(x, wGate, wUp, { inFeatures: 4096, outFeatures: 11008, activation: 'gelu-tanh' });
+ */
+export function gluMatmul(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Float32Result;
+export function gluMatmul(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Float32Result {
+  return runGate('gluMatmul', false, x, second, third, fourth) as Float32Result;
 }
 
-/** gluMatmul off the JS thread (bit-identical to the sync form). Errors reject. */
-export function gluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Array>;
-export function gluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Promise<Float32Array>;
-export async function gluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Array> {
-  return runGateAsync('gluMatmulAsync', false, x, second, third, fourth);
+/**
+ * {@link gluMatmul} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ Packed form: the weights from packGate; one pack may serve any number of calls at once.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packGate.
+ * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
+ * @returns A promise of options.out if given, else of a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x.
+ * @example
+ * const h = await sg.gluMatmulAsync(x, packed);
+ */
+export function gluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Result>;
+/**
+ * {@link gluMatmul} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ * Raw-weight form: packs wGate and wUp on the fly and frees the pack after the call
+ * (convenient; pack once with packGate for repeated use).
+ * @param x X, rows·inFeatures values (row-major).
+ * @param wGate The gate projection Wg (as packGate takes it).
+ * @param wUp The up projection Wu.
+ * @param options `inFeatures`, `outFeatures` (required), `layout`, `dtype`, `activation`, `out`.
+ * @returns A promise of options.out if given, else of a new Float32Array of rows·outFeatures values.
+ * @throws {TypeError} (as a rejection) x, options.out or a weight is not the array it must be, or is detached; options is missing, not an object or has an unknown key.
+ * @throws {RangeError} (as a rejection) as packGate's for the weights and options; x's length is not a multiple of inFeatures; options.out's length is not rows·outFeatures, or it overlaps x or a weight.
+ * @throws {Error} (as a rejection) The native memory for the temporary pack cannot be allocated.
+ * @example
+ * const h = await sg.gluMatmulAsync(x, wGate, wUp, { inFeatures: 4096, outFeatures: 11008, activation: 'gelu-tanh' });
+ */
+export function gluMatmulAsync(x: Float32Array, wGate: WeightArray, wUp: WeightArray, options: GluMatmulRawOptions): Promise<Float32Result>;
+export async function gluMatmulAsync(x: unknown, second: unknown, third?: unknown, fourth?: unknown): Promise<Float32Result> {
+  return runGateAsync('gluMatmulAsync', false, x, second, third, fourth) as Promise<Float32Result>;
 }
 
 // ---- the FFN --------------------------------------------------------------------------------
@@ -470,32 +640,72 @@ function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown, swig
   return [X, handle, out] as const;
 }
 
-/** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd; out may be x itself (in place). */
-export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Array {
+/**
+ * Y = (SiLU(X·Wg) ⊙ (X·Wu))·Wd, the whole SwiGLU FFN in one call; H never leaves native memory. Accuracy as matmul's, against the float64 FFN of the (rounded) weights.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packFfn.
+ * @param options `out`: the array to write and return (x's length; may be x itself, in place).
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x; packed is not a SiLU GLU FFN (use ffn).
+ * @example
+ * const y = sg.swigluFfn(x, ffn);
+ */
+export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Result {
   const [X, h, out] = ffnArgs('swigluFfn', x, packed, options, true);
-  return binding.swigluFfn(X, h, out);
-}
-
-/** swigluFfn off the JS thread (bit-identical to the sync form). Errors reject. */
-export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Array> {
-  const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options, true);
-  return named('swigluFfnAsync', binding.swigluFfnAsync(X, h, out), out);
+  return binding.swigluFfn(X, h, out) as Float32Result;
 }
 
 /**
- * Y = (act(X·Wg) ⊙ (X·Wu))·Wd for a GLU pack, or act(X·Wu)·Wd for a plain MLP pack (packFfn without
- * gate), with the pack's activation; H never leaves native memory; out may be x itself (in place).
+ * {@link swigluFfn} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packFfn.
+ * @param options `out`: the array to write and return (x's length; may be x itself, in place).
+ * @returns A promise of options.out if given, else of a new Float32Array of x's length.
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x; packed is not a SiLU GLU FFN (use ffn).
  * @example
- * const mlp = sg.packFfn({ up, down, inFeatures: 768, hiddenFeatures: 3072, activation: 'gelu' });
- * const y = sg.ffn(x, mlp);
+ * const y = await sg.swigluFfnAsync(x, ffn);
  */
-export function ffn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Array {
-  const [X, h, out] = ffnArgs('ffn', x, packed, options, false);
-  return binding.swigluFfn(X, h, out);
+export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Result> {
+  const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options, true);
+  return named('swigluFfnAsync', binding.swigluFfnAsync(X, h, out), out) as Promise<Float32Result>;
 }
 
-/** ffn off the JS thread (bit-identical to the sync form). Errors reject. */
-export async function ffnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Array> {
+/**
+ * Y = (act(X·Wg) ⊙ (X·Wu))·Wd for a GLU pack, or act(X·Wu)·Wd for a plain MLP pack (packFfn without gate), with the pack's activation; H never leaves native memory. Accuracy as matmul's, against the float64 FFN of the (rounded) weights.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packFfn.
+ * @param options `out`: the array to write and return (x's length; may be x itself, in place).
+ * @returns options.out if given, else a new Float32Array of x's length.
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x.
+ * @example
+ * const y = sg.ffn(x, mlp);
+ */
+export function ffn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Result {
+  const [X, h, out] = ffnArgs('ffn', x, packed, options, false);
+  return binding.swigluFfn(X, h, out) as Float32Result;
+}
+
+/**
+ * {@link ffn} off the JS thread: resolves to the same bits as the sync form.
+ * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
+ * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
+ * an `out` transferred while it runs rejects with a TypeError naming options.out.
+ * @param x X, rows·inFeatures values (row-major).
+ * @param packed The pack from packFfn.
+ * @param options `out`: the array to write and return (x's length; may be x itself, in place).
+ * @returns A promise of options.out if given, else of a new Float32Array of x's length.
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x.
+ * @example
+ * const y = await sg.ffnAsync(x, mlp);
+ */
+export async function ffnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Result> {
   const [X, h, out] = ffnArgs('ffnAsync', x, packed, options, false);
-  return named('ffnAsync', binding.swigluFfnAsync(X, h, out), out);
+  return named('ffnAsync', binding.swigluFfnAsync(X, h, out), out) as Promise<Float32Result>;
 }
