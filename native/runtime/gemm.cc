@@ -100,10 +100,16 @@ struct GemmCall {
   // tile's A offsets are compile-time constants.
   void pack_panel(size_t p, float* dst) const {
     const size_t r0 = rp.row0(p), rows = rp.rows(p);
+    if (a_trans) {
+      float* d = dst + r0 * K;
+      for (size_t k = 0; k < K; ++k) std::memcpy(d + k * rows, A + k * lda + r0, rows * sizeof(float));
+      return;
+    }
     g.pack_a(A + r0 * lda, lda, rows, K, dst + r0 * K, rows);
   }
   size_t cols(size_t jr) const { return N - jr * cpp < cpp ? N - jr * cpp : cpp; }
   const GradTable* grads;  // the backward epilogues' gradient kernels (this ISA's), else nullptr
+  bool a_trans;            // A given as [K x M] (gemm())
   TileArgs tile_args() const {
     TileArgs ta{};
     ta.b_strip = B.strip_elems();
@@ -116,7 +122,7 @@ struct GemmCall {
   }
   // Points the tile at output row `row`, column `col` of C and of the epilogue's extra matrices.
   void place(TileArgs& ta, size_t row, size_t col) const {
-    ta.c = C + row * ldc + col;
+    ta.c = epi.kind == Epilogue::kStoreT ? C + col * ldc + row : C + row * ldc + col;
     if (!grads) return;
     ta.c2 = epi.c2 ? epi.c2 + row * ldc + col : nullptr;
     ta.c3 = epi.c3 ? epi.c3 + row * ldc + col : nullptr;
@@ -159,7 +165,7 @@ struct GemmCall {
     ta.partial = nullptr;
     for (size_t ir = 0; ir < rp.count; ++ir) {
       pack_panel(ir, dst);
-      const bool ahead = ir + 1 < rp.count && lda == K;  // the next panel's rows are one contiguous run
+      const bool ahead = ir + 1 < rp.count && lda == K && !a_trans;  // the next panel's rows are one contiguous run
       ta.prefetch = ahead ? reinterpret_cast<const char*>(A + rp.row0(ir + 1) * lda) : nullptr;
       ta.prefetch_lines = ahead ? rp.rows(ir + 1) * K * sizeof(float) / 64 + 1 : 0;
       ta.prefetch_split = SIZE_MAX;  // one contiguous run
@@ -311,25 +317,32 @@ bool run_blocked(const GemmCall& call, const GemmPlan& plan, float* Ap) {
 }  // namespace
 
 bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, EpilogueOp epi, float* C, size_t ldc,
-          int threads, const GemmTuning& tuning) {
+          int threads, const GemmTuning& tuning, bool a_trans) {
   const size_t K = B.K, N = B.N;
   if (M == 0 || N == 0) return true;
   if (K == 0) {
+    if (epi.kind == Epilogue::kStoreT) {
+      zero_rows(C, ldc, N, M);
+      return true;
+    }
+    if (is_grad_epilogue(epi.kind)) return false;  // they read the accumulators' activations: callers pass K >= 1
     zero_rows(C, ldc, M, N);
     return true;
   }
   const GemmTable& g = gemm_table(isa);
   GemmCall call{g, A, lda, B, epi, C, ldc, RowPanels(M, static_cast<size_t>(g.mr)), K, N,
                 B.cols_per_panel(), g.tile[static_cast<int>(B.type)], wtype_bytes(B.type),
-                is_grad_epilogue(epi.kind) ? &grad_table(isa) : nullptr};
+                is_grad_epilogue(epi.kind) ? &grad_table(isa) : nullptr, a_trans};
 
   size_t a_floats;
   if (__builtin_mul_overflow(M, K, &a_floats)) return false;
   APack apack;
   if (!get_a_pack(&apack, a_floats)) return false;
 
-  const uintptr_t a_lo = reinterpret_cast<uintptr_t>(A), a_hi = reinterpret_cast<uintptr_t>(A + (M - 1) * lda + K);
-  const uintptr_t c_lo = reinterpret_cast<uintptr_t>(C), c_hi = reinterpret_cast<uintptr_t>(C + (M - 1) * ldc + N);
+  const float* a_end = a_trans ? A + (K - 1) * lda + M : A + (M - 1) * lda + K;
+  const float* c_end = epi.kind == Epilogue::kStoreT ? C + (N - 1) * ldc + M : C + (M - 1) * ldc + N;
+  const uintptr_t a_lo = reinterpret_cast<uintptr_t>(A), a_hi = reinterpret_cast<uintptr_t>(a_end);
+  const uintptr_t c_lo = reinterpret_cast<uintptr_t>(C), c_hi = reinterpret_cast<uintptr_t>(c_end);
   const bool c_overlaps_a = c_lo < a_hi && a_lo < c_hi;
   const GemmPlan plan =
       plan_gemm(call.rp, K, B.panels, a_floats * sizeof(float), kKeepA, c_overlaps_a, threads, cache_sizes(), tuning);
@@ -342,7 +355,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
       if (run_one_block(call, plan, apack.p, a_floats)) return true;
       // A thread that could not allocate its copy of A ran nothing; whether or not the others took its
       // units, the caller recomputes C alone (C does not overlap A here: the same bits again).
-      return gemm(isa, A, lda, M, B, epi, C, ldc, 1, tuning);
+      return gemm(isa, A, lda, M, B, epi, C, ldc, 1, tuning, a_trans);
     case GemmDriver::kBlocked:
       return run_blocked(call, plan, apack.p);
   }

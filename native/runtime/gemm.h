@@ -36,7 +36,8 @@ enum class Epilogue : int {
   kStore = 0,  // C[r][c] = acc[r][c], c < cols (cols <= 32)
   kGlu = 1,    // a gate panel: C[r][c] = act(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
   kAct = 2,    // a plain panel: C[r][c] = act(acc[r][c]), c < cols (cols <= 32)
-  // The backward epilogues (kernels/gemm_grad_epilogue.h), with the extra operands of EpilogueOp. The
+  // The backward epilogues (kernels/gemm_grad_epilogue.h), with the extra operands of EpilogueOp; all but
+  // kStoreT need K >= 1 (gemm() returns false otherwise). The
   // activation's value and gradient come from the elementwise kernels of the same ISA (act_fwd / the
   // GradTable), so each element equals the unfused composition of the same ops bit for bit.
   kGluGrad = 3,  // a gate panel, G = acc[r][c], U = acc[r][16 + c], dh = aux[r][c]:
@@ -44,6 +45,7 @@ enum class Epilogue : int {
   kGluSave = 4,  // a gate panel: C = act(G) U (H), C2 = U act'(G), C3 = act(G): what dH is multiplied by
   kActSave = 5,  // a plain panel: C = act(acc) (H), C2 = act'(acc)
   kScale = 6,    // a plain panel: C = acc aux, and C2 = acc aux2 when C2 is given
+  kStoreT = 7,   // a plain panel stored transposed: C[c][r] = acc[r][c], ldc between C's rows (B's columns)
 };
 constexpr bool is_grad_epilogue(Epilogue e) { return e >= Epilogue::kGluGrad; }
 
@@ -196,10 +198,11 @@ struct GemmTuning {
 };
 
 // C[M x N] (row stride ldc) = epilogue(A[M x K] (row stride lda) * B). A is fully packed before the
-// first store to C, so C may be exactly A (same memory) when the caller allows it.
-// Returns false on allocation failure (C may then be partly written).
+// first store to C, so C may be exactly A (same memory) when the caller allows it. a_trans: A is given
+// transposed, [K x M] with row stride lda (a weight gradient's x^T, read in place: packing it is a copy
+// of `rows` floats per k). Returns false on allocation failure (C may then be partly written).
 bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, EpilogueOp epi, float* C, size_t ldc,
-          int threads, const GemmTuning& tuning = GemmTuning{});
+          int threads, const GemmTuning& tuning = GemmTuning{}, bool a_trans = false);
 
 // matmul for M <= kSmallM without packing B: C[M x N] (row stride ldc) = A[M x K] (row stride lda) *
 // B, B dense [K][N] or (trans) [N][K]. Reads A and B while writing C: C must not overlap them.

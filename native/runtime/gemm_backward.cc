@@ -1,15 +1,14 @@
 // The fused backward passes (gemm_backward.h). With G = x Wg, U = x Wu, H = act(G) * U:
 //   dG = dH * U * act'(G), dU = dH * act(G); dx = [dG | dU] [Wg; Wu] (one GEMM over the stack);
 //   [dWg; dWu] = [dG | dU]^T x (out-in) or x^T dG, x^T dU (in-out); for the FFN dH = dy Wd^T and
-//   dWd = dy^T H (out-in) or H^T dy (in-out).
+//   dWd = dy^T H (out-in) or H^T dy (in-out). The weight gradients take x^T or dy^T as the GEMM's A,
+//   read in place (gemm()'s a_trans), and store transposed where the layout asks (kStoreT).
 // G and U are recomputed in one GEMM over the gate panels of [Wg | Wu] and never stored: its epilogue
 // writes only what the later GEMMs read (gluMatmulBackward: dG and dU from the given dh; the FFN: H,
 // U act'(G) and act(G), which the dH GEMM's epilogue turns into dG and dU).
 #include "gemm_backward.h"
 
 #include <cstring>
-
-#include "pool.h"
 
 namespace swiglu {
 
@@ -22,64 +21,41 @@ float* floats(Buffer* b, size_t count) {
   return static_cast<float*>(b->get());
 }
 
-// dst[c][r] = src[r][c] for src [rows x cols] with row stride ld, in 32 x 32 blocks (both sides stay in
-// cache), bands of 32 source columns spread over the threads. A copy: the same bits whatever the split.
-void transpose(const float* src, size_t rows, size_t cols, size_t ld, float* dst, int threads) {
-  constexpr size_t kB = 32;
-  const size_t bands = (cols + kB - 1) / kB;
-  const int t = rows * cols < (size_t(1) << 18) ? 1 : threads;
-  parallel_for(bands, t, [&](size_t band) {
-    const size_t c0 = band * kB, c1 = c0 + kB < cols ? c0 + kB : cols;
-    for (size_t r0 = 0; r0 < rows; r0 += kB) {
-      const size_t r1 = r0 + kB < rows ? r0 + kB : rows;
-      for (size_t c = c0; c < c1; ++c)
-        for (size_t r = r0; r < r1; ++r) dst[c * rows + r] = src[r * ld + c];
-    }
-  });
-}
-
 bool gemm_run(const GemmRun& run, const float* A, size_t lda, size_t M, const PackedB& B, const EpilogueOp& epi, float* C,
-              size_t ldc) {
-  return gemm(run.isa, A, lda, M, B, epi, C, ldc, run.threads, run.tuning);
+              size_t ldc, bool a_trans = false) {
+  return gemm(run.isa, A, lda, M, B, epi, C, ldc, run.threads, run.tuning, a_trans);
 }
 
 // The weight gradients of the projections whose output gradient is D [M x parts*N] (row stride parts*N:
 // [dG | dU], or dU alone), given their input x [M x K]: parts gradients of N x K floats, adjacent at dw.
-//   out-in: [dW_0; dW_1] = D^T x, one GEMM over the concatenation (A = D^T, B = x);
-//   in-out: dW_j = x^T D_j, one GEMM per part sharing the transposed x (B = D_j in place).
+// Each is x^T D_j, with x^T the GEMM's A read in place (K rows, small: it stays in cache) and D the
+// packed B, streamed once:
+//   out-in: [dW_0; dW_1] = (x^T [D_0 | D_1])^T, one GEMM over the concatenation, stored transposed;
+//   in-out: dW_j = x^T D_j, one GEMM per part (D_j packed in place).
 bool projection_grads(const GemmRun& run, const BackwardPacks& p, const float* D, size_t parts, const float* x, float* dw) {
   const size_t M = p.M, K = p.K, N = p.N, width = parts * N;
-  Buffer at_buf;
   if (!p.in_out) {
-    float* dt = floats(&at_buf, width * M);
-    PackedB bx;
-    if (!dt || !pack_b(&bx, {x, false}, WType::kF32, M, K, run.threads)) return false;
-    transpose(D, M, width, width, dt, run.threads);
-    return gemm_run(run, dt, M, width, bx, Epilogue::kStore, dw, K);
+    PackedB bd;
+    return pack_b(&bd, {D, false}, WType::kF32, M, width, run.threads) &&
+           gemm_run(run, x, K, K, bd, Epilogue::kStoreT, dw, K, true);
   }
-  float* xt = floats(&at_buf, K * M);
-  if (!xt) return false;
-  transpose(x, M, K, K, xt, run.threads);
   for (size_t j = 0; j < parts; ++j) {
     PackedB bd;
-    if (!pack_b(&bd, {D + j * N, false, width}, WType::kF32, M, N, run.threads)) return false;
-    if (!gemm_run(run, xt, M, K, bd, Epilogue::kStore, dw + j * N * K, N)) return false;
+    if (!pack_b(&bd, {D + j * N, false, width}, WType::kF32, M, N, run.threads) ||
+        !gemm_run(run, x, K, K, bd, Epilogue::kStore, dw + j * N * K, N, true)) {
+      return false;
+    }
   }
   return true;
 }
 
-// dWd from dy [M x K] and H [M x N]: out-in [K x N] = dy^T H, in-out [N x K] = H^T dy.
+// dWd from dy [M x K] and H [M x N]: dy^T H (dy^T read in place as A, H packed), stored as it is for
+// out-in ([K x N]) and transposed for in-out ([N x K]).
 bool down_grad(const GemmRun& run, const BackwardPacks& p, const float* dy, const float* H, float* dwd) {
   const size_t M = p.M, K = p.K, N = p.N;
-  const float* a = p.in_out ? H : dy;   // transposed into A
-  const float* b = p.in_out ? dy : H;   // packed as B
-  const size_t a_cols = p.in_out ? N : K, b_cols = p.in_out ? K : N;
-  Buffer at_buf;
-  float* at = floats(&at_buf, a_cols * M);
-  PackedB bb;
-  if (!at || !pack_b(&bb, {b, false}, WType::kF32, M, b_cols, run.threads)) return false;
-  transpose(a, M, a_cols, a_cols, at, run.threads);
-  return gemm_run(run, at, M, a_cols, bb, Epilogue::kStore, dwd, b_cols);
+  PackedB bh;
+  return pack_b(&bh, {H, false}, WType::kF32, M, N, run.threads) &&
+         gemm_run(run, dy, K, K, bh, p.in_out ? Epilogue::kStoreT : Epilogue::kStore, dwd, p.in_out ? K : N, true);
 }
 
 }  // namespace

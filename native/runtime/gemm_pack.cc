@@ -161,25 +161,52 @@ bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K,
   return true;
 }
 
+// Panels covering `count` weight rows of this many panels read row by row: one source row feeds the group
+// of panels [j0, j1) (up to kRowGroup x 32 contiguous floats), not 16 columns of each row per strip, so
+// each row's page is visited once per group rather than once per strip.
+constexpr size_t kRowGroup = 8;
+
+void copy_rows_to_panels(float* base, size_t K, size_t k0, const float* src, size_t ld, size_t rows, size_t N, size_t j0,
+                         size_t j1) {
+  for (size_t k = 0; k < rows; ++k) {
+    const float* row = src + k * ld;
+    for (size_t j = j0; j < j1; ++j) {
+      const size_t n0 = j * kPanelWidth, ncols = N - n0 < size_t(kPanelWidth) ? N - n0 : size_t(kPanelWidth);
+      const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
+      float* d = base + j * K * kPanelWidth + (k0 + k) * kStripWidth;
+      std::memcpy(d, row + n0, c0 * sizeof(float));
+      if (ncols > c0) std::memcpy(d + K * kStripWidth, row + n0 + c0, (ncols - c0) * sizeof(float));
+    }
+  }
+}
+
 bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads) {
   size_t K;
   if (__builtin_add_overflow(K1, K2, &K) || !allocate(out, WType::kF32, false, K, N, PackStorage::kHeap)) return false;
   float* base = static_cast<float*>(out->data.get());
   const size_t ld_top = row_stride(top, K1, N), ld_bottom = row_stride(bottom, K2, N);
   const int t = out->bytes < (size_t(1) << 20) ? 1 : threads;
-  parallel_for(out->panels, t, [&](size_t j) {
-    float* panel = base + j * K * kPanelWidth;
-    const size_t n0 = j * kPanelWidth;
-    const size_t ncols = N - n0 < size_t(kPanelWidth) ? N - n0 : size_t(kPanelWidth);
-    if (ncols < size_t(kPanelWidth)) std::memset(panel, 0, K * kPanelWidth * sizeof(float));
-    const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
-    // Each strip: the top's K1 rows, then the bottom's K2 rows right after them.
-    for (int s = 0; s < 2; ++s) {
-      const size_t first = s == 0 ? n0 : n0 + c0, count = s == 0 ? c0 : ncols - c0;
-      if (count == 0) continue;
-      float* strip = panel + size_t(s) * K * kStripWidth;
-      copy_columns(strip, static_cast<const float*>(top.src), top.trans, K1, ld_top, first, count);
-      copy_columns(strip + K1 * kStripWidth, static_cast<const float*>(bottom.src), bottom.trans, K2, ld_bottom, first, count);
+  const size_t groups = (out->panels + kRowGroup - 1) / kRowGroup;
+  parallel_for(groups, t, [&](size_t g) {
+    const size_t j0 = g * kRowGroup, j1 = j0 + kRowGroup < out->panels ? j0 + kRowGroup : out->panels;
+    // Zero padding past N in the last panel: the tile computes it, never stores it.
+    if (j1 == out->panels && N % kPanelWidth) std::memset(base + (j1 - 1) * K * kPanelWidth, 0, K * kPanelWidth * sizeof(float));
+    const WeightSrc* srcs[2] = {&top, &bottom};
+    const size_t rows[2] = {K1, K2}, lds[2] = {ld_top, ld_bottom}, first[2] = {0, K1};
+    for (int h = 0; h < 2; ++h) {
+      const float* src = static_cast<const float*>(srcs[h]->src);
+      if (!srcs[h]->trans) {
+        copy_rows_to_panels(base, K, first[h], src, lds[h], rows[h], N, j0, j1);
+        continue;
+      }
+      // [N][rows]: each strip's columns are source rows, read sequentially.
+      for (size_t j = j0; j < j1; ++j) {
+        const size_t n0 = j * kPanelWidth, ncols = N - n0 < size_t(kPanelWidth) ? N - n0 : size_t(kPanelWidth);
+        const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
+        float* panel = base + j * K * kPanelWidth + first[h] * kStripWidth;
+        copy_columns(panel, src, true, rows[h], lds[h], n0, c0);
+        if (ncols > c0) copy_columns(panel + K * kStripWidth, src, true, rows[h], lds[h], n0 + c0, ncols - c0);
+      }
     }
   });
   return true;
