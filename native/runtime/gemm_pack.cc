@@ -70,12 +70,21 @@ void* mapped_alloc(size_t bytes, size_t* mapped) {
 template <class E>
 void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_t n0, size_t ncols) {
   if (trans) {
-    // src is [N][K]: read each weight row sequentially, write with the strip's 16-element stride
-    // (the strip, K*16 elements, stays in L2 while its columns are filled).
+    // src is [N][K]: each weight row read sequentially, 16 k at a time across the strip's columns, so
+    // the 16 x 16 block written (1 KiB) stays in L1 until its lines are complete; column by column over
+    // all of K, every strip line was written 16 times from L2 (the strip, K*16 elements, passes L1).
+    constexpr size_t kB = 16;
+    size_t k0 = 0;
+    for (; k0 + kB <= K; k0 += kB)
+      for (size_t c = 0; c < ncols; ++c) {
+        const E* row = src + (n0 + c) * ld + k0;
+        E* d = strip + k0 * kStripWidth + c;
+        for (size_t k = 0; k < kB; ++k) d[k * kStripWidth] = row[k];
+      }
     for (size_t c = 0; c < ncols; ++c) {
       const E* row = src + (n0 + c) * ld;
       E* d = strip + c;
-      for (size_t k = 0; k < K; ++k) d[k * kStripWidth] = row[k];
+      for (size_t k = k0; k < K; ++k) d[k * kStripWidth] = row[k];
     }
   } else {
     for (size_t k = 0; k < K; ++k) std::memcpy(strip + k * kStripWidth, src + k * ld + n0, ncols * sizeof(E));
