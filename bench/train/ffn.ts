@@ -1,12 +1,14 @@
 // The feed-forward block, the only thing that differs between the arms, behind one small interface
-// (FfnKernels: forward, backward) so that a fused backward (a future sg.ffnBackward) can replace the
-// body of backward() without touching the model.
+// (FfnKernels: forward, backward), so that the fused backward (sg.ffnBackward) replaces the body of
+// backward() without touching the model.
 //
 //   relu / gelu:     y = act(x·W1)·W2                 W1 [d×h], W2 [h×d]
 //   swiglu / geglu:  y = (act(x·Wg) ⊙ (x·Wu))·W2      Wg, Wu [d×h], W2 [h×d]   (no biases, as in Shazeer 2020)
 //
-// Forward: sg.matmul + sg.relu / sg.gelu / sg.swiglu / sg.geglu; the SwiGLU arm's evaluation passes (no
-// backward to feed) use the fused sg.swigluMatmul. Backward: sg.matmul (transB, and explicit
+// Forward: sg.matmul + sg.relu / sg.gelu / sg.swiglu / sg.geglu while training (the firing statistics
+// read the pre-activations it keeps); the evaluation passes (no backward to feed) run the whole block as
+// sg.ffn over a pack of this step's weights. Backward: sg.ffnBackward from x and the raw weights (the
+// fused pass recomputes what it needs); with an older build that lacks it, sg.matmul (transB, explicit
 // transposes for the weight gradients) + the activation derivative from ./backward-ops (the package's
 // backward ops when this build has them, else the float64 local reference).
 import * as sg from '../../lib';
@@ -68,6 +70,15 @@ export interface FfnKernels {
 }
 
 const PLAIN_ACT: Record<'relu' | 'gelu', ActName> = { relu: 'relu', gelu: 'gelu' };
+/** The fused ops' activation of each arm: the hidden layer's (plain) or the gate's (GLU). */
+const FUSED_ACT: Record<Arm, sg.FusedActivation> = { relu: 'relu', gelu: 'gelu', swiglu: 'silu', geglu: 'gelu' };
+/** The fused FFN ops, where this build has them (the bench also runs against older builds). */
+const fused = typeof sg.ffnBackward === 'function' && typeof sg.ffn === 'function';
+
+/** The block's weights as the fused ops take them: this arm's layout is 'in-out' ([d×h], W2 [h×d]). */
+function ffnWeights(arm: Arm, w: FfnTensors): sg.FfnWeights {
+  return isGlu(arm) ? { gate: w.wg, up: w.wu, down: w.w2 } : { up: w.w1, down: w.w2 };
+}
 
 export function ffnKernels(arm: Arm, d: number, hidden: number): FfnKernels {
   const h = hidden;
@@ -77,6 +88,15 @@ export function ffnKernels(arm: Arm, d: number, hidden: number): FfnKernels {
     hidden,
     forward(x, w, train) {
       const rows = x.length / d;
+      if (!train && fused) {
+        // No backward to feed: the whole block fused, over a pack of this step's weights.
+        const packed = sg.packFfn({ ...ffnWeights(arm, w), inFeatures: d, hiddenFeatures: h, activation: FUSED_ACT[arm], layout: 'in-out' });
+        try {
+          return { y: sg.ffn(x, packed), cache: null };
+        } finally {
+          packed.dispose();
+        }
+      }
       if (isGlu(arm)) {
         if (!train && arm === 'swiglu') {
           // No backward to feed: the fused gate, SiLU(x·Wg) ⊙ (x·Wu) in one pass.
@@ -93,6 +113,17 @@ export function ffnKernels(arm: Arm, d: number, hidden: number): FfnKernels {
       return { y: mm(act, w.w2, rows, h, d), cache: { x, pre, up: null, act } };
     },
     backward(c, dy, w, g) {
+      if (fused) {
+        const r = sg.ffnBackward(c.x, ffnWeights(arm, w), dy, { inFeatures: d, hiddenFeatures: h, activation: FUSED_ACT[arm], layout: 'in-out' });
+        g.w2.set(r.dDown);
+        if (isGlu(arm)) {
+          g.wg.set(r.dGate as Float32Array);
+          g.wu.set(r.dUp);
+        } else {
+          g.w1.set(r.dUp);
+        }
+        return r.dx;
+      }
       const rows = c.x.length / d;
       mmAT(c.act, dy, h, rows, d, g.w2); // dW2 = actᵀ·dy
       const dAct = mmBT(dy, w.w2, rows, d, h); // dy·W2ᵀ
