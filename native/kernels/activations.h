@@ -259,7 +259,10 @@ struct Activation<V, kGelu> {
     const F a = V::min(V::abs(x), V::set1(math::kGeluClamp));
     const F m = math::gauss_tail_x_scaled<V>(a);                           // a Phi(-a) 2^kOff
     // x >= 0: x - x Phi(-x); x < 0: -0 - a Phi(-a). One rounding either way (also into the subnormals).
-    const F base = V::select(V::lt(x, V::zero()), V::set1(-0.0f), x);
+    // The -0 where x < 0 is x's sign bit rather than a constant: clang 14 turned `x < 0 ? -0 : x` into
+    // `x <= 0 ? -0 : x` (equal at x = 0 but for the sign of zero), making gelu(+0) = -0; x & sign is -0
+    // exactly where x < 0, and either comparison gives the same base with it.
+    const F base = V::select(V::lt(x, V::zero()), V::and_(x, math::sign_mask<V>()), x);
     return V::fma(m, V::set1(-math::kInvOff), base);
   }
 };

@@ -220,7 +220,11 @@ inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V
   const F p = V::fma(s, e.tm, s);  // e^-|z| * 2^kOff, one rounding
   if (kLean) {
     const F q = V::div(V::mul(xn, p), V::add(p, V::set1(kExp2<kOff>)));
-    return V::select(neg, q, V::add(xp, q));
+    // base + q, base = -0 (x's sign bit) where neg, else xp: the same bits as select(neg, q, xp + q) (-0 + q
+    // is q), one op less after the division, and no select whose arms agree at x = 0 but for the sign of
+    // zero (clang 14 turned such a select's x < 0 into x <= 0, making gelu-tanh(+0) = -0).
+    const F base = V::select(neg, V::and_(xp, sign_mask<V>()), xp);
+    return V::add(base, q);
   }
   const F u = V::mul(xn, s);  // exact (power of two)
   return V::div(V::select(neg, V::fma(u, e.tm, u), xp), sigmoid_den<V>(neg, p));
