@@ -127,7 +127,32 @@ async function checkIsa(isa) {
       pb.dispose();
     }
   }
-  console.log(`ops-check: ${isa}: ${UNARY.length} activations, ${GLU.length} GLU ops (both forms)${typeof sg.packGate === 'function' ? ', matmul/gate/FFN sync+async, bf16 gate' : ''}: ${failures.length === before ? 'ok' : 'FAILED'}`);
+  // The fused backward passes (every epilogue: kGluGrad, kGluSave, kActSave, kScale, kStoreT), both
+  // layouts, GLU and plain, sync and async, against the float64 reference.
+  const backward = typeof sg.ffnBackward === 'function';
+  if (backward) {
+    let st = 11;
+    const rnd = () => ((st = (Math.imul(st ^ (st >>> 15), 2246822519) + 0x9e3779b9) >>> 0) / 4294967296 - 0.5);
+    for (const [m, k, n, layout, activation] of [[1, 33, 17, 'out-in', 'silu'], [13, 40, 37, 'in-out', 'gelu'], [29, 65, 50, 'out-in', 'relu']]) {
+      const x = new Float32Array(m * k).map(rnd), wg = new Float32Array(k * n).map(rnd), wu = new Float32Array(k * n).map(rnd);
+      const wd = new Float32Array(k * n).map(rnd), dh = new Float32Array(m * n).map(rnd), dy = new Float32Array(m * k).map(rnd);
+      const shape = `${m}x${k}x${n} ${layout} ${activation}`;
+      const go = { inFeatures: k, outFeatures: n, layout, activation };
+      const gw = sg.reference.gluMatmulBackward(x, wg, wu, dh, go);
+      for (const [form, r] of [['', sg.gluMatmulBackward(x, wg, wu, dh, go)], ['Async', await sg.gluMatmulBackwardAsync(x, wg, wu, dh, go)]]) {
+        for (const key of ['dx', 'dWGate', 'dWUp']) closeM(`${isa} gluMatmulBackward${form} ${shape} ${key}`, r[key], gw[key]);
+      }
+      const fo = { inFeatures: k, hiddenFeatures: n, layout, activation };
+      for (const w of [{ gate: wg, up: wu, down: wd }, { up: wu, down: wd }]) {
+        const fw = sg.reference.ffnBackward(x, w, dy, fo);
+        const keys = w.gate ? ['dx', 'dGate', 'dUp', 'dDown'] : ['dx', 'dUp', 'dDown'];
+        for (const [form, r] of [['', sg.ffnBackward(x, w, dy, fo)], ['Async', await sg.ffnBackwardAsync(x, w, dy, fo)]]) {
+          for (const key of keys) closeM(`${isa} ffnBackward${form} ${w.gate ? 'GLU' : 'plain'} ${shape} ${key}`, r[key], fw[key]);
+        }
+      }
+    }
+  }
+  console.log(`ops-check: ${isa}: ${UNARY.length} activations, ${GLU.length} GLU ops (both forms)${typeof sg.packGate === 'function' ? ', matmul/gate/FFN sync+async, bf16 gate' : ''}${backward ? ', gate/FFN backward sync+async' : ''}: ${failures.length === before ? 'ok' : 'FAILED'}`);
 }
 
 (async () => {
