@@ -23,21 +23,53 @@ function sigmoidChain(w: number, t: number): number {
   return w < 0 ? (E * (1 + E + t)) / d : (1 + E * (1 + t)) / d;
 }
 
+/**
+ * relu′(x), the derivative of reference.scalar.relu, in float64: 1 for x > 0, else 0 (relu′(0) = 0, PyTorch's convention); NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function relu(x: number): number {
   return x !== x ? x : x > 0 ? 1 : 0;
 }
+/**
+ * leakyRelu′(x), the derivative of reference.scalar.leakyRelu, in float64: 1 for x > 0, else slope (leakyRelu′(0) = slope); NaN gives NaN.
+ * @param x The input.
+ * @param slope The slope for x ≤ 0 (default 0.01).
+ * @returns The derivative, a float64 number.
+ */
 export function leakyRelu(x: number, slope = 0.01): number {
   return x !== x ? x : x > 0 ? 1 : slope;
 }
+/**
+ * relu6′(x), the derivative of reference.scalar.relu6, in float64: 1 on (0, 6), else 0; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function relu6(x: number): number {
   return x !== x ? x : x > 0 && x < 6 ? 1 : 0;
 }
+/**
+ * sigmoid′(x), the derivative of reference.scalar.sigmoid, in float64: s(x)·s(−x), from e^−|x|; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function sigmoid(x: number): number {
   return bell(Math.exp(-Math.abs(x)));
 }
+/**
+ * tanh′(x), the derivative of reference.scalar.tanh, in float64: 1 − tanh²(x), as 4E/(1 + E)² with E = e^−2|x| (no cancellation); NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function tanh(x: number): number {
   return 4 * bell(Math.exp(-2 * Math.abs(x)));
 }
+/**
+ * silu′(x), the derivative of reference.scalar.silu, in float64: s(βx)·(1 + βx·s(−βx)), from E = e^−|βx|; NaN gives NaN.
+ * @param x The input.
+ * @param beta The β (default 1).
+ * @returns The derivative, a float64 number.
+ */
 export function silu(x: number, beta = 1): number {
   if (x !== x) return x;
   if (beta === 0) return 0.5;
@@ -45,14 +77,29 @@ export function silu(x: number, beta = 1): number {
   if (!Number.isFinite(z)) return z > 0 ? 1 : -0;
   return sigmoidChain(z, z);
 }
+/**
+ * quickGelu′(x), the derivative of reference.scalar.quickGelu, in float64: silu′ with β = 1.702; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function quickGelu(x: number): number {
   return silu(x, 1.702);
 }
+/**
+ * gelu′(x), the derivative of reference.scalar.gelu, in float64: Φ(x) + x·φ(x); NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function gelu(x: number): number {
   if (x !== x) return x;
   if (!Number.isFinite(x)) return x > 0 ? 1 : -0;
   return 0.5 * erfc(-x * SQRT_HALF) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
+/**
+ * geluTanh′(x), the derivative of reference.scalar.geluTanh, in float64: the derivative of the tanh form; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function geluTanh(x: number): number {
   if (x !== x) return x;
   if (Math.abs(x) > 100) return x > 0 ? 1 : -0; // |w| > 10^4: f′ is 1 or below 2^−1000
@@ -60,7 +107,13 @@ export function geluTanh(x: number): number {
   const t = x * (GELU_A + 3 * GELU_A * GELU_C * x * x);
   return sigmoidChain(w, t);
 }
-/** PyTorch compares the float32 product beta·x with the threshold converted to float32 (as the kernels). */
+/**
+ * softplus′(x), the derivative of reference.scalar.softplus, in float64: sigmoid(β·x), or 1 where β·x > threshold; NaN gives NaN.
+ * @param x The input.
+ * @param beta The β (default 1).
+ * @param threshold Above β·x > threshold the result is x (default 20).
+ * @returns The derivative, a float64 number.
+ */
 export function softplus(x: number, beta = 1, threshold = 20): number {
   if (x !== x) return x;
   if (Math.fround(Math.fround(beta) * x) > Math.fround(threshold)) return 1;
@@ -68,6 +121,11 @@ export function softplus(x: number, beta = 1, threshold = 20): number {
   const E = Math.exp(-Math.abs(z));
   return z < 0 ? E / (1 + E) : 1 / (1 + E);
 }
+/**
+ * mish′(x), the derivative of reference.scalar.mish, in float64: the derivative of x·tanh(softplus(x)), in a form without cancellation; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function mish(x: number): number {
   if (x !== x) return x;
   if (!Number.isFinite(x)) return x > 0 ? 1 : -0;
@@ -80,24 +138,48 @@ export function mish(x: number): number {
   const q = k + 2 * E * E;
   return (k * q + 4 * x * E * E * (1 + E)) / (q * q);
 }
+/**
+ * elu′(x), the derivative of reference.scalar.elu, in float64: 1 for x > 0, alpha·e^x for x ≤ 0 (the left branch at 0); NaN gives NaN.
+ * @param x The input.
+ * @param alpha The α (default 1).
+ * @returns The derivative, a float64 number.
+ */
 export function elu(x: number, alpha = 1): number {
   return x !== x ? x : x > 0 ? 1 : alpha * Math.exp(x);
 }
+/**
+ * selu′(x), the derivative of reference.scalar.selu, in float64: SELU_SCALE for x > 0, SELU_SCALE·SELU_ALPHA·e^x for x ≤ 0; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function selu(x: number): number {
   return x !== x ? x : x > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(x);
 }
+/**
+ * hardSigmoid′(x), the derivative of reference.scalar.hardSigmoid, in float64: 1/6 on (−3, 3), else 0; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function hardSigmoid(x: number): number {
   return x !== x ? x : x > -3 && x < 3 ? 1 / 6 : 0;
 }
+/**
+ * hardSwish′(x), the derivative of reference.scalar.hardSwish, in float64: 0 for x ≤ −3, x/3 + 1/2 on (−3, 3), 1 for x ≥ 3; NaN gives NaN.
+ * @param x The input.
+ * @returns The derivative, a float64 number.
+ */
 export function hardSwish(x: number): number {
   return x !== x ? x : x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
 }
-/** The bilinear GLU's "activation": f′ = 1 everywhere (its dGate = dh·up does not depend on gate). */
+/**
+ * identity′: 1 everywhere (bilinear's gate has no activation).
+ * @returns The number 1.
+ */
 export function identity(): number {
   return 1;
 }
 
-/** Where f′ is 0 by definition (a flat piece): the gradient there is 0 whatever dy is (NaN, ±Inf too). */
+/** Where f′ is 0 by definition, per activation name: there the gradient is 0 whatever dy is (NaN and ±Inf too, as PyTorch's select). */
 export const flat: Partial<Record<string, (x: number) => boolean>> = {
   relu: (x) => x <= 0,
   relu6: (x) => x <= 0 || x >= 6,
@@ -105,7 +187,12 @@ export const flat: Partial<Record<string, (x: number) => boolean>> = {
   hardSwish: (x) => x <= -3,
 };
 
-/** dy·f′(x), 0 on f's flat pieces whatever dy is, NaN where x is NaN. */
+/**
+ * The gradient rule the kernels follow: (x, dy) ↦ dy·fp(x), except 0 where isFlat(x) whatever dy is, and NaN where x is NaN.
+ * @param fp The derivative, e.g. reference.derivative.silu.
+ * @param isFlat Where f′ is 0 by definition (reference.derivative.flat[name]); none if omitted.
+ * @returns A function (x, dy) => the gradient, a float64 number.
+ */
 export function chain(fp: (x: number) => number, isFlat?: (x: number) => boolean) {
   return (x: number, dy: number): number => {
     if (x !== x) return x;

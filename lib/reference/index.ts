@@ -18,22 +18,103 @@ function map(x: ArrayLike<number>, f: Unary): Float64Array {
   return y;
 }
 
+/**
+ * The float64 twin of `relu`: reference.scalar.relu of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const relu = (x: ArrayLike<number>) => map(x, s.relu);
+/**
+ * The float64 twin of `relu6`: reference.scalar.relu6 of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const relu6 = (x: ArrayLike<number>) => map(x, s.relu6);
+/**
+ * The float64 twin of `sigmoid`: reference.scalar.sigmoid of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const sigmoid = (x: ArrayLike<number>) => map(x, s.sigmoid);
+/**
+ * The float64 twin of `tanh`: reference.scalar.tanh of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const tanh = (x: ArrayLike<number>) => map(x, s.tanh);
+/**
+ * The float64 twin of `quickGelu`: reference.scalar.quickGelu of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const quickGelu = (x: ArrayLike<number>) => map(x, s.quickGelu);
+/**
+ * The float64 twin of `mish`: reference.scalar.mish of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const mish = (x: ArrayLike<number>) => map(x, s.mish);
+/**
+ * The float64 twin of `selu`: reference.scalar.selu of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const selu = (x: ArrayLike<number>) => map(x, s.selu);
+/**
+ * The float64 twin of `hardSigmoid`: reference.scalar.hardSigmoid of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const hardSigmoid = (x: ArrayLike<number>) => map(x, s.hardSigmoid);
+/**
+ * The float64 twin of `hardSwish`: reference.scalar.hardSwish of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @returns A new Float64Array of x's length.
+ */
 export const hardSwish = (x: ArrayLike<number>) => map(x, s.hardSwish);
+/**
+ * The float64 twin of `leakyRelu`: reference.scalar.leakyRelu of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @param o Options: the op's options: `slope` (default 0.01).
+ * @returns A new Float64Array of x's length.
+ */
 export const leakyRelu = (x: ArrayLike<number>, o: { slope?: number } = {}) => map(x, (v) => s.leakyRelu(v, o.slope ?? 0.01));
+/**
+ * The float64 twin of `silu`: reference.scalar.silu of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @param o Options: the op's options: `beta` (default 1).
+ * @returns A new Float64Array of x's length.
+ */
 export const silu = (x: ArrayLike<number>, o: { beta?: number } = {}) => map(x, (v) => s.silu(v, o.beta ?? 1));
+/**
+ * The float64 twin of `swish`: the same function as reference.silu.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @param o Options: the op's options: `beta` (default 1).
+ * @returns A new Float64Array of x's length.
+ */
 export const swish = silu;
+/**
+ * The float64 twin of `gelu`: reference.scalar.gelu (or geluTanh) of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @param o Options: the op's options: `approximate` ('none', the default, or 'tanh').
+ * @returns A new Float64Array of x's length.
+ */
 export const gelu = (x: ArrayLike<number>, o: { approximate?: 'none' | 'tanh' } = {}) =>
   map(x, o.approximate === 'tanh' ? s.geluTanh : s.gelu);
+/**
+ * The float64 twin of `softplus`: reference.scalar.softplus of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @param o Options: the op's options: `beta` (default 1), `threshold` (default 20).
+ * @returns A new Float64Array of x's length.
+ */
 export const softplus = (x: ArrayLike<number>, o: { beta?: number; threshold?: number } = {}) =>
   map(x, (v) => s.softplus(v, o.beta ?? 1, o.threshold ?? 20));
+/**
+ * The float64 twin of `elu`: reference.scalar.elu of each element, what the tests measure the kernels' ULP error against.
+ * @param x The inputs (any array-like of numbers; nothing is checked).
+ * @param o Options: the op's options: `alpha` (default 1).
+ * @returns A new Float64Array of x's length.
+ */
 export const elu = (x: ArrayLike<number>, o: { alpha?: number } = {}) => map(x, (v) => s.elu(v, o.alpha ?? 1));
 
 function gluWith(act: Unary) {
@@ -43,15 +124,50 @@ function gluWith(act: Unary) {
     return y;
   };
 }
-/** act(gate) ⊙ up, two-input form. */
+/**
+ * The float64 twin of `glu` (two-input form): sigmoid(gate[i])·up[i] for each element.
+ * @param gate The gate inputs.
+ * @param up The up inputs, gate's length (not checked).
+ * @returns A new Float64Array of gate's length.
+ */
 export const glu = gluWith(s.sigmoid);
+/**
+ * The float64 twin of `reglu` (two-input form): relu(gate[i])·up[i] for each element.
+ * @param gate The gate inputs.
+ * @param up The up inputs, gate's length (not checked).
+ * @returns A new Float64Array of gate's length.
+ */
 export const reglu = gluWith(s.relu);
+/**
+ * The float64 twin of `geglu` (two-input form): gelu(gate[i])·up[i] for each element.
+ * @param gate The gate inputs.
+ * @param up The up inputs, gate's length (not checked).
+ * @param o Options: `approximate` ('none', the default, or 'tanh').
+ * @returns A new Float64Array of gate's length.
+ */
 export const geglu = (gate: ArrayLike<number>, up: ArrayLike<number>, o: { approximate?: 'none' | 'tanh' } = {}) =>
   gluWith(o.approximate === 'tanh' ? s.geluTanh : s.gelu)(gate, up);
+/**
+ * The float64 twin of `swiglu` (two-input form): silu(gate[i])·up[i] for each element.
+ * @param gate The gate inputs.
+ * @param up The up inputs, gate's length (not checked).
+ * @returns A new Float64Array of gate's length.
+ */
 export const swiglu = gluWith((v) => s.silu(v, 1));
+/**
+ * The float64 twin of `bilinear` (two-input form): identity(gate[i])·up[i] for each element.
+ * @param gate The gate inputs.
+ * @param up The up inputs, gate's length (not checked).
+ * @returns A new Float64Array of gate's length.
+ */
 export const bilinear = gluWith(s.identity);
 
-/** Splits rows of [gate(width) | up(width)] into the two operands of the two-input form. */
+/**
+ * Splits rows of [gate(width) | up(width)] (the GLU split form's input) into the two operands of the two-input form.
+ * @param x Rows of 2·width values.
+ * @param width Values of gate (and of up) per row.
+ * @returns Two new Float64Arrays, [gate, up], of rows·width values each.
+ */
 export function splitRows(x: ArrayLike<number>, width: number): [Float64Array, Float64Array] {
   const rows = x.length / (2 * width);
   const gate = new Float64Array(rows * width);
@@ -76,24 +192,120 @@ function mapGrad(x: ArrayLike<number>, dy: ArrayLike<number>, g: Grad): Float64A
 const grad = (name: string, fp: (x: number) => number): Grad =>
   name === 'identity' ? (_x, dy) => dy : d.chain(fp, d.flat[name]);
 
+/**
+ * The float64 twin of `reluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const reluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('relu', d.relu));
+/**
+ * The float64 twin of `relu6Backward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const relu6Backward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('relu6', d.relu6));
+/**
+ * The float64 twin of `sigmoidBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const sigmoidBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('sigmoid', d.sigmoid));
+/**
+ * The float64 twin of `tanhBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const tanhBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('tanh', d.tanh));
+/**
+ * The float64 twin of `quickGeluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const quickGeluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('quickGelu', d.quickGelu));
+/**
+ * The float64 twin of `mishBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const mishBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('mish', d.mish));
+/**
+ * The float64 twin of `seluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const seluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('selu', d.selu));
+/**
+ * The float64 twin of `hardSigmoidBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const hardSigmoidBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('hardSigmoid', d.hardSigmoid));
+/**
+ * The float64 twin of `hardSwishBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @returns A new Float64Array of x's length.
+ */
 export const hardSwishBackward = (x: ArrayLike<number>, dy: ArrayLike<number>) => mapGrad(x, dy, grad('hardSwish', d.hardSwish));
+/**
+ * The float64 twin of `leakyReluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @param o Options: the op's options: `slope` (default 0.01).
+ * @returns A new Float64Array of x's length.
+ */
 export const leakyReluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>, o: { slope?: number } = {}) =>
   mapGrad(x, dy, grad('leakyRelu', (v) => d.leakyRelu(v, o.slope ?? 0.01)));
+/**
+ * The float64 twin of `siluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @param o Options: the op's options: `beta` (default 1).
+ * @returns A new Float64Array of x's length.
+ */
 export const siluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>, o: { beta?: number } = {}) =>
   mapGrad(x, dy, grad('silu', (v) => d.silu(v, o.beta ?? 1)));
+/**
+ * The float64 twin of `swishBackward`: the same function as reference.siluBackward.
+ * @param x The forward's inputs.
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @param o Options: the op's options: `beta` (default 1).
+ * @returns A new Float64Array of x's length.
+ */
 export const swishBackward = siluBackward;
+/**
+ * The float64 twin of `geluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @param o Options: the op's options: `approximate` ('none', the default, or 'tanh').
+ * @returns A new Float64Array of x's length.
+ */
 export const geluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>, o: { approximate?: 'none' | 'tanh' } = {}) =>
   mapGrad(x, dy, grad('gelu', o.approximate === 'tanh' ? d.geluTanh : d.gelu));
+/**
+ * The float64 twin of `softplusBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @param o Options: the op's options: `beta` (default 1), `threshold` (default 20).
+ * @returns A new Float64Array of x's length.
+ */
 export const softplusBackward = (x: ArrayLike<number>, dy: ArrayLike<number>, o: { beta?: number; threshold?: number } = {}) =>
   mapGrad(x, dy, grad('softplus', (v) => d.softplus(v, o.beta ?? 1, o.threshold ?? 20)));
+/**
+ * The float64 twin of `eluBackward`: dy[i]·f′(x[i]) with f′ from reference.derivative, and 0 on f's flat pieces whatever dy is (the kernels' convention).
+ * @param x The forward's inputs (nothing is checked).
+ * @param dy The gradient with respect to the forward's outputs, x's length.
+ * @param o Options: the op's options: `alpha` (default 1).
+ * @returns A new Float64Array of x's length.
+ */
 export const eluBackward = (x: ArrayLike<number>, dy: ArrayLike<number>, o: { alpha?: number } = {}) =>
   mapGrad(x, dy, grad('elu', (v) => d.elu(v, o.alpha ?? 1)));
 
@@ -110,11 +322,47 @@ function gluBackwardWith(name: string, act: Unary, fp: Unary) {
     return { dGate, dUp };
   };
 }
+/**
+ * The float64 twin of `gluBackward` (two-input form): dGate = dh·up·sigmoid′(gate) (0 on the flat pieces), dUp = dh·sigmoid(gate), elementwise.
+ * @param gate The forward's gate inputs.
+ * @param up The forward's up inputs, gate's length.
+ * @param dh The gradient with respect to the forward's outputs, gate's length.
+ * @returns { dGate, dUp }: new Float64Arrays of gate's length.
+ */
 export const gluBackward = gluBackwardWith('sigmoid', s.sigmoid, d.sigmoid);
+/**
+ * The float64 twin of `regluBackward` (two-input form): dGate = dh·up·relu′(gate) (0 on the flat pieces), dUp = dh·relu(gate), elementwise.
+ * @param gate The forward's gate inputs.
+ * @param up The forward's up inputs, gate's length.
+ * @param dh The gradient with respect to the forward's outputs, gate's length.
+ * @returns { dGate, dUp }: new Float64Arrays of gate's length.
+ */
 export const regluBackward = gluBackwardWith('relu', s.relu, d.relu);
+/**
+ * The float64 twin of `gegluBackward` (two-input form): dGate = dh·up·gelu′(gate) (0 on the flat pieces), dUp = dh·gelu(gate), elementwise.
+ * @param gate The forward's gate inputs.
+ * @param up The forward's up inputs, gate's length.
+ * @param dh The gradient with respect to the forward's outputs, gate's length.
+ * @param o Options: `approximate` ('none', the default, or 'tanh').
+ * @returns { dGate, dUp }: new Float64Arrays of gate's length.
+ */
 export const gegluBackward = (gate: ArrayLike<number>, up: ArrayLike<number>, dh: ArrayLike<number>, o: { approximate?: 'none' | 'tanh' } = {}) =>
   (o.approximate === 'tanh' ? gluBackwardWith('gelu', s.geluTanh, d.geluTanh) : gluBackwardWith('gelu', s.gelu, d.gelu))(gate, up, dh);
+/**
+ * The float64 twin of `swigluBackward` (two-input form): dGate = dh·up·silu′(gate) (0 on the flat pieces), dUp = dh·silu(gate), elementwise.
+ * @param gate The forward's gate inputs.
+ * @param up The forward's up inputs, gate's length.
+ * @param dh The gradient with respect to the forward's outputs, gate's length.
+ * @returns { dGate, dUp }: new Float64Arrays of gate's length.
+ */
 export const swigluBackward = gluBackwardWith('silu', (v) => s.silu(v, 1), (v) => d.silu(v, 1));
+/**
+ * The float64 twin of `bilinearBackward` (two-input form): dGate = dh·up·identity′(gate) (0 on the flat pieces), dUp = dh·identity(gate), elementwise.
+ * @param gate The forward's gate inputs.
+ * @param up The forward's up inputs, gate's length.
+ * @param dh The gradient with respect to the forward's outputs, gate's length.
+ * @returns { dGate, dUp }: new Float64Arrays of gate's length.
+ */
 export const bilinearBackward = gluBackwardWith('identity', s.identity, d.identity);
 
 // ---- 16-bit floats: bfloat16 / binary16 <-> float32, bit for bit ----
