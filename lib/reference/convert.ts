@@ -28,7 +28,11 @@ function valueOfBits(bits: number): number {
   return f32[0];
 }
 
-/** bfloat16 bits of the float32 with bits `bits`. */
+/**
+ * bfloat16 bits of the float32 with bits `bits`, rounded to nearest even from the format's definition.
+ * @param bits A float32's bit pattern (0 to 2^32 − 1).
+ * @returns The bfloat16 bit pattern (0 to 0xffff).
+ */
 export function bf16Bits(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
   const a = bits & 0x7fffffff;
@@ -45,7 +49,12 @@ export function bf16Bits(bits: number): number {
   return sign | ((e + 127) << 7) | (r / 2 ** (e - 7) - 128);
 }
 
-/** binary16 bits of the float32 with bits `bits`. */
+/**
+ * binary16 bits of the float32 with bits `bits`, rounded to nearest even (±Inf from 65520, subnormals at
+ * their own precision).
+ * @param bits A float32's bit pattern (0 to 2^32 − 1).
+ * @returns The binary16 bit pattern (0 to 0xffff).
+ */
 export function f16Bits(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
   const a = bits & 0x7fffffff;
@@ -60,7 +69,11 @@ export function f16Bits(bits: number): number {
   return sign | ((e + 15) << 10) | (r / 2 ** (e - 10) - 1024);
 }
 
-/** float32 bits of the bfloat16 with bits `h`: the top half of a float32. */
+/**
+ * float32 bits of the bfloat16 with bits `h`: the top half of a float32.
+ * @param h A bfloat16 bit pattern.
+ * @returns The float32 bit pattern (exact).
+ */
 export function bf16ToF32Bits(h: number): number {
   return ((h & 0xffff) << 16) >>> 0;
 }
@@ -68,6 +81,8 @@ export function bf16ToF32Bits(h: number): number {
 /**
  * float32 bits of the binary16 with bits `h`, exactly; a NaN keeps its sign and payload (in the top bits)
  * and comes out quiet, as F16C's vcvtph2ps and AArch64's FCVTL give it.
+ * @param h A binary16 bit pattern.
+ * @returns The float32 bit pattern.
  */
 export function f16ToF32Bits(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
@@ -91,11 +106,27 @@ function widen(h: Uint16Array, f: (h: number) => number): Float32Array {
   return out;
 }
 
-/** bfloat16 bit patterns of x (x must be 4-byte aligned in its buffer, as every Float32Array is). */
+/**
+ * bfloat16 bit patterns of x: the twin of sg.toBf16, bit for bit.
+ * @param x The float32 values.
+ * @returns A new Uint16Array of x's length.
+ */
 export const toBf16 = (x: Float32Array): Uint16Array => narrow(x, bf16Bits);
-/** binary16 bit patterns of x. */
+/**
+ * binary16 bit patterns of x: the twin of sg.toF16, bit for bit.
+ * @param x The float32 values.
+ * @returns A new Uint16Array of x's length.
+ */
 export const toF16 = (x: Float32Array): Uint16Array => narrow(x, f16Bits);
-/** The float32 values of bfloat16 bit patterns (compare NaNs by bits: a NaN's payload is kept). */
+/**
+ * The float32 values of bfloat16 bit patterns: the twin of sg.fromBf16 (compare NaNs by bits: a NaN's payload is kept).
+ * @param h bfloat16 bit patterns.
+ * @returns A new Float32Array of h's length.
+ */
 export const fromBf16 = (h: Uint16Array): Float32Array => widen(h, bf16ToF32Bits);
-/** The float32 values of binary16 bit patterns. */
+/**
+ * The float32 values of binary16 bit patterns: the twin of sg.fromF16.
+ * @param h binary16 bit patterns.
+ * @returns A new Float32Array of h's length.
+ */
 export const fromF16 = (h: Uint16Array): Float32Array => widen(h, f16ToF32Bits);

@@ -41,7 +41,12 @@ function erfcContinuedFraction(z: number): number {
   return (Math.exp(-z * z) * ONE_OVER_SQRT_PI) / f;
 }
 
-/** Complementary error function, float64. */
+/**
+ * The complementary error function erfc(z) = 1 − erf(z), in float64 (series near 0, a continued fraction
+ * in the tail, so that it keeps its relative accuracy down to the underflow); NaN gives NaN.
+ * @param z The argument.
+ * @returns erfc(z), in [0, 2].
+ */
 export function erfc(z: number): number {
   if (Number.isNaN(z)) return z;
   if (z < 0) return 2 - erfc(-z);

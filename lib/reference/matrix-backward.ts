@@ -23,10 +23,15 @@ const DERIVATIVE: Record<FusedActivationRef, (v: number) => number> = {
   identity: () => 1,
 };
 
+/** The gate's shape, activation and weight layout, as gluMatmulBackward's options. */
 export interface GluBackwardRefOptions {
+  /** Columns of X. */
   inFeatures: number;
+  /** Outputs of each projection. */
   outFeatures: number;
+  /** The forward's activation (default 'silu'). */
   activation?: FusedActivationRef;
+  /** How the weights are stored (default 'out-in'). */
   layout?: Layout;
 }
 
@@ -63,7 +68,15 @@ function addInto(a: Float64Array, b: Float64Array): Float64Array {
   return a;
 }
 
-/** {dx, dWGate, dWUp} of H = act(X·Wg) ⊙ (X·Wu) given dh = ∂L/∂H. */
+/**
+ * {dx, dWGate, dWUp} of H = act(X·Wg) ⊙ (X·Wu) given dh = ∂L/∂H, in float64.
+ * @param x X, rows·inFeatures values.
+ * @param wGate Wg (f32 values).
+ * @param wUp Wu.
+ * @param dh ∂L/∂H, rows·outFeatures values.
+ * @param o The shape, activation and layout.
+ * @returns { dx, dWGate, dWUp }: new Float64Arrays, the weight gradients in the weights' layout.
+ */
 export function gluMatmulBackward(x: ArrayLike<number>, wGate: ArrayLike<number>, wUp: ArrayLike<number>, dh: ArrayLike<number>, o: GluBackwardRefOptions) {
   const layout = o.layout ?? 'out-in';
   const { inFeatures: inF, outFeatures: outF } = o;
@@ -78,14 +91,27 @@ export function gluMatmulBackward(x: ArrayLike<number>, wGate: ArrayLike<number>
   };
 }
 
+/** The FFN's shape, activation and weight layout, as ffnBackward's options. */
 export interface FfnBackwardRefOptions {
+  /** Columns of X and of Y. */
   inFeatures: number;
+  /** The hidden width. */
   hiddenFeatures: number;
+  /** The hidden layer's activation (default 'silu'). */
   activation?: FusedActivationRef;
+  /** How the weights are stored (default 'out-in'). */
   layout?: Layout;
 }
 
-/** {dx, dGate?, dUp, dDown} of Y = (act(X·Wg) ⊙ X·Wu)·Wd, or act(X·Wu)·Wd without gate, given dy = ∂L/∂Y. */
+/**
+ * {dx, dGate?, dUp, dDown} of Y = (act(X·Wg) ⊙ X·Wu)·Wd, or act(X·Wu)·Wd without gate, given dy = ∂L/∂Y,
+ * in float64.
+ * @param x X, rows·inFeatures values.
+ * @param w The weights { gate?, up, down } (f32 values).
+ * @param dy ∂L/∂Y, x's length.
+ * @param o The shape, activation and layout.
+ * @returns { dx, dGate (with a gate), dUp, dDown }: new Float64Arrays, the weight gradients in the weights' layout.
+ */
 export function ffnBackward(
   x: ArrayLike<number>,
   w: { gate?: ArrayLike<number>; up: ArrayLike<number>; down: ArrayLike<number> },

@@ -4,20 +4,31 @@
 // differs from the kernels only by float32 rounding.
 
 import * as act from './activations';
+/** How a weight is stored, as for packGate: 'out-in' ([out, in], nn.Linear) or 'in-out'. */
 export type Layout = 'out-in' | 'in-out';
+/** The weights' element type: f32 values, or bf16/f16 bit patterns. */
 export type Dtype = 'f32' | 'bf16' | 'f16';
+/** A weight matrix: numbers (f32), or 16-bit bit patterns (bf16/f16) decoded by decodeWeights. */
 export type Weights = Float32Array | Uint16Array | ArrayLike<number>;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** bfloat16 bits → number (exact). */
+/**
+ * bfloat16 bits → number (exact).
+ * @param h A bfloat16 bit pattern.
+ * @returns Its value.
+ */
 export function bf16ToNumber(h: number): number {
   u32[0] = (h & 0xffff) << 16;
   return f32[0];
 }
 
-/** IEEE binary16 bits → number (exact, subnormals, Inf and NaN included). */
+/**
+ * IEEE binary16 bits → number (exact, subnormals, Inf and NaN included).
+ * @param h A binary16 bit pattern.
+ * @returns Its value.
+ */
 export function f16ToNumber(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
@@ -27,7 +38,11 @@ export function f16ToNumber(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** number → bfloat16 bits, rounded to nearest even (NaN stays NaN). */
+/**
+ * number → bfloat16 bits, rounded to nearest even (NaN stays NaN).
+ * @param v The value (first rounded to float32).
+ * @returns The bfloat16 bit pattern.
+ */
 export function numberToBf16(v: number): number {
   f32[0] = v;
   const u = u32[0];
@@ -35,7 +50,11 @@ export function numberToBf16(v: number): number {
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
-/** number → IEEE binary16 bits, rounded to nearest even (overflow to Inf, subnormals kept). */
+/**
+ * number → IEEE binary16 bits, rounded to nearest even (overflow to Inf, subnormals kept).
+ * @param v The value.
+ * @returns The binary16 bit pattern.
+ */
 export function numberToF16(v: number): number {
   if (Number.isNaN(v)) return 0x7e00;
   const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
@@ -63,7 +82,12 @@ export function numberToF16(v: number): number {
   return sign | ((e + 15) << 10) | m;
 }
 
-/** The weights as numbers: f32 as is, 16-bit dtypes decoded from their bits. */
+/**
+ * The weights as numbers: f32 as is, 16-bit dtypes decoded from their bits.
+ * @param w The weights.
+ * @param dtype How w holds them (default 'f32').
+ * @returns A new Float64Array of w's length.
+ */
 export function decodeWeights(w: Weights, dtype: Dtype = 'f32'): Float64Array {
   const out = new Float64Array(w.length);
   const dec = dtype === 'bf16' ? bf16ToNumber : dtype === 'f16' ? f16ToNumber : (v: number) => v;
@@ -71,7 +95,14 @@ export function decodeWeights(w: Weights, dtype: Dtype = 'f32'): Float64Array {
   return out;
 }
 
-/** C[m×n] = A · B (+ `add`, when given: the accumulate form), A [m×k] (or [k×m] with transA), B [k×n] (or [n×k] with transB). */
+/**
+ * C[m×n] = A · B (+ `add`, when given: the accumulate form), A [m×k] (or [k×m] with transA), B [k×n]
+ * (or [n×k] with transB), summed in float64 in order of k.
+ * @param a A.
+ * @param b B.
+ * @param o The shape (`m`, `k`, `n`), `transA`, `transB`, and `add` (m·n values added to the product).
+ * @returns A new Float64Array of m·n values.
+ */
 export function matmul(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
@@ -106,23 +137,44 @@ function linear(x: ArrayLike<number>, w: ArrayLike<number>, inF: number, outF: n
   return matmul(x, w, { m: rows, k: inF, n: outF, transB: layout !== 'in-out' });
 }
 
+/** The shape and storage of the gate's weights, as packGate's options. */
 export interface GateRefOptions {
+  /** Columns of X. */
   inFeatures: number;
+  /** Outputs of each projection. */
   outFeatures: number;
+  /** How the weights are stored (default 'out-in'). */
   layout?: Layout;
+  /** The weights' element type (default 'f32'). */
   dtype?: Dtype;
 }
 
-/** H = SiLU(X·Wg) ⊙ (X·Wu), rows = x.length / inFeatures. */
+/**
+ * H = SiLU(X·Wg) ⊙ (X·Wu) in float64, rows = x.length / inFeatures.
+ * @param x X, rows·inFeatures values.
+ * @param wGate Wg.
+ * @param wUp Wu.
+ * @param o The shape and storage of the weights.
+ * @returns A new Float64Array of rows·outFeatures values.
+ */
 export function swigluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GateRefOptions): Float64Array {
   return gluMatmul(x, wGate, wUp, { ...o, activation: 'silu' });
 }
 
+/** GateRefOptions plus the gate's activation. */
 export interface GluRefOptions extends GateRefOptions {
+  /** The activation applied to X·Wg (default 'silu'). */
   activation?: FusedActivationRef;
 }
 
-/** H = act(X·Wg) ⊙ (X·Wu) (default act: silu), rows = x.length / inFeatures. */
+/**
+ * H = act(X·Wg) ⊙ (X·Wu) in float64 (default act: silu), rows = x.length / inFeatures.
+ * @param x X, rows·inFeatures values.
+ * @param wGate Wg.
+ * @param wUp Wu.
+ * @param o The shape and storage of the weights, and the activation.
+ * @returns A new Float64Array of rows·outFeatures values.
+ */
 export function gluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GluRefOptions): Float64Array {
   const f = FUSED[o.activation ?? 'silu'];
   const dt = o.dtype ?? 'f32';
@@ -132,19 +184,32 @@ export function gluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o:
   return g;
 }
 
+/** An FFN's weights, shape and storage, as packFfn's options. */
 export interface FfnAnyRefOptions {
   /** Omitted: a plain MLP act(X·Wu)·Wd. */
   gate?: Weights;
+  /** Wu: [hiddenFeatures, inFeatures] for 'out-in'. */
   up: Weights;
+  /** Wd: [inFeatures, hiddenFeatures] for 'out-in'. */
   down: Weights;
+  /** Columns of X and of Y. */
   inFeatures: number;
+  /** The hidden width. */
   hiddenFeatures: number;
+  /** How the weights are stored (default 'out-in'). */
   layout?: Layout;
+  /** The weights' element type (default 'f32'). */
   dtype?: Dtype;
+  /** The hidden layer's activation (default 'silu'). */
   activation?: FusedActivationRef;
 }
 
-/** Y = (act(X·Wg) ⊙ (X·Wu))·Wd, or act(X·Wu)·Wd without gate (default act: silu). */
+/**
+ * Y = (act(X·Wg) ⊙ (X·Wu))·Wd, or act(X·Wu)·Wd without gate (default act: silu), in float64.
+ * @param x X, rows·inFeatures values.
+ * @param o The weights, shape, storage and activation.
+ * @returns A new Float64Array of x's length.
+ */
 export function ffn(x: ArrayLike<number>, o: FfnAnyRefOptions): Float64Array {
   const layout = o.layout ?? 'out-in';
   const dt = o.dtype ?? 'f32';
@@ -161,10 +226,16 @@ export function ffn(x: ArrayLike<number>, o: FfnAnyRefOptions): Float64Array {
 
 /** The SwiGLU FFN's options: a gate is required, the activation is silu. */
 export interface FfnRefOptions extends Omit<FfnAnyRefOptions, 'gate' | 'activation'> {
+  /** Wg: [hiddenFeatures, inFeatures] for 'out-in'. */
   gate: Weights;
 }
 
-/** Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd: the gated FFN of LLaMA-style blocks. */
+/**
+ * Y = (SiLU(X·Wg) ⊙ (X·Wu)) · Wd in float64: the gated FFN of LLaMA-style blocks.
+ * @param x X, rows·inFeatures values.
+ * @param o The weights, shape and storage.
+ * @returns A new Float64Array of x's length.
+ */
 export function swigluFfn(x: ArrayLike<number>, o: FfnRefOptions): Float64Array {
   return ffn(x, { ...o, activation: 'silu' });
 }
