@@ -116,10 +116,19 @@ abstract class PackedWeights {
   get byteLength(): number {
     return binding.packedByteLength(this.#handle);
   }
+  /** True once dispose() has been called: the pack can no longer be used (a TypeError naming the call). */
   get disposed(): boolean {
     return this.#disposed;
   }
-  /** Frees the packed memory now (an async op already running keeps it until it finishes). */
+  /**
+   * Frees the packed memory now (an async op already running keeps it until it finishes); a second call
+   * does nothing. Without it the memory is freed when the pack is garbage-collected.
+   * @throws Never.
+   * @example
+   * const packed = sg.packGate(wGate, wUp, { inFeatures: 64, outFeatures: 128 });
+   * const h = sg.swigluMatmul(x, packed);
+   * packed.dispose(); // now, rather than at some garbage collection
+   */
   dispose(): void {
     this.#disposed = true;
     binding.disposePacked(this.#handle);
@@ -135,15 +144,22 @@ abstract class PackedWeights {
  * Weights re-laid once for the fused kernel: gate and up columns of the same outputs side by side,
  * so one micro-kernel computes both, applies SiLU·multiply in registers and stores H once. The
  * memory is native; it is freed by dispose() or when this object is garbage-collected. Immutable:
- * one pack may serve any number of calls, sync or async, at once. Made by packGate().
+ * one pack may serve any number of calls, sync or async, at once. Made by packGate() (not constructible).
+ * @example
+ * const packed = sg.packGate(wGate, wUp, { inFeatures: 4096, outFeatures: 11008 });
+ * const h = sg.swigluMatmul(x, packed); // rows × 11008
+ * packed.byteLength; // native bytes held
  */
 export class PackedGate extends PackedWeights {
   /** @internal */
   constructor(
     token: symbol,
     handle: PackedHandle,
+    /** Columns of X the pack takes. */
     readonly inFeatures: number,
+    /** Outputs of each projection: columns of H. */
     readonly outFeatures: number,
+    /** The weights' element type in the pack. */
     readonly dtype: Dtype,
     /** What gluMatmul applies to X·Wg before the product with X·Wu. */
     readonly activation: FusedActivation,
@@ -154,16 +170,23 @@ export class PackedGate extends PackedWeights {
 
 /**
  * A whole FFN packed once: a GLU FFN (gate/up fused panels + down panels) or, without a gate, a plain
- * MLP act(x·Wu)·Wd. Made by packFfn().
+ * MLP act(x·Wu)·Wd. Made by packFfn() (not constructible); freed as a PackedGate is.
+ * @example
+ * const mlp = sg.packFfn({ up, down, inFeatures: 768, hiddenFeatures: 3072, activation: 'gelu' });
+ * const y = sg.ffn(x, mlp); // x's shape
  */
 export class PackedFfn extends PackedWeights {
   /** @internal */
   constructor(
     token: symbol,
     handle: PackedHandle,
+    /** Columns of X and of Y. */
     readonly inFeatures: number,
+    /** The hidden width. */
     readonly hiddenFeatures: number,
+    /** The weights' element type in the pack. */
     readonly dtype: Dtype,
+    /** The hidden layer's activation. */
     readonly activation: FusedActivation,
     /** True for a GLU FFN (made with a gate), false for a plain MLP. */
     readonly gated: boolean,
