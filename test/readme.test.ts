@@ -1,12 +1,21 @@
-// The README's "API in brief" and "Weights from a checkpoint" examples, run against the library: each
-// line must do what its comment says (the second reads a checkpoint this test writes first). (The first
-// one's types are checked against the published package in package.test.ts.)
+// The README's examples ("API in brief", "Weights from a checkpoint", "One FFN training step"), run
+// against the library: each line must do what its comment says (the second reads a checkpoint this test
+// writes first). They are TypeScript: the types are stripped here (ts.transpileModule) and the body run
+// with sg given. (package.test.ts compiles them strictly, as written, against the packed package and runs
+// them there too.)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { safetensorsFile } from './helpers/safetensors';
+
+/** The example's body as JavaScript: its import of 'swiglu' removed (sg is given), its types stripped. */
+function jsBody(code: string): string {
+  const body = code.replace("import * as sg from 'swiglu';", '');
+  return ts.transpileModule(body, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText.replace(/^export \{\};$/m, '');
+}
 
 function readmeExample(): string {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -20,7 +29,7 @@ describe('the README example', () => {
     const text = readmeExample();
     expect(text).toContain("import * as sg from 'swiglu';");
     // The example is plain JavaScript apart from its import: run its body with sg given.
-    const body = text.replace("import * as sg from 'swiglu';", '');
+    const body = jsBody(text);
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (lib: typeof sg) => Promise<Record<string, unknown>>;
     const run = new AsyncFunction('sg', `${body}\nreturn { x, y: typeof y === 'undefined' ? null : y, H, H2 };`);
     const { x, y, H, H2 } = (await run(sg)) as Record<string, Float32Array>;
@@ -53,7 +62,7 @@ describe('the README checkpoint example', () => {
         { name: 'model.layers.0.mlp.gate_proj.weight', dtype: 'BF16', shape: [hidden, d], data: gate },
         { name: 'model.layers.0.mlp.up_proj.weight', dtype: 'BF16', shape: [hidden, d], data: up },
       ], { format: 'pt' }));
-      const body = m[1].replace("import * as sg from 'swiglu';", '').replace("'model.safetensors'", JSON.stringify(file));
+      const body = jsBody(m[1].replace("'model.safetensors'", JSON.stringify(file)));
       const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (lib: typeof sg) => Promise<Record<string, unknown>>;
       const run = new AsyncFunction('sg', `${body}\nreturn { y, ffn, d, hidden };`);
       const r = (await run(sg)) as { y: Float32Array; ffn: sg.PackedFfn; d: number; hidden: number };
@@ -73,7 +82,7 @@ describe('the README training example', () => {
     const m = /### One FFN training step\s+```ts\n([\s\S]*?)```/.exec(readme);
     if (!m) throw new Error('README.md: no ```ts block under "### One FFN training step"');
     expect(m[1]).toContain("import * as sg from 'swiglu';");
-    const body = m[1].replace("import * as sg from 'swiglu';", '');
+    const body = jsBody(m[1]);
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (lib: typeof sg) => Promise<Record<string, unknown>>;
     const run = new AsyncFunction('sg', `${body}\nreturn { w, shape, x, target, loss, dx, dGate, rows, d, hidden };`);
     const r = (await run(sg)) as {
