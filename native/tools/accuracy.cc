@@ -17,6 +17,8 @@
 // a forward result (the forward's bar + 1; 1 where the forward is exact).
 // Also checked (any failure -> exit 1): NaN propagation (several payloads, both signs), the limits at
 // +-Inf, +-0 (bitwise), the sign of zero results, and padded tails / in-place calls.
+// The activations, their default parameters, bars and limits at +-Inf come from runtime/activation_list.h;
+// the ISAs are those runtime/cpu.cc finds runnable, as in the addon.
 #include "split_list.h"
 #include <algorithm>
 #include <atomic>
@@ -31,10 +33,12 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
-#include "../runtime/grad_table.h"
-#include "../runtime/op_table.h"
+#include "../runtime/cpu.h"
+#include "../runtime/dispatch.h"
+#include "../runtime/grad_dispatch.h"
 
 using namespace swiglu;
 
@@ -141,7 +145,7 @@ double grad_reference(int act, double x, double dy, const ActParams& p) {
 
 // ---- the cases -----------------------------------------------------------------------------------
 struct Case {
-  const char* name;  // as in --ops
+  std::string name;  // as in --ops
   int act;
   ActParams p;
   double bar;        // max ulp allowed; 0 = bitwise exact
@@ -156,68 +160,55 @@ constexpr int kGluUp = 2;    // the case checks dUp = dh f(gate)
 
 const float kInf = std::numeric_limits<float>::infinity();
 
+// The roots of f' for activation `act` with parameters p (gradient cases; README, "Training").
+std::vector<double> grad_roots(int act, const ActParams& p) {
+  constexpr double kSiluRoot = -1.2784645427610738;  // of silu' at beta = 1; beta scales it by 1 / beta
+  switch (act) {
+    case kSilu: return {kSiluRoot / p.a};
+    case kQuickGelu: return {kSiluRoot / 1.702};
+    case kGelu: return {-0.75179162426};
+    case kGeluTanh: return {-0.7524614};
+    case kMish: return {-1.1924218};
+    case kHardSwish: return {-1.5};
+    default: return {};
+  }
+}
+
+// Every activation of runtime/activation_list.h (identity aside) with its default parameters, then some
+// with others; then their gradients (f'(+-Inf) in inf_pos, inf_neg; dy = 1, a zero's sign unchecked).
 std::vector<Case> elementwise_cases() {
-  return {
-      {"relu", kRelu, {}, 0, kInf, 0.0f},
-      {"leakyRelu", kLeakyRelu, {0.01, 0}, 1, kInf, -kInf},
-      {"relu6", kRelu6, {}, 0, 6.0f, 0.0f},
-      {"sigmoid", kSigmoid, {}, 4, 1.0f, 0.0f},
-      {"tanh", kTanh, {}, 4, 1.0f, -1.0f},
-      {"silu", kSilu, {1.0, 0}, 4, kInf, -0.0f},
-      {"gelu", kGelu, {}, 4, kInf, -0.0f},
-      {"geluTanh", kGeluTanh, {}, 4, kInf, -0.0f},
-      {"quickGelu", kQuickGelu, {}, 4, kInf, -0.0f},
-      {"softplus", kSoftplus, {1.0, 20.0}, 4, kInf, 0.0f},
-      {"mish", kMish, {}, 8, kInf, -0.0f},
-      {"elu", kElu, {1.0, 0}, 4, kInf, -1.0f},
-      {"selu", kSelu, {}, 4, kInf, float(-kSeluScale * kSeluAlpha)},
-      {"hardSigmoid", kHardSigmoid, {}, 4, 1.0f, 0.0f},
-      {"hardSwish", kHardSwish, {}, 4, kInf, 0.0f},
-      {"silu(beta=1.5)", kSilu, {1.5, 0}, 4, kInf, -0.0f},
-      {"softplus(beta=2)", kSoftplus, {2.0, 20.0}, 4, kInf, 0.0f},
-      {"leakyRelu(slope=0.2)", kLeakyRelu, {0.2, 0}, 1, kInf, -kInf},
-      {"elu(alpha=0.5)", kElu, {0.5, 0}, 4, kInf, -0.5f},
-      // gradients: f'(+Inf), f'(-Inf) in inf_pos, inf_neg (dy = 1; a zero's sign unchecked)
-      {"reluBackward", kRelu, {}, 0, 1.0f, 0.0f, true},
-      {"leakyReluBackward", kLeakyRelu, {0.01, 0}, 1, 1.0f, 0.01f, true},
-      {"relu6Backward", kRelu6, {}, 0, 0.0f, 0.0f, true},
-      {"sigmoidBackward", kSigmoid, {}, 4, 0.0f, 0.0f, true},
-      {"tanhBackward", kTanh, {}, 4, 0.0f, 0.0f, true},
-      {"siluBackward", kSilu, {1.0, 0}, 4, 1.0f, 0.0f, true, {-1.2784645427610738}},
-      {"geluBackward", kGelu, {}, 8, 1.0f, 0.0f, true, {-0.75179162426}},
-      {"geluTanhBackward", kGeluTanh, {}, 8, 1.0f, 0.0f, true, {-0.7524614}},
-      {"quickGeluBackward", kQuickGelu, {}, 4, 1.0f, 0.0f, true, {-1.2784645427610738 / 1.702}},
-      {"softplusBackward", kSoftplus, {1.0, 20.0}, 4, 1.0f, 0.0f, true},
-      {"mishBackward", kMish, {}, 8, 1.0f, 0.0f, true, {-1.1924218}},
-      {"eluBackward", kElu, {1.0, 0}, 4, 1.0f, 0.0f, true},
-      {"seluBackward", kSelu, {}, 4, float(kSeluScale), 0.0f, true},
-      {"hardSigmoidBackward", kHardSigmoid, {}, 1, 0.0f, 0.0f, true},
-      {"hardSwishBackward", kHardSwish, {}, 4, 1.0f, 0.0f, true, {-1.5}},
-      {"siluBackward(beta=1.5)", kSilu, {1.5, 0}, 4, 1.0f, 0.0f, true, {-1.2784645427610738 / 1.5}},
-      {"softplusBackward(beta=2)", kSoftplus, {2.0, 20.0}, 4, 1.0f, 0.0f, true},
-      {"eluBackward(alpha=0.5)", kElu, {0.5, 0}, 4, 1.0f, 0.0f, true},
+  std::vector<Case> fwd, grad;
+  auto add = [&](std::string name, int act, ActParams p, float f_neg, bool with_grad) {
+    const ActInfo& a = kActInfo[act];
+    fwd.push_back({name, act, p, a.bar, a.f_pos, f_neg});
+    if (!with_grad) return;
+    const size_t paren = name.find('(');
+    std::string gname = paren == std::string::npos ? name + "Backward" : name.insert(paren, "Backward");
+    grad.push_back({gname, act, p, a.grad_bar, a.fp_pos, a.fp_neg, true, grad_roots(act, p)});
   };
+  for (int act = 0; act < kActCount; ++act)
+    if (act != kIdentity) add(kActInfo[act].name, act, kActInfo[act].defaults, kActInfo[act].f_neg, true);
+  add("silu(beta=1.5)", kSilu, {1.5, 0}, -0.0f, true);
+  add("softplus(beta=2)", kSoftplus, {2.0, 20.0}, 0.0f, true);
+  add("leakyRelu(slope=0.2)", kLeakyRelu, {0.2, 0}, -kInf, false);
+  add("elu(alpha=0.5)", kElu, {0.5, 0}, -0.5f, true);
+  fwd.insert(fwd.end(), grad.begin(), grad.end());
+  return fwd;
 }
 
 // The GLU backward (GradTable::glu_grad), two rows per op: dGate = dh up act'(gate) (bar 8 ulp, with the
 // gradient allowances for dy = dh up) and dUp = dh act(gate) (the forward's bar + 1; exact forwards: 1).
 // inf_pos / inf_neg: act'(+-Inf) for dGate, act(+-Inf) for dUp (dh = up = 1).
 std::vector<Case> glu_cases() {
-  const double silu_root = -1.2784645427610738;
-  std::vector<Case> v = {
-      {"gluBackward.dGate", kSigmoid, {}, 8, 0.0f, 0.0f, true, {}, kGluGate},
-      {"gluBackward.dUp", kSigmoid, {}, 5, 1.0f, 0.0f, true, {}, kGluUp},
-      {"regluBackward.dGate", kRelu, {}, 8, 1.0f, 0.0f, true, {}, kGluGate},
-      {"regluBackward.dUp", kRelu, {}, 1, kInf, 0.0f, true, {}, kGluUp},
-      {"gegluBackward.dGate", kGelu, {}, 8, 1.0f, 0.0f, true, {-0.75179162426}, kGluGate},
-      {"gegluBackward.dUp", kGelu, {}, 5, kInf, -0.0f, true, {}, kGluUp},
-      {"gegluBackward(tanh).dGate", kGeluTanh, {}, 8, 1.0f, 0.0f, true, {-0.7524614}, kGluGate},
-      {"gegluBackward(tanh).dUp", kGeluTanh, {}, 5, kInf, -0.0f, true, {}, kGluUp},
-      {"swigluBackward.dGate", kSilu, {1.0, 0}, 8, 1.0f, 0.0f, true, {silu_root}, kGluGate},
-      {"swigluBackward.dUp", kSilu, {1.0, 0}, 5, kInf, -0.0f, true, {}, kGluUp},
-      {"bilinearBackward.dGate", kIdentity, {}, 8, 1.0f, 1.0f, true, {}, kGluGate},
-      {"bilinearBackward.dUp", kIdentity, {}, 1, kInf, -kInf, true, {}, kGluUp},
-  };
+  const std::pair<const char*, int> ops[] = {{"gluBackward", kSigmoid},          {"regluBackward", kRelu},
+                                             {"gegluBackward", kGelu},           {"gegluBackward(tanh)", kGeluTanh},
+                                             {"swigluBackward", kSilu},          {"bilinearBackward", kIdentity}};
+  std::vector<Case> v;
+  for (const auto& [name, act] : ops) {
+    const ActInfo& a = kActInfo[act];
+    v.push_back({std::string(name) + ".dGate", act, a.defaults, 8, a.fp_pos, a.fp_neg, true, grad_roots(act, a.defaults), kGluGate});
+    v.push_back({std::string(name) + ".dUp", act, a.defaults, a.bar + 1, a.f_pos, a.f_neg, true, {}, kGluUp});
+  }
   return v;
 }
 
@@ -227,24 +218,19 @@ std::vector<Case> all_cases() {
   return v;
 }
 
-struct Isa {
+struct IsaTables {
   const char* name;
   const OpTable* table;
   const GradTable* grads;
 };
 
-std::vector<Isa> runnable_isas() {
-  std::vector<Isa> v;
-  v.push_back({"scalar", &scalar::table(), &scalar::grad_table()});
-#if defined(__x86_64__) || defined(_M_X64)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back({"avx2", &avx2::table(), &avx2::grad_table()});
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-    v.push_back({"avx512", &avx512::table(), &avx512::grad_table()});
-#elif defined(__aarch64__)
-  v.push_back({"neon", &neon::table(), &neon::grad_table()});
-#endif
+// The ISAs the addon would run here (runtime/cpu.cc), in the order of enum Isa.
+std::vector<IsaTables> runnable_isas() {
+  std::vector<IsaTables> v;
+  for (int i = 0; i < kIsaCount; ++i) {
+    const Isa isa = static_cast<Isa>(i);
+    if (isa_runnable(isa)) v.push_back({isa_name(isa), &op_table(isa), &grad_table(isa)});
+  }
   return v;
 }
 
@@ -339,7 +325,7 @@ double glu_up_error(float y, double r, double f, double dh) {
 
 // One batch of a GLU backward case: gate = x, twice (dh = up = 1; then dh = dy_of, up = up_of), through
 // every ISA's glu_grad entry; the case's output (dGate or dUp) judged against float64.
-void glu_batch(const Case& c, const std::vector<Isa>& isas, const uint32_t* xb, const float* x, size_t n,
+void glu_batch(const Case& c, const std::vector<IsaTables>& isas, const uint32_t* xb, const float* x, size_t n,
                std::vector<Stats>& local) {
   thread_local std::vector<float> dh, up, dg, du;
   dh.resize(n);
@@ -387,7 +373,7 @@ bool selected(const std::vector<std::string>& list, const std::string& name, boo
 }
 
 // Sweeps one case over all selected ISAs: the reference is computed once per input and shared.
-std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Options& o) {
+std::vector<Stats> sweep(const Case& c, const std::vector<IsaTables>& isas, const Options& o) {
   const uint64_t total = (uint64_t(1) << 32);
   const uint64_t span = kBatch * o.sample;  // bit patterns per batch
   const uint64_t nbatches = (total + span - 1) / span;
@@ -451,7 +437,7 @@ std::vector<Stats> sweep(const Case& c, const std::vector<Isa>& isas, const Opti
 // Edge checks: NaN payloads, +-Inf limits, +-0 (bitwise against the reference), tails and in-place.
 // Gradient edge checks: NaN x -> NaN, f'(+-Inf) with dy = 1, the flat-piece rule (dx = 0 for dy = +-Inf,
 // NaN on a flat piece), tails and in place on x and on dy.
-std::vector<std::string> grad_edge_checks(const Case& c, const Isa& isa) {
+std::vector<std::string> grad_edge_checks(const Case& c, const IsaTables& isa) {
   std::vector<std::string> fails;
   char msg[256];
   const GradFn g = isa.grads->grad[c.act];
@@ -506,7 +492,7 @@ std::vector<std::string> grad_edge_checks(const Case& c, const Isa& isa) {
 // definition, whatever dh up is: +-Inf, NaN); dh up past the float range (the kernel's rescue path:
 // dGate = dh up act'(gate) judged against float64 with the case's bar); padded tails 1..40 (both outputs,
 // nothing written past the end); each output exactly one of the inputs.
-std::vector<std::string> glu_edge_checks(const Case& c, const Isa& isa) {
+std::vector<std::string> glu_edge_checks(const Case& c, const IsaTables& isa) {
   std::vector<std::string> fails;
   char msg[256];
   const GluGradFn g = isa.grads->glu_grad[c.act];
@@ -594,7 +580,7 @@ std::vector<std::string> glu_edge_checks(const Case& c, const Isa& isa) {
   return fails;
 }
 
-std::vector<std::string> edge_checks(const Case& c, const Isa& isa) {
+std::vector<std::string> edge_checks(const Case& c, const IsaTables& isa) {
   if (c.glu) return glu_edge_checks(c, isa);
   if (c.grad) return grad_edge_checks(c, isa);
   std::vector<std::string> fails;
@@ -701,12 +687,12 @@ int main(int argc, char** argv) {
   }
   if (!o.threads) o.threads = std::max(1u, std::thread::hardware_concurrency());
 
-  std::vector<Isa> isas;
-  for (const Isa& i : runnable_isas())
+  std::vector<IsaTables> isas;
+  for (const IsaTables& i : runnable_isas())
     if (selected(o.isas, i.name, false)) isas.push_back(i);
   for (const auto& want : o.isas) {
     bool found = false;
-    for (const Isa& i : isas) found |= want == i.name;
+    for (const IsaTables& i : isas) found |= want == i.name;
     if (!found) std::fprintf(stderr, "note: ISA '%s' not runnable here (or unknown), skipped\n", want.c_str());
   }
   std::vector<Case> cases;
@@ -719,7 +705,7 @@ int main(int argc, char** argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   bool fail = false;
-  struct Row { const Case* c; const Isa* isa; Stats s; std::vector<std::string> edges; };
+  struct Row { const Case* c; const IsaTables* isa; Stats s; std::vector<std::string> edges; };
   std::vector<Row> rows;
   for (const Case& c : cases) {
     const std::vector<Stats> st = sweep(c, isas, o);
@@ -729,7 +715,7 @@ int main(int argc, char** argv) {
       fail |= !ok;
       if (!o.md && !o.json) {
         std::printf("%-21s %-7s max %7.3f ulp at 0x%08x (x=%.9g y=%.9g ref=%.17g)  >0.5:%llu >1:%llu >2:%llu >4:%llu  n=%llu%s\n",
-                    c.name, isas[k].name, row.s.max_ulp, row.s.worst, double(fromBits(row.s.worst)),
+                    c.name.c_str(), isas[k].name, row.s.max_ulp, row.s.worst, double(fromBits(row.s.worst)),
                     double(row.s.worst_y), row.s.worst_r, (unsigned long long)row.s.over05,
                     (unsigned long long)row.s.over1, (unsigned long long)row.s.over2,
                     (unsigned long long)row.s.over4, (unsigned long long)row.s.n, ok ? "" : "   FAIL");
@@ -746,12 +732,12 @@ int main(int argc, char** argv) {
 
   if (o.md) {
     std::printf("| op | bar (ulp) |");
-    for (const Isa& i : isas) std::printf(" %s max ulp (at x) |", i.name);
+    for (const IsaTables& i : isas) std::printf(" %s max ulp (at x) |", i.name);
     std::printf(" edges |\n|---|---|");
     for (size_t k = 0; k < isas.size(); ++k) std::printf("---|");
     std::printf("---|\n");
     for (size_t r = 0; r < rows.size(); r += isas.size()) {
-      std::printf("| %s | %s |", rows[r].c->name, rows[r].c->bar == 0 ? "exact" : std::to_string(int(rows[r].c->bar)).c_str());
+      std::printf("| %s | %s |", rows[r].c->name.c_str(), rows[r].c->bar == 0 ? "exact" : std::to_string(int(rows[r].c->bar)).c_str());
       bool edges_ok = true;
       for (size_t k = 0; k < isas.size(); ++k) {
         const Row& w = rows[r + k];
@@ -771,7 +757,7 @@ int main(int argc, char** argv) {
       std::printf("  {\"op\": \"%s\", \"isa\": \"%s\", \"bar\": %g, \"max_ulp\": %.4f, \"worst_bits\": \"0x%08x\", "
                   "\"worst_x\": %.9g, \"n\": %llu, \"over_0_5\": %llu, \"over_1\": %llu, \"over_2\": %llu, "
                   "\"over_4\": %llu, \"special_mismatches\": %llu, \"edge_failures\": %zu}%s\n",
-                  w.c->name, w.isa->name, w.c->bar, w.s.max_ulp, w.s.worst, double(fromBits(w.s.worst)),
+                  w.c->name.c_str(), w.isa->name, w.c->bar, w.s.max_ulp, w.s.worst, double(fromBits(w.s.worst)),
                   (unsigned long long)w.s.n, (unsigned long long)w.s.over05, (unsigned long long)w.s.over1,
                   (unsigned long long)w.s.over2, (unsigned long long)w.s.over4,
                   (unsigned long long)w.s.bad_special, w.edges.size(), r + 1 < rows.size() ? "," : "");
