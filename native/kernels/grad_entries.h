@@ -1,31 +1,21 @@
 // Builds this ISA's GradTable (runtime/grad_table.h) over the vector layer V from the Grad<V, A> functors
-// (backward.h) and, for the GLU backward, the forward Activation<V, A> functors (activations.h).
+// (backward.h) and, for the GLU backward, the forward Activation<V, A> functors (activations.h). Each functor
+// picks its kernel once per call through map.h's visit_kernel, as the forward entries do.
 #pragma once
 #include <utility>
 
 #include "../runtime/grad_table.h"
 #include "backward.h"
+#include "map.h"
 #include "map_grad.h"
 
 namespace swiglu {
 namespace SWIGLU_NS {
 
-// Calls fn(kernel) with the functor that does op's work for this call (Op::visit where the op picks a
-// specialised kernel once per call, as silu and softplus do; else op itself). As map.h's visit_kernel, for
-// the gradient functors.
-template <class Op, class Fn>
-inline auto visit_grad(const Op& op, Fn&& fn, int) -> decltype(op.visit(fn)) {
-  return op.visit(fn);
-}
-template <class Op, class Fn>
-inline void visit_grad(const Op& op, Fn&& fn, long) {
-  fn(op);
-}
-
 template <class V, int A>
 void grad_entry(const float* x, const float* dy, float* dx, size_t n, const ActParams& p) {
   const Grad<V, A> op(p);
-  visit_grad(op, [&](const auto& k) { map_grad<V>(x, dy, dx, n, k); }, 0);
+  visit_kernel(op, [&](const auto& k) { map_grad<V>(x, dy, dx, n, k); }, 0);
 }
 
 template <class V, int A>
@@ -34,7 +24,7 @@ void glu_grad_entry(const float* gate, const float* up, const float* dh, float* 
   const Activation<V, A> act(p);
   const Grad<V, A> gr(p);
   visit_kernel(act, [&](const auto& a) {
-    visit_grad(gr, [&](const auto& g) { map_glu_grad<V>(gate, up, dh, dgate, dup, n, a, g); }, 0);
+    visit_kernel(gr, [&](const auto& g) { map_glu_grad<V>(gate, up, dh, dgate, dup, n, a, g); }, 0);
   }, 0);
 }
 

@@ -108,10 +108,10 @@ int check() {
     for (size_t M : Ms)
       for (size_t K : Ks)
         for (size_t N : Ns)
-          for (int wt = 0; wt < kWTypeCount; ++wt)
+          for (int type_index = 0; type_index < kWTypeCount; ++type_index)
             for (int gate = 0; gate < 2; ++gate) {
-              const bool trans = (M + K + N + wt) & 1;
-              const WType type = static_cast<WType>(wt);
+              const bool trans = (M + K + N + type_index) & 1;
+              const WType type = static_cast<WType>(type_index);
               std::vector<float> A(M * K), Wg(K * N), Wu(K * N);
               for (auto& v : A) v = dist(rng);
               for (auto& v : Wg) v = dist(rng);
@@ -176,8 +176,8 @@ int check() {
               if (!pass) {
                 ++failures;
                 if (failures < 20)
-                  std::printf("FAIL %s M=%zu K=%zu N=%zu wt=%d gate=%d trans=%d ok=%d same=%d rel=%.3g maxerr=%.3g maxref=%.3g\n",
-                              isa_name(isa), M, K, N, wt, gate, trans, ok, same, std::sqrt(err2 / (ref2 + 1e-300)), maxerr, maxref);
+                  std::printf("FAIL %s M=%zu K=%zu N=%zu dtype=%d gate=%d trans=%d ok=%d same=%d rel=%.3g maxerr=%.3g maxref=%.3g\n",
+                              isa_name(isa), M, K, N, type_index, gate, trans, ok, same, std::sqrt(err2 / (ref2 + 1e-300)), maxerr, maxref);
               }
             }
   }
