@@ -5,7 +5,7 @@
 #   bench/openblas/run.sh [gemm_bench options]     e.g. --threads 1 --m 1,8 --dtype f32
 #
 # 1. gemm_bench (native/tools) times, for every shape, M and thread count, the fused gate, the FMA
-#    peak probe (the addon's OpTable::fma_probe, each run as long as one fused call), the unfused path
+#    peak probe (the addon's ProbeTable::fma, each run as long as one fused call), the unfused path
 #    (2 GEMMs + swiglu) and OpenBLAS's gate (dlopen, same process, same inputs) round-robin, one run of
 #    each per round, and prints medians and ratios; %peak is against the probe of the same row. M = 1
 #    rows add the DRAM read probe and, for bf16/f16, the f32 pack of the shape to the round-robin
