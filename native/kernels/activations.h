@@ -226,9 +226,13 @@ struct Activation<V, kGeluTanh> {
     a2 = static_cast<float>(A - static_cast<double>(a1));
     b = math::split(A * 0.044715);
   }
-  typename V::F operator()(typename V::F x) const {
+  // The exponent -|2u| log2(e) = zh + zl from nx = -|x| clamped, and x^2 = sh (rounded; its low part is
+  // folded into zl). Shared with the gradient (backward.h).
+  struct Exponent {
+    typename V::F sh, zh, zl;
+  };
+  Exponent exponent(typename V::F nx) const {
     using F = typename V::F;
-    const F nx = V::neg_abs_min(x, 12.0f);  // -|x| clamped (one op on AVX-512: this kernel waits on its adds)
     const F sh = V::mul(nx, nx);
     const F sl = V::fms(nx, nx, sh);
     const F bh = V::set1(b.hi);
@@ -240,10 +244,15 @@ struct Activation<V, kGeluTanh> {
     const F r = V::fms(bh, sh, V::sub(gh, a1v));
     const F tl = V::fma(bh, sl, V::mul(V::set1(b.lo), sh));
     const F gl = V::add(r, V::add(V::set1(a2), tl));
-    const F zh = V::mul(nx, gh);                                         // -|2u| log2(e) = zh + zl
-    const F zl = V::fma(nx, gl, V::fms(nx, gh, zh));
+    const F zh = V::mul(nx, gh);
+    return {sh, zh, V::fma(nx, gl, V::fms(nx, gh, zh))};
+  }
+  typename V::F operator()(typename V::F x) const {
+    using F = typename V::F;
+    const F nx = V::neg_abs_min(x, 12.0f);  // -|x| clamped (one op on AVX-512: this kernel waits on its adds)
+    const Exponent z = exponent(nx);
     // The lean form (math.h): this kernel is bound by its FMA-pipe ops. xn = -|x| = -x where x >= 0.
-    return math::mul_sigmoid<V, true>(V::lt(x, V::zero()), zh, zl, x, nx);
+    return math::mul_sigmoid<V, true>(V::lt(x, V::zero()), z.zh, z.zl, x, nx);
   }
 };
 

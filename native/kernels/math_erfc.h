@@ -62,61 +62,100 @@ alignas(64) constexpr float kGaussPwC[7][16] = {
      0x1.f16f8ap-7f, 0x1.05fc5ap-7f, 0x1.363c24p-8f, 0x1.7300fcp-9f},
 };
 
-// Returns a Phi(-a) * 2^kOff for a in [0, kGeluClamp] (offset form, see math.h: exact scaling down to the
-// subnormal range of the final result).
-// e^(-a^2/2) takes its argument as the exact double-float -(a*a)/2 (TwoProduct, halving exact): that
-// exponent reaches -105, where a float-rounded argument alone would cost up to 2^-24 * 105 ~ 4 ulp.
-// Piecewise (V::kLookup16): a 2^(n+kOff-1) is exact, times G rounds once, times 1 + tm (an fma) once
-// more. Error: exp 0.75 ulp, G ~0.5 (its last fma; t is small, the fit 2^-27.5), two roundings. AVX2
-// keeps the rational form: a 16-entry lookup there is two vpermps and a blend (or a gather), and the
-// piecewise tail built on it runs slower than the rational one; so does one on 8 intervals (one vpermps
-// per coefficient, degree 8), the permutes sharing the FMA pipes.
-// Rational (otherwise): Y = a/(L + a) and its rounding (Y H(Z) passes Y's relative error ~1:1 near 0);
-// Z = 1 - 2Y one more rounding (H is flat in Z: ~0.3 ulp); H(Z) ~0.8 (+ the fit, 2^-25.9); the product
-// with e^(-a^2/2) rounds once. It is bound by its long dependency chain (L + a, division, Z, H, product)
-// more than by its fma count (with 16 registers, too few vectors are in flight to hide it), so the power
-// of two goes onto Y (off the chain) rather than onto the result, and H is evaluated in two halves. Y h
-// rounded on its own, before the product with 1 + tm, would exceed the 4 ulp bar: hence the TwoProduct
-// there.
-// The full sweeps' maxima of both forms: docs/accuracy.md.
+// The parts of the Gaussian tail that gelu (gauss_tail_x_scaled below) and its gradient (backward.h)
+// share, each written once, so that a kernel computing both (the GLU backward) evaluates them once.
+//
+// e^(-a^2/2) = (1 + tm) 2^n, its argument the exact double-float -(a*a)/2 (TwoProduct, halving exact): that
+// exponent reaches -105, where a float-rounded argument alone would cost up to 2^-24 * 105 ~ 4 ulp. With
+// it s = 2^(n + kOff - 1): the offset form's power of two with the 1/2 of Phi = erfc/2 folded in.
 template <class V>
-inline typename V::F gauss_tail_x_scaled(typename V::F a) {
+struct GaussExp {
+  ExpParts<V> e;
+  typename V::F s;
+};
+template <class V>
+inline GaussExp<V> gauss_exp(typename V::F a) {
   using F = typename V::F;
   const F nha = V::mul(a, V::set1(-0.5f));  // exact
   const F zh = V::mul(a, nha);               // -(a*a)/2 = zh + zl exactly (TwoProduct)
   const F zl = V::fms(a, nha, zh);
   const ExpParts<V> e = exp_parts<V>(zh, zl);
-  const F s = pow2<V, kOff - 1>(e.t);  // the 1/2 of Phi = erfc/2 is folded into the power of two
-  if constexpr (V::kLookup16) {
-    const typename V::I slot = V::template isra<21>(V::asint(V::add(a, V::set1(1.0f))));
-    const F t = V::sub(a, V::lookup16(kGaussPwT, slot));
-    F h = V::fma(V::lookup16(kGaussPwC[6], slot), t, V::lookup16(kGaussPwC[5], slot));
+  return {e, pow2<V, kOff - 1>(e.t)};
+}
+
+// G(a) piecewise (V::kLookup16 only): P(a - t) on a's interval (see kGaussPwT). Error: the fit 2^-27.5,
+// the last fma 0.5 ulp (t is small: the earlier roundings reach G scaled down).
+template <class V>
+inline typename V::F erfcx_pieces(typename V::F a) {
+  using F = typename V::F;
+  const typename V::I slot = V::template isra<21>(V::asint(V::add(a, V::set1(1.0f))));
+  const F t = V::sub(a, V::lookup16(kGaussPwT, slot));
+  F h = V::fma(V::lookup16(kGaussPwC[6], slot), t, V::lookup16(kGaussPwC[5], slot));
 #pragma GCC unroll 8
-    for (int i = 4; i >= 0; --i) h = V::fma(h, t, V::lookup16(kGaussPwC[i], slot));
-    const F yh = V::mul(V::mul(a, s), h);
-    return V::fma(yh, e.tm, yh);
+  for (int i = 4; i >= 0; --i) h = V::fma(h, t, V::lookup16(kGaussPwC[i], slot));
+  return h;
+}
+
+// G(a) in the rational form as a G(a) = Y H(Z), Y = a/(L + a) (one division, rounded once) and Z = 1 - 2Y.
+template <class V>
+struct ErfcxRational {
+  typename V::F Y, h;
+};
+template <class V>
+inline ErfcxRational<V> erfcx_rational(typename V::F a) {
+  using F = typename V::F;
+  const F Y = V::div(a, V::add(V::set1(kErfcxL), a));
+  // 1 - 2Y rounded once, on the add pipes (Y + Y is exact): the same bits as fma(Y, -2, 1), one op fewer
+  // on the FMA pipes, which bound this kernel.
+  const F Z = V::sub(V::set1(1.0f), V::add(Y, Y));
+  // H(Z) = A(Z) + Z^4 B(Z), A of degree 3 and B of degree 4 by Horner side by side: five steps after Z
+  // instead of eight, for two multiplies (Z^2, Z^4). |Z^4 B| < 0.02 |H|, so B's roundings reach H scaled
+  // down; A's last step rounds at H's scale before the sum, one rounding more than Horner's (up to
+  // ~0.5 ulp of H where Z is near 1, i.e. small |x|: the full sweep's maximum rose by 0.19 ulp).
+  const F z2 = V::mul(Z, Z);
+  F hb = V::fma(V::set1(kErfcxH[8]), Z, V::set1(kErfcxH[7]));
+  for (int i = 6; i >= 4; --i) hb = V::fma(hb, Z, V::set1(kErfcxH[i]));
+  F ha = V::fma(V::set1(kErfcxH[3]), Z, V::set1(kErfcxH[2]));
+  for (int i = 1; i >= 0; --i) ha = V::fma(ha, Z, V::set1(kErfcxH[i]));
+  return {Y, V::fma(hb, V::mul(z2, z2), ha)};
+}
+
+// a Phi(-a) 2^kOff = e^(-a^2/2) Y H / 2 from the rational parts (see gauss_tail_x_scaled).
+template <class V>
+inline typename V::F gauss_tail_rational(const GaussExp<V>& g, const ErfcxRational<V>& r) {
+  using F = typename V::F;
+  // Y 2^(n+kOff-1): exact (Y >= 0 only loses bits of its own if a is subnormal; the scale is >= 2^-53).
+  const F ys = V::mul(r.Y, g.s);
+  // ys h (1 + tm) with ONE rounding: ys h as a double-float (TwoProduct, exact: no under/overflow at these
+  // scales), then yh + (yh tm + yl).
+  const F yh = V::mul(ys, r.h);
+  const F yl = V::fms(ys, r.h, yh);
+  return V::add(yh, V::fma(yh, g.e.tm, yl));
+}
+
+// Returns a Phi(-a) * 2^kOff for a in [0, kGeluClamp] (offset form, see math.h: exact scaling down to the
+// subnormal range of the final result): e^(-a^2/2) a G(a) / 2 from the parts above.
+// Piecewise (V::kLookup16): a 2^(n+kOff-1) is exact, times G rounds once, times 1 + tm (an fma) once
+// more. Error: exp 0.75 ulp, G ~0.5 (its last fma; t is small, the fit 2^-27.5), two roundings. AVX2
+// keeps the rational form: a 16-entry lookup there is two vpermps and a blend (or a gather), and the
+// piecewise tail built on it runs slower than the rational one; so does one on 8 intervals (one vpermps
+// per coefficient, degree 8), the permutes sharing the FMA pipes.
+// Rational (otherwise): Y's rounding (Y H(Z) passes Y's relative error ~1:1 near 0); Z one more rounding
+// (H is flat in Z: ~0.3 ulp); H(Z) ~0.8 (+ the fit, 2^-25.9); the product with e^(-a^2/2) rounds once. It
+// is bound by its long dependency chain (L + a, division, Z, H, product) more than by its fma count (with
+// 16 registers, too few vectors are in flight to hide it), so the power of two goes onto Y (off the chain)
+// rather than onto the result, and H is evaluated in two halves. Y h rounded on its own, before the product
+// with 1 + tm, would exceed the 4 ulp bar: hence the TwoProduct there.
+// The full sweeps' maxima of both forms: docs/accuracy.md.
+template <class V>
+inline typename V::F gauss_tail_x_scaled(typename V::F a) {
+  using F = typename V::F;
+  const GaussExp<V> g = gauss_exp<V>(a);
+  if constexpr (V::kLookup16) {
+    const F yh = V::mul(V::mul(a, g.s), erfcx_pieces<V>(a));
+    return V::fma(yh, g.e.tm, yh);
   } else {
-    const F Y = V::div(a, V::add(V::set1(kErfcxL), a));
-    // 1 - 2Y rounded once, on the add pipes (Y + Y is exact): the same bits as fma(Y, -2, 1), one op fewer
-    // on the FMA pipes, which bound this kernel.
-    const F Z = V::sub(V::set1(1.0f), V::add(Y, Y));
-    // Y 2^(n+kOff-1): exact (Y >= 0 only loses bits of its own if a is subnormal; the scale is >= 2^-53).
-    const F ys = V::mul(Y, s);
-    // H(Z) = A(Z) + Z^4 B(Z), A of degree 3 and B of degree 4 by Horner side by side: five steps after Z
-    // instead of eight, for two multiplies (Z^2, Z^4). |Z^4 B| < 0.02 |H|, so B's roundings reach H scaled
-    // down; A's last step rounds at H's scale before the sum, one rounding more than Horner's (up to
-    // ~0.5 ulp of H where Z is near 1, i.e. small |x|: the full sweep's maximum rose by 0.19 ulp).
-    const F z2 = V::mul(Z, Z);
-    F hb = V::fma(V::set1(kErfcxH[8]), Z, V::set1(kErfcxH[7]));
-    for (int i = 6; i >= 4; --i) hb = V::fma(hb, Z, V::set1(kErfcxH[i]));
-    F ha = V::fma(V::set1(kErfcxH[3]), Z, V::set1(kErfcxH[2]));
-    for (int i = 1; i >= 0; --i) ha = V::fma(ha, Z, V::set1(kErfcxH[i]));
-    const F h = V::fma(hb, V::mul(z2, z2), ha);
-    // ys h (1 + tm) with ONE rounding: ys h as a double-float (TwoProduct, exact: no under/overflow at these
-    // scales), then yh + (yh tm + yl).
-    const F yh = V::mul(ys, h);
-    const F yl = V::fms(ys, h, yh);
-    return V::add(yh, V::fma(yh, e.tm, yl));
+    return gauss_tail_rational<V>(g, erfcx_rational<V>(a));
   }
 }
 
