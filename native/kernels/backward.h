@@ -14,7 +14,6 @@
 // left (f' crossing zero: silu, gelu, mish, hardSwish) is confined to the root windows the contract allows.
 // Tails use math.h's offset form (E 2^kOff), so f' stays relative accurate wherever it is a normal float.
 #pragma once
-#include <cfloat>
 #include <cstdint>
 
 #include "../runtime/grad_table.h"
@@ -28,14 +27,28 @@ struct Grad;
 
 namespace grad {
 
-// c * dy with c = hi + lo (a double split), rounded once (as leakyRelu's forward). dy is clamped to finite
-// for lo * dy, so dy = +-Inf gives hi * dy alone (no Inf - Inf when lo has the other sign), and dy = +-0
-// gives hi * dy (lo * dy could flip the sign of the zero).
+// The clamped x back from na = -|x| clamped (sign bit set): na with x's sign, as logic ops (off the FMA
+// pipes, where a select would go). x = +0 gives +0, -0 gives -0.
+template <class V>
+inline typename V::F with_sign_of(typename V::F na, typename V::F x) {
+  return V::xor_(na, V::andnot(x, math::sign_mask<V>()));
+}
+
+// A constant c != 0 as hi + lo for scaled(): hi is c rounded toward zero (the float next to c toward zero
+// where c is a float itself), lo = c - hi rounded: lo is never 0 and has hi's sign.
+inline math::Split split_toward_zero(double c) {
+  float hi = static_cast<float>(c);
+  // hi - hi 2^-24 rounds to the float next to hi toward zero (hi 2^-24 is 1/2 to 1 ulp of hi)
+  if (!(c > 0 ? static_cast<double>(hi) < c : static_cast<double>(hi) > c)) hi -= hi * 0x1p-24f;
+  return {hi, static_cast<float>(c - static_cast<double>(hi))};
+}
+
+// c * dy with c = hi + lo from split_toward_zero, rounded once (<= 0.5 ulp + 2^-48; where c dy is near the
+// subnormal range, lo dy's own rounding adds up to 2^-150). lo dy has the sign of hi dy, also where dy is
+// +-Inf (no Inf - Inf) or +-0 (the zero keeps hi dy's sign).
 template <class V>
 inline typename V::F scaled(math::Split c, typename V::F dy) {
-  const typename V::F dyc = V::min(V::max(dy, V::set1(-FLT_MAX)), V::set1(FLT_MAX));
-  const typename V::F r = V::fma(V::set1(c.hi), dy, V::mul(V::set1(c.lo), dyc));
-  return V::select(V::eq(dy, V::zero()), V::mul(V::set1(c.hi), dy), r);
+  return V::fma(V::set1(c.hi), dy, V::mul(V::set1(c.lo), dy));
 }
 
 // f' = s(w) (1 + t s(-w)) for f = x s(w(x)) with t = x w'(x) (silu: w = t = beta x; gelu-tanh: w = 2u),
@@ -114,11 +127,11 @@ struct Grad<V, kRelu6> {
   }
 };
 
-// leakyRelu' = x > 0 ? 1 : slope (slope at 0). slope * dy rounded once (<= 0.5 ulp + 2^-48).
+// leakyRelu' = x > 0 ? 1 : slope (slope at 0). slope * dy rounded once (grad::scaled).
 template <class V>
 struct Grad<V, kLeakyRelu> {
   math::Split s;
-  explicit Grad(const ActParams& p) : s(math::split(p.a)) {}
+  explicit Grad(const ActParams& p) : s(grad::split_toward_zero(p.a)) {}
   typename V::F operator()(typename V::F x, typename V::F dy) const {
     return keep_nan<V>(x, V::select(V::gt(x, V::zero()), dy, grad::scaled<V>(s, dy)));
   }
@@ -188,7 +201,7 @@ struct SiluGradKernel {
       const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
       p = grad::offset_exp<V>(math::exp_parts<V>(ah));
       neg = V::lt(x, V::zero());
-      t1 = V::add(V::set1(1.0f), V::select(neg, ah, V::neg(ah)));  // 1 + x, x clamped to [-150, 150]
+      t1 = V::add(V::set1(1.0f), grad::with_sign_of<V>(ah, x));  // 1 + x, x clamped to [-150, 150]
       nn = V::add(t1, V::mul(p, V::set1(math::kInvOff)));
     } else {
       const F xa = V::min(V::abs(x), V::set1(z.xmax));
@@ -246,7 +259,7 @@ struct Grad<V, kQuickGelu> {
 // <= ~6 ulp of f' at the root window's edges, far less elsewhere).
 template <class V>
 struct Grad<V, kGeluTanh> {
-  Activation<V, kGeluTanh> fwd;  // its constants a1, a2, b (the exponent in base 2)
+  Activation<V, kGeluTanh> fwd;  // its exponent (in base 2) and constants
   float ta, tb;                  // A and 3B in base e, for t
   explicit Grad(const ActParams& p) : fwd(p) {
     const double A = 2.0 * 0.79788456080286535587989211986876;
@@ -256,36 +269,35 @@ struct Grad<V, kGeluTanh> {
   typename V::F operator()(typename V::F x, typename V::F dy) const {
     using F = typename V::F;
     const F nx = V::neg_abs_min(x, 12.0f);
-    const F sh = V::mul(nx, nx);
-    const F sl = V::fms(nx, nx, sh);
-    const F bh = V::set1(fwd.b.hi);
-    const F a1v = V::set1(fwd.a1);
-    const F gh = V::fma(bh, sh, a1v);
-    const F r = V::fms(bh, sh, V::sub(gh, a1v));
-    const F tl = V::fma(bh, sl, V::mul(V::set1(fwd.b.lo), sh));
-    const F gl = V::add(r, V::add(V::set1(fwd.a2), tl));
-    const F zh = V::mul(nx, gh);  // -|w| log2(e) = zh + zl (see Activation<V, kGeluTanh>)
-    const F zl = V::fma(nx, gl, V::fms(nx, gh, zh));
-    const F p = grad::offset_exp<V>(math::exp2_parts<V>(zh, zl));
+    const auto z = fwd.exponent(nx);  // -|w| log2(e) = zh + zl, as the forward
+    const F p = grad::offset_exp<V>(math::exp2_parts<V>(z.zh, z.zl));
     const auto neg = V::lt(x, V::zero());
-    const F xc = V::select(neg, nx, V::neg(nx));
-    const F t = V::mul(xc, V::fma(V::set1(tb), sh, V::set1(ta)));
+    const F t = V::mul(grad::with_sign_of<V>(nx, x), V::fma(V::set1(tb), z.sh, V::set1(ta)));
     return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t)));
   }
 };
 
 // gelu' = Phi(x) + x phi(x). With a = |x| and D(a) = Phi(-a) - a phi(a): gelu'(x) = D(a) for x < 0 and
-// 1 - D(a) for x >= 0 (gelu'(x) + gelu'(-x) = 1). a D(a) = a Phi(-a) - a^2 phi(a): the first term is the
-// forward's a Phi(-a) 2^kOff (math::gauss_tail_x_scaled), the second c a^2 e^(-a^2/2) 2^kOff
-// (c = 1/sqrt(2 pi), -a^2/2 an exact double-float as there); one fma subtracts them, one division by a
-// gives D. D = 1/2 for a < 2^-30 (0/0 at a = 0). |x| is clamped to the forward's 14.5; past it f' is 1 or -0
-// (|D| < 2^-155).
-// Error: a Phi(-a) ~1.5 ulp, c a^2 e^(-a^2/2) ~1.5 ulp; their difference cancels by up to ~3x at the root
-// window's edges (a = 0.56, 0.94), less away from the root: D ~5 ulp there, ~2 elsewhere; the division and
-// the product with dy 0.5 each. For x >= 0, 1 - D with D in [-0.13, 1/2] adds nothing.
-// 1/sqrt(2 pi) = kInvSqrt2PiHi + kInvSqrt2PiLo (the float nearest, and the float nearest the rest).
-constexpr float kInvSqrt2PiHi = 0.3989422804014327f;
-constexpr float kInvSqrt2PiLo = static_cast<float>(0.39894228040143267794 - static_cast<double>(0.3989422804014327f));
+// 1 - D(a) for x >= 0 (gelu'(x) + gelu'(-x) = 1). In the forward's terms (math_erfc.h: Phi(-a) =
+// e^(-a^2/2) G(a)/2, G the scaled erfc) D(a) = e^(-a^2/2) (G(a) - 2c a)/2, c = 1/sqrt(2 pi): one e^(-a^2/2)
+// (math::gauss_exp, shared with the forward, so the GLU backward computes it once) times a bracket
+// B = G - 2c a that cancels near f's root (at most ~2.3x outside the root's allowance window, a in
+// [0.5, 1.0]). 2c a rounds only once, inside the fma that subtracts it (2c = hi + lo, the lo part after).
+//  - Pieces (V::kLookup16): G from the table, B = G - 2c a, D 2^kOff = B s (1 + tm) (s = 2^(n+kOff-1): B s
+//    exact, the fma rounds once). No division, and no special case at a = 0 (B = 1, D = 1/2).
+//    Error: G ~0.6 ulp times the cancellation (<= 2.3) ~1.4, B's two roundings 1, exp 0.9, the fma 0.5,
+//    dy 0.5: ~4.3 ulp at the window's edges, ~2.5 elsewhere (bar 8).
+//  - Rational (AVX2): what the rational form gives is a G = Y H(Z) (G itself would take a second division),
+//    so a D(a) 2^kOff = a Phi(-a) 2^kOff - 2c a^2 e^(-a^2/2) 2^(kOff-1): the forward's a Phi(-a) from the
+//    same parts, 2c a^2 as a double-float (a^2 exact, 2c split) so that only the forward's own error
+//    (~1.5 ulp) meets the cancellation, the two products subtracted the larger first (one rounding each,
+//    the second on the cancelled value), then one division by a; D = 1/2 for a < 2^-30 (0/0 at a = 0).
+//    ~5-7 ulp at the window's edges.
+// For x >= 0, 1 - D with D in [-0.13, 1/2] adds nothing. |x| is clamped to the forward's 14.5; past it f'
+// is 1 or -0 (|D| < 2^-155).
+// sqrt(2/pi) = 2c = kSqrt2OverPiHi + kSqrt2OverPiLo (the float nearest, and the float nearest the rest).
+constexpr float kSqrt2OverPiHi = 0.79788456080286535588f;
+constexpr float kSqrt2OverPiLo = static_cast<float>(0.79788456080286535588 - static_cast<double>(0.79788456080286535588f));
 
 template <class V>
 struct Grad<V, kGelu> {
@@ -293,23 +305,24 @@ struct Grad<V, kGelu> {
   typename V::F operator()(typename V::F x, typename V::F dy) const {
     using F = typename V::F;
     const F a = V::min(V::abs(x), V::set1(math::kGeluClamp));
-    const F m = math::gauss_tail_x_scaled<V>(a);  // a Phi(-a) 2^kOff
-    const F nha = V::mul(a, V::set1(-0.5f));
-    const F zh = V::mul(a, nha);
-    const F zl = V::fms(a, nha, zh);
-    const F q = grad::offset_exp<V>(math::exp_parts<V>(zh, zl));  // e^(-a^2/2) 2^kOff
-    // a D(a) = a Phi(-a) - a^2 c q (c = 1/sqrt(2 pi)) cancels by up to ~3x between a ~ 1 and 1.3 (past the
-    // root's allowance window): a^2 c as a double-float (a^2 exact, c split), so that only q's and m's own
-    // errors are amplified, then the two products subtracted from m, the larger first (one rounding each,
-    // the second on the cancelled value).
-    const F sh = V::mul(a, a);
-    const F sl = V::fms(a, a, sh);
-    const F chi = V::set1(kInvSqrt2PiHi);
-    const F th = V::mul(sh, chi);
-    const F tl = V::add(V::fms(sh, chi, th), V::fma(sl, chi, V::mul(sh, V::set1(kInvSqrt2PiLo))));
-    const F ad = V::fnma(tl, q, V::fnma(th, q, m));                  // a D(a) 2^kOff
-    // a < 2^-30: D = 1/2 - 0.8 a rounds to 1/2 (and a Phi(-a) loses bits where a is subnormal)
-    const F d = V::select(V::lt(a, V::set1(0x1p-30f)), V::set1(math::kExp2<math::kOff - 1>), V::div(ad, a));
+    const math::GaussExp<V> g = math::gauss_exp<V>(a);
+    const F chi = V::set1(kSqrt2OverPiHi), clo = V::set1(kSqrt2OverPiLo);
+    F d;  // D(a) 2^kOff
+    if constexpr (V::kLookup16) {
+      const F b = V::fnma(clo, a, V::fnma(chi, a, math::erfcx_pieces<V>(a)));
+      const F bs = V::mul(b, g.s);
+      d = V::fma(bs, g.e.tm, bs);
+    } else {
+      const F m = math::gauss_tail_rational<V>(g, math::erfcx_rational<V>(a));  // a Phi(-a) 2^kOff
+      const F q = V::fma(g.s, g.e.tm, g.s);                                      // e^(-a^2/2) 2^(kOff-1)
+      const F sh = V::mul(a, a);
+      const F sl = V::fms(a, a, sh);
+      const F th = V::mul(sh, chi);
+      const F tl = V::add(V::fms(sh, chi, th), V::fma(sl, chi, V::mul(sh, clo)));
+      const F ad = V::fnma(tl, q, V::fnma(th, q, m));                    // a D(a) 2^kOff
+      // a < 2^-30: D = 1/2 - 0.8 a rounds to 1/2 (and a Phi(-a) loses bits where a is subnormal)
+      d = V::select(V::lt(a, V::set1(0x1p-30f)), V::set1(math::kExp2<math::kOff - 1>), V::div(ad, a));
+    }
     const F inv = V::set1(math::kInvOff);
     // past the clamp, x < 0: f' is -0 (|f'| < 2^-155), not f'(-14.5)
     const F neg_fp = V::select(V::gt(V::abs(x), V::set1(math::kGeluClamp)), V::set1(-0.0f), V::mul(d, inv));
@@ -385,13 +398,14 @@ struct Grad<V, kMish> {
     const F E = V::mul(p, V::set1(math::kInvOff));
     const F one = V::set1(1.0f), two = V::set1(2.0f), four = V::set1(4.0f);
     const auto neg = V::lt(x, V::zero());
-    const F xc = V::select(neg, ah, V::neg(ah));
+    const F x4 = V::mul(grad::with_sign_of<V>(ah, x), four);  // 4x, x clamped to [-150, 150] (exact)
     const F e2 = V::add(E, two);
     const F k = V::fma(E, two, one);
     const F Q = V::select(neg, V::fma(E, e2, two), V::fma(V::add(E, E), E, k));
-    const F inner = V::fma(e2, e2, V::fma(xc, four, two));
-    const F B = V::fma(E, inner, V::mul(four, V::add(one, xc)));
-    const F pos = V::fma(k, Q, V::mul(V::mul(V::mul(xc, four), V::add(one, E)), V::mul(E, E)));
+    const F inner = V::fma(e2, e2, V::add(x4, two));
+    const F B = V::fma(E, inner, V::add(x4, four));  // 4 (1 + x) rounded once, as 4x + 4
+    const F E2 = V::mul(E, E);
+    const F pos = V::fma(k, Q, V::mul(x4, V::fma(E2, E, E2)));  // 4x E^2 (1 + E)
     const F num = V::select(neg, B, pos);
     const F sc = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
     const F fp = V::mul(V::div(V::mul(num, sc), V::mul(Q, Q)), V::set1(math::kInvOff));
@@ -399,49 +413,54 @@ struct Grad<V, kMish> {
   }
 };
 
-// elu' = x > 0 ? 1 : alpha e^x; selu' = x > 0 ? scale : scale alpha e^x (the left branch at 0). The
-// constant c (alpha, scale alpha) is carried as 2^m (ch + cl), ch in [1, 2], so that c e^x = (ch + cl)
-// (1 + tm) 2^(n+m) is formed with its power of two applied exactly: (ch + cl)(1 + tm) = ch + (ch tm +
-// cl (1 + tm)), one rounding at the end (~1 ulp with tm's error), times 2^(n+m), or 2^(n+m+kOff) and then
-// 2^-kOff where n + m < -126 (rounded once into the subnormals; below 2^-226 the value is 0 anyway and the
-// exponent is clamped). x is clamped to -150 (c <= 2^64: c e^-150 < 2^-152). dy * f' rounds once more.
-template <class V>
-inline typename V::F elu_grad(typename V::F x, typename V::F dy, math::Split pos, int m, math::Split c) {
-  using F = typename V::F;
-  using I = typename V::I;
-  const F h = V::min(V::max(x, V::set1(-150.0f)), V::zero());
-  const math::ExpParts<V> e = math::exp_parts<V>(h);
-  const I j = V::iadd(V::isub(V::asint(e.t), V::seti(0x4B400000)), V::seti(m));  // n + m
-  const auto low = V::ilt(j, V::seti(-126));
-  const I jo = V::imax(V::selecti(low, V::iadd(j, V::seti(math::kOff)), j), V::seti(-126));
-  const F s = V::asfloat(V::template ishl<23>(V::iadd(jo, V::seti(127))));
-  const F ch = V::set1(c.hi);
-  const F y = V::add(ch, V::fma(ch, e.tm, V::fma(V::set1(c.lo), e.tm, V::set1(c.lo))));
-  const F fp = V::mul(V::mul(y, s), V::select(low, V::set1(math::kInvOff), V::set1(1.0f)));
-  const F r = V::select(V::gt(x, V::zero()), grad::scaled<V>(pos, dy), V::mul(dy, fp));
-  return keep_nan<V>(x, r);
-}
-
-// c = 2^m (hi + lo), hi + lo in [1, 2] (c >= 2^-126 normal: lib/ checks alpha's range).
+// c = 2^m (hi + lo), hi + lo in [1, 2] (c >= 2^-126 normal: lib/ checks alpha's range), and the exponent
+// offset k = min(100, 127 - m) of elu_grad: n + m + k <= 127 for every n <= 0, and >= -126 wherever c e^x
+// is not below 2^-226 (k >= 63: past that the result is 0 in float anyway).
 struct ScaledConst {
-  int m;
-  math::Split c;
+  int m = 0, k = 100;
+  math::Split c = {0.0f, 0.0f};
+  float inv_k = math::kInvOff;  // 2^-k
   static ScaledConst of(double c) {
-    int m = 0;
+    ScaledConst r;
     double v = c < 0 ? -c : c;
-    if (v == 0) return {0, {0.0f, 0.0f}};
-    while (v >= 2.0) { v *= 0.5; ++m; }
-    while (v < 1.0) { v *= 2.0; --m; }
-    return {m, math::split(c < 0 ? -v : v)};
+    if (v == 0) return r;
+    while (v >= 2.0) { v *= 0.5; ++r.m; }
+    while (v < 1.0) { v *= 2.0; --r.m; }
+    r.c = math::split(c < 0 ? -v : v);
+    r.k = 127 - r.m < 100 ? 127 - r.m : 100;
+    r.inv_k = math::exp2i(-r.k);
+    return r;
   }
 };
+
+// elu' = x > 0 ? 1 : alpha e^x; selu' = x > 0 ? scale : scale alpha e^x (the left branch at 0). The
+// constant c (alpha, scale alpha) is carried as 2^m (ch + cl) (ScaledConst), so that c e^x = (ch + cl)
+// (1 + tm) 2^(n+m) is formed with its power of two applied exactly: (ch + cl)(1 + tm) = ch + (ch tm +
+// cl (1 + tm)), one rounding at the end (~1 ulp with tm's error), times 2^(n+m+k) (a normal number: exact),
+// then times 2^-k, exact unless c e^x is subnormal, where it rounds once (below 2^-226 the exponent is
+// clamped and the value rounds to 0). x is clamped to -150 (c <= 2^64: c e^-150 < 2^-152). dy * f' rounds
+// once more. kScaled: the right branch is pos * dy (grad::scaled; selu), else dy itself (elu).
+template <class V, bool kScaled>
+inline typename V::F elu_grad(typename V::F x, typename V::F dy, math::Split pos, const ScaledConst& c) {
+  using F = typename V::F;
+  const F h = V::min(V::max(x, V::set1(-150.0f)), V::zero());
+  const math::ExpParts<V> e = math::exp_parts<V>(h);
+  // biased exponent of 2^(n+m+k): asint(t) = 0x4B400000 + n (math::kRound), clamped to 2^-126
+  const typename V::I be = V::iadd(V::asint(e.t), V::seti(c.m + c.k + 127 - 0x4B400000));
+  const F s = V::asfloat(V::template ishl<23>(V::imax(be, V::seti(1))));
+  const F ch = V::set1(c.c.hi);
+  const F y = V::add(ch, V::fma(ch, e.tm, V::fma(V::set1(c.c.lo), e.tm, V::set1(c.c.lo))));
+  const F fp = V::mul(V::mul(y, s), V::set1(c.inv_k));
+  const F r = V::select(V::gt(x, V::zero()), kScaled ? grad::scaled<V>(pos, dy) : dy, V::mul(dy, fp));
+  return keep_nan<V>(x, r);
+}
 
 template <class V>
 struct Grad<V, kElu> {
   ScaledConst c;
   explicit Grad(const ActParams& p) : c(ScaledConst::of(p.a)) {}
   typename V::F operator()(typename V::F x, typename V::F dy) const {
-    return elu_grad<V>(x, dy, math::Split{1.0f, 0.0f}, c.m, c.c);
+    return elu_grad<V, false>(x, dy, math::Split{1.0f, 0.0f}, c);
   }
 };
 
@@ -451,10 +470,10 @@ struct Grad<V, kSelu> {
   ScaledConst c;
   explicit Grad(const ActParams&) {
     const double s = 1.0507009873554804934193349852946, al = 1.6732632423543772848170429916717;
-    scale = math::split(s);
+    scale = grad::split_toward_zero(s);
     c = ScaledConst::of(s * al);
   }
-  typename V::F operator()(typename V::F x, typename V::F dy) const { return elu_grad<V>(x, dy, scale, c.m, c.c); }
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return elu_grad<V, true>(x, dy, scale, c); }
 };
 
 }  // namespace SWIGLU_NS
