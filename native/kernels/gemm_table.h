@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "activations.h"
+#include "convert.h"
 #include "gemm_pack.h"
 #include "gemm_small.h"
 #include "gemm_tile.h"
@@ -35,6 +36,8 @@ GemmTable make_gemm_table(const char* name, std::integer_sequence<int, R...>) {
     t.tile[static_cast<int>(WType::kBF16)][i] = bf16[i];
     t.tile[static_cast<int>(WType::kF16)][i] = f16[i];
   }
+  t.widen[static_cast<int>(WType::kBF16)] = &widen<V, true>;
+  t.widen[static_cast<int>(WType::kF16)] = &widen<V, false>;
   t.small = &small_matmul<V>;
   t.pack_a = &pack_a<V>;
   return t;

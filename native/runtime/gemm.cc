@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "gemm_plan.h"
+#include "gemm_widen.h"
 #include "grad_dispatch.h"
 #include "pool.h"
 #include "unit_ranges.h"
@@ -61,6 +62,12 @@ float* thread_carry(size_t floats) {
   return s.get(floats);
 }
 
+// A 16-bit weight micro-panel widened to f32 (GemmCall::run_panel).
+float* thread_widened(size_t floats) {
+  static thread_local Scratch s;
+  return s.get(floats);
+}
+
 // The per-call packed A, kept per thread between calls up to kKeepA bytes: by each calling thread,
 // and by each pool helper that packs its own copy. Larger packs are allocated and freed per call.
 constexpr size_t kKeepA = size_t(8) << 20;
@@ -95,6 +102,8 @@ struct GemmCall {
   size_t cpp;     // output columns per weight panel
   TileFn const* tiles;  // this weight type's tiles, by row count
   size_t wbytes;
+  void (*widen)(const uint16_t*, float*, size_t);  // 16-bit weights: this ISA's widening, else nullptr
+  size_t widen_rows;  // row panels from which a micro-panel is widened once (run_panel)
 
   // Packs row panel p into dst: rows [r0, r0 + rows) at dst + r0*K, `rows` floats per k, so the
   // tile's A offsets are compile-time constants.
@@ -133,12 +142,28 @@ struct GemmCall {
   // Row panels [ir0, ir1) against weight micro-panel (jr, k0), prefetching into L2 the micro-panel that
   // runs after it (if any: `next_k` k steps of each of its strips from `next`), a slice per tile.
   // partial: the carry of this micro-panel's tiles (nullptr with K in one block).
+  // With 16-bit weights, a micro-panel met by widen_rows row panels or more (the break-even this CPU
+  // showed: gemm_widen.h) is widened once into a per-thread f32 copy (same layout, strips kc*16 apart) and
+  // run by the f32 tiles. The widened values are exact, so the results are the same bits either way.
   void run_panel(TileArgs& ta, const float* a_base, size_t ir0, size_t ir1, size_t jr, size_t k0, float* partial,
                  const char* next, size_t next_k) const {
     const size_t nir = ir1 - ir0;
     const size_t strip_lines = next_k * kStripWidth * wbytes / 64, next_lines = 2 * strip_lines;
     const size_t per_tile = (next_lines + nir - 1) / nir;
+    TileFn const* fns = tiles;
     ta.b = B.panel(jr, k0);
+    ta.b_strip = B.strip_elems();
+    if (widen && nir >= widen_rows) {
+      if (float* w = thread_widened(ta.kc * kPanelWidth)) {
+        const uint16_t* src = static_cast<const uint16_t*>(ta.b);
+        widen(src, w, ta.kc * kStripWidth);
+        widen(src + B.strip_elems(), w + ta.kc * kStripWidth, ta.kc * kStripWidth);
+        ta.b = w;
+        ta.b_strip = ta.kc * kStripWidth;
+        fns = g.tile[static_cast<int>(WType::kF32)];
+      }
+    }
+    const bool widened = fns != tiles;
     ta.cols = cols(jr);
     ta.prefetch_jump = B.strip_elems() * wbytes - strip_lines * 64;
     for (size_t ir = ir0; ir < ir1; ++ir) {
@@ -147,11 +172,11 @@ struct GemmCall {
       ta.prefetch = next && l0 < next_lines ? next + l0 * 64 : nullptr;
       ta.prefetch_lines = ta.prefetch ? (next_lines - l0 < per_tile ? next_lines - l0 : per_tile) : 0;
       ta.prefetch_split = strip_lines > l0 ? strip_lines - l0 : 0;
-      ta.b_cold = ir == ir0;
+      ta.b_cold = ir == ir0 && !widened;  // a widened copy was just written: it is in cache
       ta.a = a_base + rp.row0(ir) * K + k0 * rows;
       ta.partial = partial ? partial + (ir - ir0) * rp.mr * kPanelWidth : nullptr;
       place(ta, rp.row0(ir), jr * cpp);
-      tiles[rows](ta);
+      fns[rows](ta);
     }
   }
 
@@ -161,6 +186,7 @@ struct GemmCall {
   // reads A from L2, and the first tiles start before all of A is packed.
   void run_panel_packing(TileArgs& ta, float* dst, size_t jr) const {
     ta.b = B.panel(jr, 0);
+    ta.b_strip = B.strip_elems();
     ta.cols = cols(jr);
     ta.partial = nullptr;
     for (size_t ir = 0; ir < rp.count; ++ir) {
@@ -331,8 +357,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   }
   const GemmTable& g = gemm_table(isa);
   GemmCall call{g, A, lda, B, epi, C, ldc, RowPanels(M, static_cast<size_t>(g.mr)), K, N,
-                B.cols_per_panel(), g.tile[static_cast<int>(B.type)], wtype_bytes(B.type),
-                is_grad_epilogue(epi.kind) ? &grad_table(isa) : nullptr, a_trans};
+                B.cols_per_panel(), g.tile[static_cast<int>(B.type)], wtype_bytes(B.type), g.widen[static_cast<int>(B.type)],
+                SIZE_MAX, is_grad_epilogue(epi.kind) ? &grad_table(isa) : nullptr, a_trans};
 
   size_t a_floats;
   if (__builtin_mul_overflow(M, K, &a_floats)) return false;
@@ -346,6 +372,8 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   const bool c_overlaps_a = c_lo < a_hi && a_lo < c_hi;
   const GemmPlan plan =
       plan_gemm(call.rp, K, B.panels, a_floats * sizeof(float), kKeepA, c_overlaps_a, threads, cache_sizes(), tuning);
+
+  if (plan.driver != GemmDriver::kGemv && call.widen && plan.mc >= 2) call.widen_rows = widen_once_min_row_panels(isa, g, B.type);
 
   switch (plan.driver) {
     case GemmDriver::kGemv:

@@ -118,6 +118,9 @@ struct GemmTable {
   int mr;  // tile rows
   TileFn tile[kWTypeCount][kMaxTileRows + 1];
   SmallFn small;
+  // dst[i] = the value of the 16-bit weight bits src[i], exactly (kernels/convert.h), indexed by weight
+  // type (nullptr for f32): a 16-bit weight micro-panel widened once for the row panels it meets.
+  void (*widen[kWTypeCount])(const uint16_t* src, float* dst, size_t n);
   // dst[k * stride + r] = src[r * lda + k] for r < rows, k < K: one row panel of packed A.
   void (*pack_a)(const float* src, size_t lda, size_t rows, size_t K, float* dst, size_t stride);
 };
