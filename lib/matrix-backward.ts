@@ -7,6 +7,7 @@ import { binding } from './binding';
 import * as check from './check';
 import type { FusedActivation, Layout } from './matrix';
 import { ACT_INDEX, ACTIVATIONS, LAYOUTS, named } from './matrix-internal';
+import type { Float32Result } from './results';
 
 /** Options of {@link gluMatmulBackward}: the forward gate's shape, activation and weight layout. */
 export interface GluMatmulBackwardOptions {
@@ -22,11 +23,11 @@ export interface GluMatmulBackwardOptions {
 /** The gradients of H = act(X·Wg) ⊙ (X·Wu); views of one buffer, each its own range of it. */
 export interface GluMatmulGradients {
   /** ∂L/∂X, rows × inFeatures. */
-  dx: Float32Array;
+  dx: Float32Result;
   /** ∂L/∂Wg in the weights' layout. */
-  dWGate: Float32Array;
+  dWGate: Float32Result;
   /** ∂L/∂Wu in the weights' layout. */
-  dWUp: Float32Array;
+  dWUp: Float32Result;
 }
 /** An FFN's raw f32 weights, as packFfn takes them: without `gate`, a plain MLP act(X·Wu)·Wd. */
 export interface FfnWeights {
@@ -51,13 +52,13 @@ export interface FfnBackwardOptions {
 /** The gradients of Y = (act(X·Wg) ⊙ X·Wu)·Wd (or act(X·Wu)·Wd); views of one buffer. */
 export interface FfnGradients {
   /** ∂L/∂X, rows × inFeatures. */
-  dx: Float32Array;
+  dx: Float32Result;
   /** ∂L/∂Wg (GLU FFNs only), in the weights' layout. */
-  dGate?: Float32Array;
+  dGate?: Float32Result;
   /** ∂L/∂Wu, in the weights' layout. */
-  dUp: Float32Array;
+  dUp: Float32Result;
   /** ∂L/∂Wd, in the weights' layout. */
-  dDown: Float32Array;
+  dDown: Float32Result;
 }
 
 /** A raw weight: a Float32Array of features·inFeatures values (f32 only: gradients are float32). */
@@ -116,7 +117,8 @@ function gluArgs(fn: string, x: unknown, wGate: unknown, wUp: unknown, dh: unkno
 
 function gluResult(out: Float32Array, rows: number, inF: number, outF: number): GluMatmulGradients {
   const n = rows * inF, w = inF * outF;
-  return { dx: out.subarray(0, n), dWGate: out.subarray(n, n + w), dWUp: out.subarray(n + w, n + 2 * w) };
+  const b = out as Float32Result; // check.uninitialized's: an ArrayBuffer of its own
+  return { dx: b.subarray(0, n), dWGate: b.subarray(n, n + w), dWUp: b.subarray(n + w, n + 2 * w) };
 }
 
 /**
@@ -199,8 +201,9 @@ function ffnArgs(fn: string, x: unknown, weights: unknown, dy: unknown, options:
 
 function ffnResult(c: { out: Float32Array; rows: number; inF: number; len: number; gated: boolean }): FfnGradients {
   const n = c.rows * c.inF;
-  const views = [0, 1, 2].map((i) => c.out.subarray(n + i * c.len, n + (i + 1) * c.len));
-  const dx = c.out.subarray(0, n);
+  const b = c.out as Float32Result; // check.uninitialized's: an ArrayBuffer of its own
+  const views = [0, 1, 2].map((i) => b.subarray(n + i * c.len, n + (i + 1) * c.len));
+  const dx = b.subarray(0, n);
   return c.gated ? { dx, dGate: views[0], dUp: views[1], dDown: views[2] } : { dx, dUp: views[0], dDown: views[1] };
 }
 
