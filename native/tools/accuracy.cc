@@ -6,7 +6,9 @@
 // ending in .dGate / .dUp; --ops gluBackward selects both) sweep the gate the same way through
 // GradTable::glu_grad, with dh = up = 1 and then dh and up drawn from the bits of x.
 //
-//   accuracy [--sample N] [--ops silu,gelu] [--isa scalar,avx512] [--threads N] [--md] [--json]
+//   accuracy [--sample N] [--dy-every M] [--ops silu,gelu] [--isa scalar,avx512] [--threads N] [--md] [--json]
+// (--dy-every: the dy pass of the gradient cases takes every M-th swept x; default 16 for the full sweep,
+// where the dy = 1 pass covers every float32 x, else 1.)
 //
 // Error metric (README, "Accuracy"): ulp(r) = 2^(max(floor(log2|r|), -126) - 23), err = |y - r| / ulp(r).
 // Where |r| < 2^-126 an absolute error <= 2^-126 is accepted (counted as 0). Where r rounds to +-Inf in
@@ -136,11 +138,14 @@ bool flat(int act, double x) {
   }
 }
 
-// dy * f'(x) with the flat-piece rule; NaN for NaN x.
-double grad_reference(int act, double x, double dy, const ActParams& p) {
+// dy * f'(x) with the flat-piece rule; NaN for NaN x. grad_from takes f'(x) computed once (the sweeps).
+double grad_from(int act, double x, double dy, double fp) {
   if (std::isnan(x)) return x;
   if (flat(act, x)) return 0.0;
-  return dy * derivative(act, x, p);
+  return dy * fp;
+}
+double grad_reference(int act, double x, double dy, const ActParams& p) {
+  return grad_from(act, x, dy, derivative(act, x, p));
 }
 
 // ---- the cases -----------------------------------------------------------------------------------
@@ -311,6 +316,16 @@ void account(Stats& s, uint32_t xb, float y, double r, double err) {
 // ---- the sweep --------------------------------------------------------------------------------------
 constexpr size_t kBatch = 1 << 16;
 
+struct Options {
+  uint64_t sample = 1;
+  // The gradient sweeps' second pass (dy, or dh and up, drawn from the bits of x) takes every dy_every-th
+  // swept input; the first (dy = 1) takes all. 0 until parsed: 16 for the full sweep (--sample 1), else 1.
+  uint64_t dy_every = 0;
+  std::vector<std::string> ops, isas;
+  unsigned threads = 0;
+  bool md = false, json = false;
+};
+
 // up for the GLU sweep's second pass, from the bits of x: as dy_of, from another hash of them.
 float up_of(uint32_t xb) { return dy_of(xb ^ 0x5BD1E995u); }
 
@@ -326,40 +341,44 @@ double glu_up_error(float y, double r, double f, double dh) {
 // One batch of a GLU backward case: gate = x, twice (dh = up = 1; then dh = dy_of, up = up_of), through
 // every ISA's glu_grad entry; the case's output (dGate or dUp) judged against float64.
 void glu_batch(const Case& c, const std::vector<IsaTables>& isas, const uint32_t* xb, const float* x, size_t n,
-               std::vector<Stats>& local) {
-  thread_local std::vector<float> dh, up, dg, du;
-  dh.resize(n);
-  up.resize(n);
-  dg.resize(n);
-  du.resize(n);
+               const Options& o, std::vector<Stats>& local) {
+  thread_local std::vector<float> gx, dh, up, dg, du;
+  thread_local std::vector<uint32_t> gb;
+  thread_local std::vector<double> ref;  // act(x) for dUp, act'(x) for dGate: once per input
+  for (auto* v : {&gx, &dh, &up, &dg, &du}) v->resize(n);
+  gb.resize(n);
+  ref.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    ref[i] = c.glu == kGluUp ? reference(c.act, double(x[i]), c.p) : derivative(c.act, double(x[i]), c.p);
+  thread_local std::vector<size_t> at;
+  at.resize(n);
   for (int pass = 0; pass < 2; ++pass) {
+    size_t m = 0;
     for (size_t i = 0; i < n; ++i) {
-      dh[i] = pass ? dy_of(xb[i]) : 1.0f;
-      up[i] = pass ? up_of(xb[i]) : 1.0f;
+      if (pass && (xb[i] / o.sample) % o.dy_every != 0) continue;
+      at[m] = i;
+      gx[m] = x[i];
+      gb[m] = xb[i];
+      dh[m] = pass ? dy_of(xb[i]) : 1.0f;
+      up[m] = pass ? up_of(xb[i]) : 1.0f;
+      ++m;
     }
     for (size_t k = 0; k < isas.size(); ++k) {
-      isas[k].grads->glu_grad[c.act](x, up.data(), dh.data(), dg.data(), du.data(), n, c.p);
-      for (size_t i = 0; i < n; ++i) {
-        const double xd = x[i], d = double(dh[i]);
+      isas[k].grads->glu_grad[c.act](gx.data(), up.data(), dh.data(), dg.data(), du.data(), m, c.p);
+      for (size_t j = 0; j < m; ++j) {
+        const double xd = gx[j], d = double(dh[j]), f = ref[at[j]];
         if (c.glu == kGluUp) {
-          const double f = reference(c.act, xd, c.p), r = d * f;
-          account(local[k], xb[i], du[i], r, glu_up_error(du[i], r, f, d));
+          const double r = d * f;
+          account(local[k], gb[j], du[j], r, glu_up_error(du[j], r, f, d));
         } else {
-          const double dy = d * double(up[i]);  // exact
-          const double r = grad_reference(c.act, xd, dy, c.p);
-          account(local[k], xb[i], dg[i], r, grad_error(dg[i], r, xd, dy, derivative(c.act, xd, c.p), c.roots, false));
+          const double dy = d * double(up[j]);  // exact
+          const double r = grad_from(c.act, xd, dy, f);
+          account(local[k], gb[j], dg[j], r, grad_error(dg[j], r, xd, dy, f, c.roots, false));
         }
       }
     }
   }
 }
-
-struct Options {
-  uint64_t sample = 1;
-  std::vector<std::string> ops, isas;
-  unsigned threads = 0;
-  bool md = false, json = false;
-};
 
 bool selected(const std::vector<std::string>& list, const std::string& name, bool base_match) {
   if (list.empty()) return true;
@@ -383,7 +402,8 @@ std::vector<Stats> sweep(const Case& c, const std::vector<IsaTables>& isas, cons
   auto worker = [&]() {
     std::vector<float> x(kBatch), y(kBatch);
     std::vector<double> r(kBatch), r2(kBatch), fp(kBatch);
-    std::vector<float> ones(kBatch), dys(kBatch);
+    std::vector<float> ones(kBatch), dys(kBatch), x2(kBatch);
+    std::vector<size_t> at(kBatch);
     std::vector<uint32_t> xb(kBatch);
     std::vector<Stats> local(isas.size());
     for (;;) {
@@ -395,28 +415,36 @@ std::vector<Stats> sweep(const Case& c, const std::vector<IsaTables>& isas, cons
         if ((ub & 0x7f800000u) == 0x7f800000u) continue;  // NaN, Inf: checked separately
         xb[n] = ub;
         x[n] = fromBits(ub);
-        r[n] = reference(c.act, double(x[n]), c.p);
+        if (!c.grad) r[n] = reference(c.act, double(x[n]), c.p);
         ++n;
       }
       if (c.glu) {
-        glu_batch(c, isas, xb.data(), x.data(), n, local);
+        glu_batch(c, isas, xb.data(), x.data(), n, o, local);
         continue;
       }
       if (c.grad) {
+        // f'(x) once per input; the dy pass on every dy_every-th input, packed into x2/dys
+        size_t m = 0;
         for (size_t i = 0; i < n; ++i) {
           ones[i] = 1.0f;
-          dys[i] = dy_of(xb[i]);
           fp[i] = derivative(c.act, double(x[i]), c.p);
-          r[i] = grad_reference(c.act, double(x[i]), 1.0, c.p);
-          r2[i] = grad_reference(c.act, double(x[i]), double(dys[i]), c.p);
+          r[i] = grad_from(c.act, double(x[i]), 1.0, fp[i]);
+          if ((xb[i] / o.sample) % o.dy_every != 0) continue;
+          at[m] = i;
+          x2[m] = x[i];
+          dys[m] = dy_of(xb[i]);
+          r2[m] = grad_from(c.act, double(x[i]), double(dys[m]), fp[i]);
+          ++m;
         }
         for (size_t k = 0; k < isas.size(); ++k) {
           isas[k].grads->grad[c.act](x.data(), ones.data(), y.data(), n, c.p);
           for (size_t i = 0; i < n; ++i)
             account(local[k], xb[i], y[i], r[i], grad_error(y[i], r[i], x[i], 1.0, fp[i], c.roots, c.bar == 0));
-          isas[k].grads->grad[c.act](x.data(), dys.data(), y.data(), n, c.p);
-          for (size_t i = 0; i < n; ++i)
-            account(local[k], xb[i], y[i], r2[i], grad_error(y[i], r2[i], x[i], dys[i], fp[i], c.roots, c.bar == 0));
+          isas[k].grads->grad[c.act](x2.data(), dys.data(), y.data(), m, c.p);
+          for (size_t j = 0; j < m; ++j) {
+            const size_t i = at[j];
+            account(local[k], xb[i], y[j], r2[j], grad_error(y[j], r2[j], x[i], dys[j], fp[i], c.roots, c.bar == 0));
+          }
         }
         continue;
       }
@@ -663,8 +691,9 @@ std::vector<std::string> edge_checks(const Case& c, const IsaTables& isa) {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: accuracy [--sample N] [--ops a,b] [--isa x,y] [--threads N] [--md] [--json]\n"
-               "  every N-th float32 bit pattern (default 1: all 2^32 minus NaN/Inf) per op and ISA\n");
+               "usage: accuracy [--sample N] [--dy-every M] [--ops a,b] [--isa x,y] [--threads N] [--md] [--json]\n"
+               "  every N-th float32 bit pattern (default 1: all 2^32 minus NaN/Inf) per op and ISA; gradients:\n"
+               "  each with dy = 1, and every M-th with a dy from its bits (default M = 16 when N = 1, else 1)\n");
 }
 
 }  // namespace
@@ -683,9 +712,11 @@ int main(int argc, char** argv) {
     else if (a == "--threads") o.threads = unsigned(std::strtoul(val(), nullptr, 10));
     else if (a == "--md") o.md = true;
     else if (a == "--json") o.json = true;
+    else if (a == "--dy-every") o.dy_every = std::max<uint64_t>(1, std::strtoull(val(), nullptr, 10));
     else { usage(); return 2; }
   }
   if (!o.threads) o.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (!o.dy_every) o.dy_every = o.sample == 1 ? 16 : 1;
 
   std::vector<IsaTables> isas;
   for (const IsaTables& i : runnable_isas())
