@@ -10,6 +10,7 @@
 //   unfused:  matmul for G and U, the elementwise forward for H (the FFN's dWd needs it), matmul for dH,
 //             the *Backward GLU op (or the activation's Backward op) for dG and dU, matmul with transA
 //             for every weight gradient, and dx = dG·Wg then += dU·Wu (accumulate).
+// Every form writes into arrays allocated once (`out` and its kin), as a training loop keeps them.
 import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
@@ -36,7 +37,8 @@ export const GRAD_MATRIX_USAGE = `usage: swiglu-bench grad --matrix [--isa a,b] 
                           [--d 1024] [--hidden 2816] [--activation silu] [--samples 5] [--md]
   ffnBackward (GLU 'ffn' and plain 'mlp') and gluMatmulBackward ('glu') against their forward (ffn,
   gluMatmul: backward/forward, bar <= ${BAR_FORWARD}) and against the same gradients composed from unfused ops
-  (unfused/backward, bar >= ${BAR_UNFUSED}); medians of alternating samples, one call each`;
+  (unfused/backward, bar >= ${BAR_UNFUSED}); medians of alternating samples, one call each, wall time
+  (the bars) and the process's CPU time (less inflated by other jobs on a shared machine)`;
 
 function list(v: string): number[] {
   return v.split(',').map((s) => {
@@ -91,73 +93,36 @@ function inputs(n: number, seed: number, scale: number): F32 {
   return x;
 }
 
-/** The GLU backward op and the activation's backward of a fused activation (package defaults). */
-function gluBackward(act: sg.FusedActivation): (g: F32, u: F32, dh: F32) => sg.GluGradients {
-  switch (act) {
-    case 'silu':
-      return (g, u, dh) => sg.swigluBackward(g, u, dh);
-    case 'gelu':
-      return (g, u, dh) => sg.gegluBackward(g, u, dh);
-    case 'gelu-tanh':
-      return (g, u, dh) => sg.gegluBackward(g, u, dh, { approximate: 'tanh' });
-    case 'relu':
-      return (g, u, dh) => sg.regluBackward(g, u, dh);
-    case 'sigmoid':
-      return (g, u, dh) => sg.gluBackward(g, u, dh);
-    case 'identity':
-      return (g, u, dh) => sg.bilinearBackward(g, u, dh);
-  }
+// The elementwise ops of a fused activation (package defaults), each writing into its `out`.
+type GluGrad = (g: F32, u: F32, dh: F32, outGate: F32, outUp: F32) => void;
+function gluBackward(act: sg.FusedActivation): GluGrad {
+  const op = { silu: sg.swigluBackward, gelu: sg.gegluBackward, 'gelu-tanh': sg.gegluBackward, relu: sg.regluBackward, sigmoid: sg.gluBackward, identity: sg.bilinearBackward }[act];
+  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
+  return (g, u, dh, outGate, outUp) => void op(g, u, dh, { ...extra, outGate, outUp });
 }
-function gluForward(act: sg.FusedActivation): (g: F32, u: F32) => F32 {
-  switch (act) {
-    case 'silu':
-      return (g, u) => sg.swiglu(g, u);
-    case 'gelu':
-      return (g, u) => sg.geglu(g, u);
-    case 'gelu-tanh':
-      return (g, u) => sg.geglu(g, u, { approximate: 'tanh' });
-    case 'relu':
-      return (g, u) => sg.reglu(g, u);
-    case 'sigmoid':
-      return (g, u) => sg.glu(g, u);
-    case 'identity':
-      return (g, u) => sg.bilinear(g, u);
-  }
+function gluForward(act: sg.FusedActivation): (g: F32, u: F32, out: F32) => void {
+  const op = { silu: sg.swiglu, gelu: sg.geglu, 'gelu-tanh': sg.geglu, relu: sg.reglu, sigmoid: sg.glu, identity: sg.bilinear }[act];
+  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
+  return (g, u, out) => void op(g, u, { ...extra, out });
 }
-function actForward(act: sg.FusedActivation): (x: F32) => F32 {
-  switch (act) {
-    case 'silu':
-      return (x) => sg.silu(x);
-    case 'gelu':
-      return (x) => sg.gelu(x);
-    case 'gelu-tanh':
-      return (x) => sg.gelu(x, { approximate: 'tanh' });
-    case 'relu':
-      return (x) => sg.relu(x);
-    case 'sigmoid':
-      return (x) => sg.sigmoid(x);
-    case 'identity':
-      return (x) => x.slice();
-  }
+function actForward(act: sg.FusedActivation): (x: F32, out: F32) => void {
+  if (act === 'identity') return (x, out) => out.set(x);
+  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
+  const op = { silu: sg.silu, gelu: sg.gelu, 'gelu-tanh': sg.gelu, relu: sg.relu, sigmoid: sg.sigmoid }[act];
+  return (x, out) => void op(x, { ...extra, out });
 }
-function actBackward(act: sg.FusedActivation): (x: F32, dy: F32) => F32 {
-  switch (act) {
-    case 'silu':
-      return (x, dy) => sg.siluBackward(x, dy);
-    case 'gelu':
-      return (x, dy) => sg.geluBackward(x, dy);
-    case 'gelu-tanh':
-      return (x, dy) => sg.geluBackward(x, dy, { approximate: 'tanh' });
-    case 'relu':
-      return (x, dy) => sg.reluBackward(x, dy);
-    case 'sigmoid':
-      return (x, dy) => sg.sigmoidBackward(x, dy);
-    case 'identity':
-      return (_x, dy) => dy.slice();
-  }
+function actBackward(act: sg.FusedActivation): (x: F32, dy: F32, out: F32) => void {
+  if (act === 'identity') return (_x, dy, out) => out.set(dy);
+  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
+  const op = { silu: sg.siluBackward, gelu: sg.geluBackward, 'gelu-tanh': sg.geluBackward, relu: sg.reluBackward, sigmoid: sg.sigmoidBackward }[act];
+  return (x, dy, out) => void op(x, dy, { ...extra, out });
 }
 
-/** The three calls of one kind at one M (weights nn.Linear 'out-in'). */
+/**
+ * The three calls of one kind at one M (weights nn.Linear 'out-in'). Every result and intermediate has
+ * an array allocated once, outside the timing (`out`, `outGate`, ...), as a training loop would keep
+ * them: first-touch page faults on fresh multi-megabyte results would otherwise weigh on every form.
+ */
 function calls(kind: Kind, m: number, d: number, h: number, act: sg.FusedActivation) {
   const x = inputs(m * d, 1, 1);
   const wg = inputs(h * d, 2, 0.03);
@@ -165,21 +130,28 @@ function calls(kind: Kind, m: number, d: number, h: number, act: sg.FusedActivat
   const wd = inputs(d * h, 4, 0.02);
   const dy = inputs(m * d, 5, 1);
   const dh = inputs(m * h, 6, 1);
+  const buf = (n: number) => new Float32Array(n).fill(1);
+  const [G, U, H, dH, dG, dU, dx] = [m * h, m * h, m * h, m * h, m * h, m * h, m * d].map(buf);
+  const [dWg, dWu, dWd] = [h * d, h * d, d * h].map(buf);
   const glu = gluBackward(act);
-  // x·W for W [h][d] (out-in) and the weight gradient gᵀ·x in that layout.
-  const proj = (w: F32) => sg.matmul(x, w, { m, k: d, n: h, transB: true });
-  const wgrad = (g: F32) => sg.matmul(g, x, { m: h, k: m, n: d, transA: true });
-  const back = (g: F32, w: F32, acc?: F32) => sg.matmul(g, w, { m, k: h, n: d, ...(acc ? { accumulate: true, out: acc } : {}) });
+  // x·W for W [h][d] (out-in), the weight gradient gᵀ·x in that layout, and dx = g·W (+= with acc).
+  const proj = (w: F32, out: F32) => sg.matmul(x, w, { m, k: d, n: h, transB: true, out });
+  const wgrad = (g: F32, out: F32) => sg.matmul(g, x, { m: h, k: m, n: d, transA: true, out });
+  const back = (g: F32, w: F32, accumulate: boolean) => sg.matmul(g, w, { m, k: h, n: d, accumulate, out: dx });
   if (kind === 'glu') {
     const packed = sg.packGate(wg, wu, { inFeatures: d, outFeatures: h, activation: act });
+    const out = { dx, dWGate: dWg, dWUp: dWu };
     return {
-      forward: () => void sg.gluMatmul(x, packed),
-      backward: () => void sg.gluMatmulBackward(x, wg, wu, dh, { inFeatures: d, outFeatures: h, activation: act }),
+      forward: () => void sg.gluMatmul(x, packed, { out: H }),
+      backward: () => void sg.gluMatmulBackward(x, wg, wu, dh, { inFeatures: d, outFeatures: h, activation: act, out }),
       unfused: () => {
-        const { dGate, dUp } = glu(proj(wg), proj(wu), dh);
-        wgrad(dGate);
-        wgrad(dUp);
-        back(dUp, wu, back(dGate, wg));
+        proj(wg, G);
+        proj(wu, U);
+        glu(G, U, dh, dG, dU);
+        wgrad(dG, dWg);
+        wgrad(dU, dWu);
+        back(dG, wg, false);
+        back(dU, wu, true);
       },
       flops: 12 * m * d * h, // G, U, dx (2 x 2 M d h each) and dWg, dWu (2 M d h each)
       dispose: () => packed.dispose(),
@@ -188,26 +160,34 @@ function calls(kind: Kind, m: number, d: number, h: number, act: sg.FusedActivat
   const gated = kind === 'ffn';
   const weights = gated ? { gate: wg, up: wu, down: wd } : { up: wu, down: wd };
   const packed = sg.packFfn({ ...weights, inFeatures: d, hiddenFeatures: h, activation: act });
+  const y = buf(m * d);
+  const out = gated ? { dx, dGate: dWg, dUp: dWu, dDown: dWd } : { dx, dUp: dWu, dDown: dWd };
   const f = actForward(act);
   const fb = actBackward(act);
+  const gf = gluForward(act);
   return {
-    forward: () => void sg.ffn(x, packed),
-    backward: () => void sg.ffnBackward(x, weights, dy, { inFeatures: d, hiddenFeatures: h, activation: act }),
+    forward: () => void sg.ffn(x, packed, { out: y }),
+    backward: () => void sg.ffnBackward(x, weights, dy, { inFeatures: d, hiddenFeatures: h, activation: act, out }),
     unfused: () => {
-      const u = proj(wu);
-      const g = gated ? proj(wg) : null;
-      const hh = g ? gluForward(act)(g, u) : f(u);
-      const dH = sg.matmul(dy, wd, { m, k: d, n: h }); // Wd [d][h]: dH = dy·Wd
-      sg.matmul(dy, hh, { m: d, k: m, n: h, transA: true }); // dWd [d][h] = dyᵀ·H
-      if (g) {
-        const { dGate, dUp } = glu(g, u, dH);
-        wgrad(dGate);
-        wgrad(dUp);
-        back(dUp, wu, back(dGate, wg));
+      proj(wu, U);
+      if (gated) {
+        proj(wg, G);
+        gf(G, U, H);
       } else {
-        const dU = fb(u, dH);
-        wgrad(dU);
-        back(dU, wu);
+        f(U, H);
+      }
+      sg.matmul(dy, wd, { m, k: d, n: h, out: dH }); // Wd [d][h]: dH = dy·Wd
+      sg.matmul(dy, H, { m: d, k: m, n: h, transA: true, out: dWd }); // dWd [d][h] = dyᵀ·H
+      if (gated) {
+        glu(G, U, dH, dG, dU);
+        wgrad(dG, dWg);
+        wgrad(dU, dWu);
+        back(dG, wg, false);
+        back(dU, wu, true);
+      } else {
+        fb(U, dH, dU);
+        wgrad(dU, dWu);
+        back(dU, wu, false);
       }
     },
     flops: (gated ? 16 : 10) * m * d * h, // the forward's 6 (4) M d h, recomputed, and dH, dWd, dx, dW (2 M d h each)
@@ -220,18 +200,26 @@ function median(v: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Medians (ms) of `samples` alternating samples of each fn, after one warm-up call each. */
-function alternating(fns: Array<() => void>, samples: number): number[] {
+/**
+ * Medians of `samples` alternating samples of each fn (one call each, after one warm-up call each): wall
+ * ms, and the process's CPU ms (user + system, every thread), which a machine shared with other jobs
+ * inflates far less than the wall time.
+ */
+function alternating(fns: Array<() => void>, samples: number): Array<{ wall: number; cpu: number }> {
   for (const fn of fns) fn();
-  const t: number[][] = fns.map(() => []);
+  const wall: number[][] = fns.map(() => []);
+  const cpu: number[][] = fns.map(() => []);
   for (let s = 0; s < samples; s++) {
     fns.forEach((fn, i) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       fn();
-      t[i].push(performance.now() - t0);
+      wall[i].push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu[i].push((c.user + c.system) / 1e3);
     });
   }
-  return t.map(median);
+  return fns.map((_, i) => ({ wall: median(wall[i]), cpu: median(cpu[i]) }));
 }
 
 export function gradMatrixMain(argv: string[]): number {
@@ -259,8 +247,8 @@ export function gradMatrixMain(argv: string[]): number {
             const c = calls(kind, m, o.d, o.hidden, o.activation);
             const [fwd, bwd, unf] = alternating([c.forward, c.backward, c.unfused], o.samples);
             c.dispose();
-            const rf = bwd / fwd;
-            const ru = unf / bwd;
+            const rf = bwd.wall / fwd.wall;
+            const ru = unf.wall / bwd.wall;
             const ok = rf <= BAR_FORWARD && ru >= BAR_UNFUSED;
             if (!ok) below++;
             const name = kind === 'glu' ? 'gluMatmulBackward' : kind === 'ffn' ? 'ffnBackward (GLU)' : 'ffnBackward (plain)';
@@ -269,12 +257,13 @@ export function gradMatrixMain(argv: string[]): number {
               isa,
               String(threads),
               String(m),
-              fwd.toFixed(1),
-              bwd.toFixed(1),
-              unf.toFixed(1),
-              (c.flops / bwd / 1e6).toFixed(0),
+              fwd.wall.toFixed(1),
+              bwd.wall.toFixed(1),
+              unf.wall.toFixed(1),
+              (c.flops / bwd.wall / 1e6).toFixed(0),
               `${rf.toFixed(2)}x${rf <= BAR_FORWARD ? '' : ' (below)'}`,
               `${ru.toFixed(2)}x${ru >= BAR_UNFUSED ? '' : ' (below)'}`,
+              `${(bwd.cpu / fwd.cpu).toFixed(2)}x / ${(unf.cpu / bwd.cpu).toFixed(2)}x`,
             ]);
             process.stderr.write('.');
           }
@@ -286,7 +275,7 @@ export function gradMatrixMain(argv: string[]): number {
     sg.setNumThreads(saved.threads);
   }
   process.stderr.write('\n');
-  const head = ['op', 'isa', 'threads', 'M', 'forward ms', 'backward ms', 'unfused ms', 'backward GFLOP/s', `backward/forward (<= ${BAR_FORWARD})`, `unfused/backward (>= ${BAR_UNFUSED})`];
+  const head = ['op', 'isa', 'threads', 'M', 'forward ms', 'backward ms', 'unfused ms', 'backward GFLOP/s', `backward/forward (<= ${BAR_FORWARD})`, `unfused/backward (>= ${BAR_UNFUSED})`, 'the same in CPU time'];
   const title = `fused backward: d = ${o.d}, hidden ${o.hidden}, ${o.activation}, weights 'out-in', medians of ${o.samples} alternating samples; ${below} row(s) below a bar`;
   if (o.md) {
     const lines = [`${title}\n`, `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];

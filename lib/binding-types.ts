@@ -73,16 +73,16 @@ export interface MatrixBinding {
 
 /**
  * The fused backward passes from raw f32 weights (inOut: [in][out] rows, else nn.Linear [out][in]).
- * `out` receives every result in one array: dx (rows·inFeatures), then each weight's gradient in the
- * order of the weights (features·inFeatures floats each, in their layout). out shares no memory with
- * an input. activation as for packGate.
+ * Every result has its own output array: dx (rows·inFeatures), then each weight's gradient in the order
+ * of the weights (features·inFeatures floats each, in their layout); no output shares memory with another
+ * or with an input. activation as for packGate.
  */
 export interface MatrixBackwardBinding {
-  gluMatmulBackward(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, out: Float32Array, inFeatures: number, outFeatures: number, inOut: boolean, activation: ActIndex): Float32Array;
-  gluMatmulBackwardAsync(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, out: Float32Array, inFeatures: number, outFeatures: number, inOut: boolean, activation: ActIndex): Promise<Float32Array>;
-  /** gate null: a plain MLP act(x·Wu)·Wd (out then holds dx, dWu, dWd). */
-  ffnBackward(x: Float32Array, gate: Float32Array | null, up: Float32Array, down: Float32Array, dy: Float32Array, out: Float32Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, activation: ActIndex): Float32Array;
-  ffnBackwardAsync(x: Float32Array, gate: Float32Array | null, up: Float32Array, down: Float32Array, dy: Float32Array, out: Float32Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, activation: ActIndex): Promise<Float32Array>;
+  gluMatmulBackward(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, dx: Float32Array, dWGate: Float32Array, dWUp: Float32Array, inFeatures: number, outFeatures: number, inOut: boolean, activation: ActIndex): void;
+  gluMatmulBackwardAsync(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, dx: Float32Array, dWGate: Float32Array, dWUp: Float32Array, inFeatures: number, outFeatures: number, inOut: boolean, activation: ActIndex): Promise<void>;
+  /** gate null (and dGate null): a plain MLP act(x·Wu)·Wd. */
+  ffnBackward(x: Float32Array, gate: Float32Array | null, up: Float32Array, down: Float32Array, dy: Float32Array, dx: Float32Array, dGate: Float32Array | null, dUp: Float32Array, dDown: Float32Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, activation: ActIndex): void;
+  ffnBackwardAsync(x: Float32Array, gate: Float32Array | null, up: Float32Array, down: Float32Array, dy: Float32Array, dx: Float32Array, dGate: Float32Array | null, dUp: Float32Array, dDown: Float32Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, activation: ActIndex): Promise<void>;
 }
 
 /** 16-bit float conversions (round to nearest even when narrowing); x and out the same length, no shared bytes; return out. */

@@ -19,8 +19,13 @@ export interface GluMatmulBackwardOptions {
   activation?: FusedActivation;
   /** The weights' layout, as packGate's: 'out-in' ([outFeatures, inFeatures], nn.Linear; default) or 'in-out'. */
   layout?: Layout;
+  /**
+   * Arrays to write the gradients into and return (in a training loop, the previous call's result):
+   * each a Float32Array of its gradient's length, sharing no memory with another or with an input.
+   */
+  out?: { [K in keyof GluMatmulGradients]: Float32Array };
 }
-/** The gradients of H = act(X·Wg) ⊙ (X·Wu); views of one buffer, each its own range of it. */
+/** The gradients of H = act(X·Wg) ⊙ (X·Wu): options.out's arrays, or views of one new buffer. */
 export interface GluMatmulGradients {
   /** ∂L/∂X, rows × inFeatures. */
   dx: Float32Result;
@@ -48,8 +53,14 @@ export interface FfnBackwardOptions {
   activation?: FusedActivation;
   /** The weights' layout, as packFfn's (default 'out-in'). */
   layout?: Layout;
+  /**
+   * Arrays to write the gradients into and return (in a training loop, the previous call's result):
+   * dx, dUp, dDown, and dGate exactly when the weights have a gate; each a Float32Array of its gradient's
+   * length, sharing no memory with another or with an input.
+   */
+  out?: { [K in keyof FfnGradients]: Float32Array };
 }
-/** The gradients of Y = (act(X·Wg) ⊙ X·Wu)·Wd (or act(X·Wu)·Wd); views of one buffer. */
+/** The gradients of Y = (act(X·Wg) ⊙ X·Wu)·Wd (or act(X·Wu)·Wd): options.out's arrays, or views of one new buffer. */
 export interface FfnGradients {
   /** ∂L/∂X, rows × inFeatures. */
   dx: Float32Result;
@@ -97,11 +108,48 @@ function gradient(v: unknown, fn: string, name: string, rows: number, width: num
   return g;
 }
 
+/**
+ * The result arrays: options.out's (checked: an object of Float32Arrays of these lengths, sharing no
+ * memory with one another or an input), else views of one new buffer in this order (the weight
+ * gradients adjacent, which lets the out-in pass compute them in one GEMM).
+ */
+function outputs(fn: string, out: unknown, lengths: ReadonlyArray<readonly [string, number]>, inputs: ReadonlyArray<readonly [Float32Array, string]>): Record<string, Float32Array> {
+  const r: Record<string, Float32Array> = {};
+  if (out === undefined) {
+    const buf = check.uninitialized(lengths.reduce((s, [, n]) => s + n, 0));
+    let at = 0;
+    for (const [name, n] of lengths) {
+      r[name] = buf.subarray(at, at + n);
+      at += n;
+    }
+    return r;
+  }
+  const names = lengths.map(([name]) => name);
+  if (out === null || typeof out !== 'object' || ArrayBuffer.isView(out) || Array.isArray(out)) {
+    throw new TypeError(`${fn}: options.out must be an object {${names.join(', ')}} of Float32Arrays, got ${check.describe(out)}`);
+  }
+  const o = check.options<Record<string, unknown>>(out, `${fn}: options.out`, names);
+  for (const [name, n] of lengths) {
+    const v = o[name];
+    if (v === undefined) throw new TypeError(`${fn}: options.out.${name} is missing (options.out needs ${names.join(', ')})`);
+    const a = check.float32(v, `${fn}: options.out.${name}`);
+    if (a.length !== n) throw new RangeError(`${fn}: options.out.${name} must have length ${n}, got ${a.length}`);
+    for (const [input, inName] of inputs) {
+      if (check.overlaps(a, input)) throw new RangeError(`${fn}: options.out.${name} overlaps ${inName}; pass a separate array`);
+    }
+    for (const prev of Object.keys(r)) {
+      if (check.overlaps(a, r[prev])) throw new RangeError(`${fn}: options.out.${name} overlaps options.out.${prev}; pass separate arrays`);
+    }
+    r[name] = a;
+  }
+  return r;
+}
+
 // ---- gluMatmulBackward --------------------------------------------------------------------------
 
 function gluArgs(fn: string, x: unknown, wGate: unknown, wUp: unknown, dh: unknown, options: unknown) {
   const X = check.float32(x, `${fn}: x`);
-  const o = requiredOptions<GluMatmulBackwardOptions>(options, fn, ['inFeatures', 'outFeatures', 'activation', 'layout'], '{inFeatures, outFeatures}');
+  const o = requiredOptions<GluMatmulBackwardOptions>(options, fn, ['inFeatures', 'outFeatures', 'activation', 'layout', 'out'], '{inFeatures, outFeatures}');
   const inF = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
   const outF = check.integer(o.outFeatures, `${fn}: options.outFeatures`, 1);
   const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
@@ -111,14 +159,10 @@ function gluArgs(fn: string, x: unknown, wGate: unknown, wUp: unknown, dh: unkno
   const wu = weight(wUp, fn, 'wUp', inF * outF, shape);
   const rows = rowsOf(X, inF, fn);
   const DH = gradient(dh, fn, 'dh', rows, outF, 'outFeatures');
-  const out = check.uninitialized(rows * inF + 2 * inF * outF);
-  return { args: [X, wg, wu, DH, out, inF, outF, layout === 'in-out', ACT_INDEX[activation]] as const, rows, inF, outF, out };
-}
-
-function gluResult(out: Float32Array, rows: number, inF: number, outF: number): GluMatmulGradients {
-  const n = rows * inF, w = inF * outF;
-  const b = out as Float32Result; // check.uninitialized's: an ArrayBuffer of its own
-  return { dx: b.subarray(0, n), dWGate: b.subarray(n, n + w), dWUp: b.subarray(n + w, n + 2 * w) };
+  const inputs = [[X, 'x'], [wg, 'wGate'], [wu, 'wUp'], [DH, 'dh']] as const;
+  const r = outputs(fn, o.out, [['dx', rows * inF], ['dWGate', inF * outF], ['dWUp', inF * outF]], inputs);
+  const result = (o.out ?? { dx: r.dx, dWGate: r.dWGate, dWUp: r.dWUp }) as GluMatmulGradients;
+  return { args: [X, wg, wu, DH, r.dx, r.dWGate, r.dWUp, inF, outF, layout === 'in-out', ACT_INDEX[activation]] as const, result };
 }
 
 /**
@@ -141,7 +185,7 @@ function gluResult(out: Float32Array, rows: number, inF: number, outF: number): 
 export function gluMatmulBackward(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, options: GluMatmulBackwardOptions): GluMatmulGradients {
   const c = gluArgs('gluMatmulBackward', x, wGate, wUp, dh, options);
   binding.gluMatmulBackward(...c.args);
-  return gluResult(c.out, c.rows, c.inF, c.outF);
+  return c.result;
 }
 
 /**
@@ -162,8 +206,8 @@ export function gluMatmulBackward(x: Float32Array, wGate: Float32Array, wUp: Flo
 export async function gluMatmulBackwardAsync(x: Float32Array, wGate: Float32Array, wUp: Float32Array, dh: Float32Array, options: GluMatmulBackwardOptions): Promise<GluMatmulGradients> {
   const fn = 'gluMatmulBackwardAsync';
   const c = gluArgs(fn, x, wGate, wUp, dh, options);
-  await named(fn, binding.gluMatmulBackwardAsync(...c.args), c.out);
-  return gluResult(c.out, c.rows, c.inF, c.outF);
+  await named(fn, binding.gluMatmulBackwardAsync(...c.args), c.args[4]);
+  return c.result;
 }
 
 // ---- ffnBackward ----------------------------------------------------------------------------------
@@ -174,7 +218,7 @@ function ffnArgs(fn: string, x: unknown, weights: unknown, dy: unknown, options:
     throw new TypeError(`${fn}: weights must be an object {gate?, up, down}, got ${check.describe(weights)}`);
   }
   const W = check.options<FfnWeights>(weights, `${fn}: weights`, ['gate', 'up', 'down']);
-  const o = requiredOptions<FfnBackwardOptions>(options, fn, ['inFeatures', 'hiddenFeatures', 'activation', 'layout'], '{inFeatures, hiddenFeatures}');
+  const o = requiredOptions<FfnBackwardOptions>(options, fn, ['inFeatures', 'hiddenFeatures', 'activation', 'layout', 'out'], '{inFeatures, hiddenFeatures}');
   const inF = check.integer(o.inFeatures, `${fn}: options.inFeatures`, 1);
   const hidden = check.integer(o.hiddenFeatures, `${fn}: options.hiddenFeatures`, 1);
   const layout = check.oneOf(o.layout, `${fn}: options.layout`, LAYOUTS, 'out-in');
@@ -188,23 +232,15 @@ function ffnArgs(fn: string, x: unknown, weights: unknown, dy: unknown, options:
   const down = weight(W.down, fn, 'weights.down', len, downShape);
   const rows = rowsOf(X, inF, fn);
   const DY = gradient(dy, fn, 'dy', rows, inF, 'inFeatures');
-  const out = check.uninitialized(rows * inF + (gate ? 3 : 2) * len);
+  const inputs: Array<readonly [Float32Array, string]> = [[X, 'x'], [up, 'weights.up'], [down, 'weights.down'], [DY, 'dy']];
+  if (gate) inputs.push([gate, 'weights.gate']);
+  const lengths: Array<readonly [string, number]> = [['dx', rows * inF], ...(gate ? [['dGate', len] as const] : []), ['dUp', len], ['dDown', len]];
+  const r = outputs(fn, o.out, lengths, inputs);
+  const result = (o.out ?? (gate ? { dx: r.dx, dGate: r.dGate, dUp: r.dUp, dDown: r.dDown } : { dx: r.dx, dUp: r.dUp, dDown: r.dDown })) as FfnGradients;
   return {
-    args: [X, gate, up, down, DY, out, inF, hidden, layout === 'in-out', ACT_INDEX[activation]] as const,
-    rows,
-    inF,
-    len,
-    gated: gate !== null,
-    out,
+    args: [X, gate, up, down, DY, r.dx, gate ? r.dGate : null, r.dUp, r.dDown, inF, hidden, layout === 'in-out', ACT_INDEX[activation]] as const,
+    result,
   };
-}
-
-function ffnResult(c: { out: Float32Array; rows: number; inF: number; len: number; gated: boolean }): FfnGradients {
-  const n = c.rows * c.inF;
-  const b = c.out as Float32Result; // check.uninitialized's: an ArrayBuffer of its own
-  const views = [0, 1, 2].map((i) => b.subarray(n + i * c.len, n + (i + 1) * c.len));
-  const dx = b.subarray(0, n);
-  return c.gated ? { dx, dGate: views[0], dUp: views[1], dDown: views[2] } : { dx, dUp: views[0], dDown: views[1] };
 }
 
 /**
@@ -228,7 +264,7 @@ function ffnResult(c: { out: Float32Array; rows: number; inF: number; len: numbe
 export function ffnBackward(x: Float32Array, weights: FfnWeights, dy: Float32Array, options: FfnBackwardOptions): FfnGradients {
   const c = ffnArgs('ffnBackward', x, weights, dy, options);
   binding.ffnBackward(...c.args);
-  return ffnResult(c);
+  return c.result;
 }
 
 /**
@@ -248,6 +284,6 @@ export function ffnBackward(x: Float32Array, weights: FfnWeights, dy: Float32Arr
 export async function ffnBackwardAsync(x: Float32Array, weights: FfnWeights, dy: Float32Array, options: FfnBackwardOptions): Promise<FfnGradients> {
   const fn = 'ffnBackwardAsync';
   const c = ffnArgs(fn, x, weights, dy, options);
-  await named(fn, binding.ffnBackwardAsync(...c.args), c.out);
-  return ffnResult(c);
+  await named(fn, binding.ffnBackwardAsync(...c.args), c.args[5]);
+  return c.result;
 }

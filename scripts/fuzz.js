@@ -1030,9 +1030,11 @@ function genPacked(ctx, name, fn, isAsync) {
 }
 
 // gluMatmulBackward / ffnBackward (GLU and plain) and their async twins: valid calls (any fused activation,
-// either layout, rows 0..40, any input kind) must match the float64 reference's gradients within the matrix
-// bars; one injected fault (a wrong length of x, a weight or the upstream gradient; a weight of the wrong
-// type; a bad option) must be its error class; an input detached while the async form runs may reject.
+// either layout, rows 0..40, any input kind, options.out or not) must match the float64 reference's
+// gradients within the matrix bars (and return options.out when given); one injected fault (a wrong length
+// of x, a weight, the upstream gradient or an output; a weight or output of the wrong type; a missing
+// output; dx over x; a bad option) must be its error class; an input detached while the async form runs
+// may reject.
 function genMatrixBackward(ctx, name, fn, isAsync) {
   const r = ctx.rng;
   const ffn = name.startsWith('ffn');
@@ -1063,13 +1065,27 @@ function genMatrixBackward(ctx, name, fn, isAsync) {
   if (of < 0.03) { o.activation = r.pick(['mish', 'tanh', 1]); faults.push(typeof o.activation === 'number' ? 'TypeError' : 'RangeError'); }
   else if (of < 0.06) { o.bogus = 1; faults.push('TypeError'); }
   else if (of < 0.09) { const [key, v, f] = shapeFault(ctx, { inFeatures: inF }); o[key] = v; faults.push(f); }
+  // options.out: the caller's arrays (any kind of view), sometimes with one fault
+  const keys = ffn ? (gated ? ['dx', 'dGate', 'dUp', 'dDown'] : ['dx', 'dUp', 'dDown']) : ['dx', 'dWGate', 'dWUp'];
+  let out;
+  if (r.bool(0.3)) {
+    out = {};
+    for (const k of keys) out[k] = ctx.array(k === 'dx' ? rows * inF : inF * outF, `out.${k}`);
+    const f = r.float();
+    const victim = r.pick(keys);
+    if (f < 0.1) { out[victim] = ctx.array(realLength(out[victim]) + 1, `out.${victim}`); faults.push('RangeError'); }
+    else if (f < 0.15) { delete out[victim]; faults.push('TypeError'); }
+    else if (f < 0.2) { out[victim] = new Float64Array(realLength(out[victim])); faults.push('TypeError'); }
+    else if (f < 0.25 && realLength(x) > 0) { out.dx = x; faults.push('RangeError'); }
+    o.out = out;
+  }
   const weights = ffn ? { ...(gated ? { gate: wg } : {}), up: wu, down: wd } : null;
   const snaps = { x: snap(x), g: isF32(g) ? snap(g) : g, wg: isF32(wg) ? snap(wg) : wg, wu: isF32(wu) ? snap(wu) : wu, wd: isF32(wd) ? snap(wd) : wd };
   const detachLater = isAsync && r.bool(0.15) ? r.pick(['x', ffn ? 'dy' : 'dh', 'wUp']) : null;
   let expect = expectOf(faults);
   if (detachLater && expect === 'ok') expect = 'okOrError';
   return {
-    desc: `${name}(${x.__desc}, ${ffn ? `{${gated ? 'gate, ' : ''}up, down}` : 'wGate, wUp'} ${inF}x${outF}, ${g.__desc}, ${describeObj(o)})${detachLater ? ` detach ${detachLater} while it runs` : ''}`,
+    desc: `${name}(${x.__desc}, ${ffn ? `{${gated ? 'gate, ' : ''}up, down}` : 'wGate, wUp'} ${inF}x${outF}, ${g.__desc}, ${describeObj({ ...o, out: out && Object.keys(out).join('/') })})${detachLater ? ` detach ${detachLater} while it runs` : ''}`,
     expect,
     run: () => {
       const p = ffn ? fn(x, weights, g, o) : fn(x, wg, wu, g, o);
@@ -1077,12 +1093,12 @@ function genMatrixBackward(ctx, name, fn, isAsync) {
       return p;
     },
     check: (res) => {
+      if (out !== undefined && res !== out) return 'did not return options.out';
       if (detachLater) return null;
       const R = require(path.join(ROOT, 'dist', 'lib', 'reference', 'index.js'));
       const want = ffn
         ? R.ffnBackward(snaps.x, { ...(gated ? { gate: snaps.wg } : {}), up: snaps.wu, down: snaps.wd }, snaps.g, { inFeatures: inF, hiddenFeatures: outF, layout, activation })
         : R.gluMatmulBackward(snaps.x, snaps.wg, snaps.wu, snaps.g, { inFeatures: inF, outFeatures: outF, layout, activation });
-      const keys = ffn ? (gated ? ['dx', 'dGate', 'dUp', 'dDown'] : ['dx', 'dUp', 'dDown']) : ['dx', 'dWGate', 'dWUp'];
       if (Object.keys(res).sort().join() !== [...keys].sort().join()) return `result keys ${Object.keys(res)}, want ${keys}`;
       for (const k of keys) {
         const bad = matrixClose(res[k], want[k], `${name} ${k}`);

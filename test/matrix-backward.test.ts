@@ -155,12 +155,53 @@ describe('gluMatmulBackward / ffnBackward: results and errors', () => {
     expect([f.dx.length, f.dUp.length, f.dDown.length]).toEqual([m * k, n * k, n * k]);
   });
 
+  it('options.out: its arrays are written and returned, with the bits of a fresh call, sync and async', async () => {
+    for (const layout of LAYOUTS) {
+      const lo = { ...o, layout };
+      const fresh = sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, lo);
+      // separate arrays (the out-in weight gradients then run as one GEMM each rather than over [dG | dU])
+      const out = { dx: new Float32Array(m * k), dWGate: new Float32Array(n * k), dWUp: new Float32Array(n * k) };
+      expect(sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...lo, out })).toBe(out);
+      expectSameBits({ ...out }, { ...fresh }, `gluMatmulBackward out ${layout}`);
+      // the previous call's result reused, async
+      const again = await sg.gluMatmulBackwardAsync(v.x, v.gate, v.up, v.dh, { ...lo, out: fresh });
+      expect(again).toBe(fresh);
+      expectSameBits({ ...again }, { ...out }, `gluMatmulBackwardAsync out ${layout}`);
+      const lf = { ...fo, layout };
+      for (const weights of [w, { up: v.up, down: v.down }]) {
+        const f = sg.ffnBackward(v.x, weights, v.dy, lf);
+        const fout = Object.fromEntries(Object.entries(f).map(([key, a]) => [key, new Float32Array(a.length)])) as unknown as sg.FfnGradients;
+        expect(sg.ffnBackward(v.x, weights, v.dy, { ...lf, out: fout })).toBe(fout);
+        expectSameBits({ ...fout }, { ...f }, `ffnBackward out ${layout}`);
+        const fa = await sg.ffnBackwardAsync(v.x, weights, v.dy, { ...lf, out: f });
+        expectSameBits({ ...fa }, { ...fout }, `ffnBackwardAsync out ${layout}`);
+      }
+    }
+  });
+
+  it('options.out errors name the array: missing, wrong type or length, overlapping an input or another output', async () => {
+    const out = () => ({ dx: new Float32Array(m * k), dWGate: new Float32Array(n * k), dWUp: new Float32Array(n * k) });
+    const call = (extra: Record<string, unknown>) => () => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...o, out: { ...out(), ...extra } as never });
+    expect(call({ dWUp: undefined })).toThrow(/^gluMatmulBackward: options\.out\.dWUp is missing/);
+    expect(call({ dx: new Float64Array(m * k) })).toThrow(/^gluMatmulBackward: options\.out\.dx must be a Float32Array/);
+    expect(call({ dWGate: new Float32Array(n * k + 1) })).toThrow(/^gluMatmulBackward: options\.out\.dWGate must have length 20, got 21/);
+    expect(call({ dx: v.x })).toThrow(/^gluMatmulBackward: options\.out\.dx overlaps x; pass a separate array/);
+    const shared = new Float32Array(2 * n * k);
+    expect(call({ dWGate: shared.subarray(0, n * k), dWUp: shared.subarray(n * k - 1, 2 * n * k - 1) })).toThrow(/options\.out\.dWUp overlaps options\.out\.dWGate/);
+    expect(call({ extra: 1 })).toThrow(/gluMatmulBackward: options\.out: unknown option 'extra'/);
+    const f = { dx: new Float32Array(m * k), dUp: new Float32Array(n * k), dDown: new Float32Array(n * k) };
+    expect(() => sg.ffnBackward(v.x, w, v.dy, { ...fo, out: f })).toThrow(/^ffnBackward: options\.out\.dGate is missing/);
+    expect(() => sg.ffnBackward(v.x, { up: v.up, down: v.down }, v.dy, { ...fo, out: { ...f, dGate: new Float32Array(n * k) } })).toThrow(/^ffnBackward: options\.out: unknown option 'dGate'/);
+    await expect(sg.ffnBackwardAsync(v.x, w, v.dy, { ...fo, out: { ...f, dGate: v.dy } })).rejects.toThrow(/^ffnBackwardAsync: options\.out\.dGate must have length 20, got 12/);
+  });
+
   it('wrong types are TypeErrors naming the function and the argument', async () => {
     expect(() => sg.gluMatmulBackward(new Float64Array(m * k) as never, v.gate, v.up, v.dh, o)).toThrow(/^gluMatmulBackward: x must be a Float32Array, got Float64Array/);
     expect(() => sg.gluMatmulBackward(v.x, new Uint16Array(n * k) as never, v.up, v.dh, o)).toThrow(/^gluMatmulBackward: wGate must be a Float32Array \(the raw f32 weight\), got Uint16Array/);
     expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, [1, 2] as never, o)).toThrow(/gluMatmulBackward: dh must be a Float32Array/);
     expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, undefined as never)).toThrow(/gluMatmulBackward: options \{inFeatures, outFeatures\} are required/);
-    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...o, out: new Float32Array(1) } as never)).toThrow(/unknown option 'out'/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...o, out: new Float32Array(1) } as never)).toThrow(/^gluMatmulBackward: options\.out must be an object \{dx, dWGate, dWUp\} of Float32Arrays, got Float32Array/);
+    expect(() => sg.gluMatmulBackward(v.x, v.gate, v.up, v.dh, { ...o, bogus: 1 } as never)).toThrow(/unknown option 'bogus'/);
     expect(() => sg.ffnBackward(v.x, null as never, v.dy, fo)).toThrow(/ffnBackward: weights must be an object/);
     expect(() => sg.ffnBackward(v.x, { ...w, extra: v.up } as never, v.dy, fo)).toThrow(/ffnBackward: weights: unknown option 'extra'/);
     expect(() => sg.ffnBackward(v.x, { ...w, down: Array.from(v.down) } as never, v.dy, fo)).toThrow(/ffnBackward: weights\.down must be a Float32Array/);
@@ -187,11 +228,14 @@ describe('gluMatmulBackward / ffnBackward: results and errors', () => {
     const up = v.up.slice();
     structuredClone(up.buffer, { transfer: [up.buffer] });
     expect(() => sg.ffnBackward(v.x, { ...w, up }, v.dy, fo)).toThrow(/ffnBackward: weights\.up is detached/);
-    const out = new Float32Array(m * k + 2 * n * k);
-    expect(() => binding.gluMatmulBackward(v.x, v.gate, v.up, v.dh, out.subarray(1), k, n, false, 5)).toThrow(RangeError);
-    const shared = new Float32Array(m * k + 2 * n * k);
-    expect(() => binding.gluMatmulBackward(shared.subarray(0, m * k), v.gate, v.up, v.dh, shared, k, n, false, 5)).toThrow(/x overlaps out|overlap/);
-    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, new Float32Array(m * k + 2 * n * k), k, n, false, 99)).toThrow(RangeError);
-    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, new Float32Array(m * k + 2 * n * k), k, n, false, 10)).toThrow(/activation/);
+    const [dx, dwg, dwu, dwd] = [m * k, n * k, n * k, n * k].map((len) => new Float32Array(len));
+    expect(() => binding.gluMatmulBackward(v.x, v.gate, v.up, v.dh, dx.subarray(1), dwg, dwu, k, n, false, 5)).toThrow(RangeError);
+    expect(() => binding.gluMatmulBackward(v.x, v.gate, v.up, v.dh, dx, dwg, dwg, k, n, false, 5)).toThrow(/overlaps/);
+    expect(() => binding.gluMatmulBackward(v.x, v.gate, v.up, v.dh, v.x, dwg, dwu, k, n, false, 5)).toThrow(/^dx overlaps x$/);
+    expect(() => binding.gluMatmulBackward(v.x, v.gate, v.up, v.dh, dx, v.up, dwu, k, n, false, 5)).toThrow(/^dWGate overlaps wUp$/);
+    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, dx, null, dwu, dwd, k, n, false, 99)).toThrow(RangeError);
+    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, dx, null, dwu, dwd, k, n, false, 10)).toThrow(/activation/);
+    expect(() => binding.ffnBackward(v.x, null, v.up, v.down, v.dy, dx, dwg, dwu, dwd, k, n, false, 5)).toThrow(/dGate must be given exactly when gate is/);
+    expect(() => binding.ffnBackward(v.x, v.gate, v.up, v.down, v.dy, dx, null, dwu, dwd, k, n, false, 5)).toThrow(/dGate must be given exactly when gate is/);
   });
 });

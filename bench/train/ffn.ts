@@ -114,15 +114,9 @@ export function ffnKernels(arm: Arm, d: number, hidden: number): FfnKernels {
     },
     backward(c, dy, w, g) {
       if (fused) {
-        const r = sg.ffnBackward(c.x, ffnWeights(arm, w), dy, { inFeatures: d, hiddenFeatures: h, activation: FUSED_ACT[arm], layout: 'in-out' });
-        g.w2.set(r.dDown);
-        if (isGlu(arm)) {
-          g.wg.set(r.dGate as Float32Array);
-          g.wu.set(r.dUp);
-        } else {
-          g.w1.set(r.dUp);
-        }
-        return r.dx;
+        // The weight gradients straight into g (options.out), dx into a new array.
+        const out = { dx: new Float32Array(c.x.length), ...(isGlu(arm) ? { dGate: g.wg, dUp: g.wu } : { dUp: g.w1 }), dDown: g.w2 };
+        return sg.ffnBackward(c.x, ffnWeights(arm, w), dy, { inFeatures: d, hiddenFeatures: h, activation: FUSED_ACT[arm], layout: 'in-out', out }).dx;
       }
       const rows = c.x.length / d;
       mmAT(c.act, dy, h, rows, d, g.w2); // dW2 = actᵀ·dy

@@ -1,14 +1,16 @@
 // N-API entry points of the fused backward passes, sync and async (runtime/gemm_backward.h):
-//   gluMatmulBackward(x, wGate, wUp, dh, out, inFeatures, outFeatures, inOut, activation)
-//   ffnBackward(x, gate | null, up, down, dy, out, inFeatures, hiddenFeatures, inOut, activation)
-// `out` receives every result in one array: dx (rows x inFeatures), then the weight gradients in the
-// order of the weights (gluMatmulBackward: dWg, dWu; ffnBackward: dWg if gated, dWu, dWd), each
-// inFeatures x features floats in the weights' layout; lib/matrix-backward.ts hands out views of it.
-// Validates only what memory safety needs (types, sizes with overflow checks, overlap); the TS layer
-// gives users the friendly errors first. The weights are packed when the call starts, on this thread;
-// the async form also copies the upstream gradient, so its worker reads no JS memory.
+//   gluMatmulBackward(x, wGate, wUp, dh, dx, dWGate, dWUp, inFeatures, outFeatures, inOut, activation)
+//   ffnBackward(x, gate | null, up, down, dy, dx, dGate | null, dUp, dDown, inFeatures, hiddenFeatures,
+//               inOut, activation)
+// Each result has its own output array (dx: rows x inFeatures; a weight's gradient: inFeatures x features
+// in the weights' layout), sharing no memory with another or with an input; lib/matrix-backward.ts
+// allocates them (one buffer, the weight gradients adjacent) or takes the caller's. Validates only what
+// memory safety needs (types, sizes with overflow checks, overlap); the TS layer gives users the friendly
+// errors first. The weights are packed when the call starts, on this thread; the async form also copies
+// the upstream gradient, so its worker reads no JS memory.
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "args.h"
 #include "instance.h"
@@ -27,14 +29,32 @@ struct BackwardJob {
   std::unique_ptr<BackwardPacks> packs;
   const float* grad = nullptr;  // dh (gluMatmulBackward) or dy (ffnBackward): the caller's, or grad_copy
   std::unique_ptr<float, AlignedFree> grad_copy;
+  BackwardOutputs sync_out;  // the sync form writes the caller's arrays directly
   bool reads_out() const { return false; }
 
+  // y: the async worker's buffer, holding the outputs one after the other (dx, dGate if gated, dUp, dDown
+  // for an FFN); null for the sync form.
   bool run(const float* x, float* y) const {
     const GemmRun r{ctx.isa, ctx.threads, ctx.tuning};
-    float* dw = y + packs->M * packs->K;
-    return ffn ? ffn_backward(r, *packs, x, grad, y, dw) : glu_matmul_backward(r, *packs, x, grad, y, dw);
+    const BackwardPacks& p = *packs;
+    BackwardOutputs o = sync_out;
+    if (y) {
+      const size_t w = p.N * p.K;
+      o.dx = y;
+      float* next = y + p.M * p.K;
+      o.d_gate = p.gated ? next : nullptr;
+      o.d_up = p.gated ? next + w : next;
+      o.d_down = ffn ? o.d_up + w : nullptr;
+    }
+    return ffn ? ffn_backward(r, p, x, grad, o) : glu_matmul_backward(r, p, x, grad, o);
   }
 };
+
+// Outputs share no memory with any input or with each other (not even exactly: every input is read while
+// every output is written).
+void check_disjoint(const Napi::Env& env, const F32View& out, const char* out_name, const F32View& other, const char* other_name) {
+  if (ranges_overlap(out, other)) throw Napi::RangeError::New(env, std::string(out_name) + " overlaps " + other_name);
+}
 
 Act backward_act_arg(const Napi::CallbackInfo& info, size_t index) {
   const Act a = static_cast<Act>(integer_arg(info, index, "activation", 0, kActCount - 1));
@@ -43,15 +63,22 @@ Act backward_act_arg(const Napi::CallbackInfo& info, size_t index) {
 }
 
 // Reads and checks the arguments, packs the weights; ffn picks the signature. The job reads x (through
-// *x_out) and writes *out_out.
-BackwardJob backward_job(const Napi::CallbackInfo& info, bool ffn, bool async, F32View* x_out, F32View* out_out) {
+// *x_out); the outputs, in the order the async buffer holds them, go to *outs when given.
+BackwardJob backward_job(const Napi::CallbackInfo& info, bool ffn, bool async, F32View* x_out,
+                         std::vector<Napi::Float32Array>* outs) {
   Napi::Env env = info.Env();
-  const size_t nw = ffn ? 3 : 2;  // weight arguments after x
-  const size_t gi = 1 + nw, oi = gi + 1, si = oi + 1;
+  const size_t nw = ffn ? 3 : 2;                 // weight arguments after x, then the gradient
+  const size_t gi = 1 + nw, oi = gi + 1;         // the upstream gradient, the first output
+  const size_t no = ffn ? 4 : 3, si = oi + no;   // outputs (dx, then one per weight), then the sizes
   const char* grad_name = ffn ? "dy" : "dh";
+  static const char* const kGluNames[] = {"wGate", "wUp"};
+  static const char* const kFfnNames[] = {"gate", "up", "down"};
+  static const char* const kGluOuts[] = {"dx", "dWGate", "dWUp"};
+  static const char* const kFfnOuts[] = {"dx", "dGate", "dUp", "dDown"};
+  const char* const* wname = ffn ? kFfnNames : kGluNames;
+  const char* const* oname = ffn ? kFfnOuts : kGluOuts;
   const F32View x = float32_arg(info, 0, "x");
   const F32View g = float32_arg(info, gi, grad_name);
-  const F32View out = float32_arg(info, oi, "out");
   const size_t K = static_cast<size_t>(integer_arg(info, si, "inFeatures", 1, kMaxDim));
   const size_t N = static_cast<size_t>(integer_arg(info, si + 1, ffn ? "hiddenFeatures" : "outFeatures", 1, kMaxDim));
   const bool in_out = bool_arg(info, si + 2, "inOut");
@@ -62,30 +89,30 @@ BackwardJob backward_job(const Napi::CallbackInfo& info, bool ffn, bool async, F
   }
   const size_t M = x.length / K;
   const size_t wlen = mul_or_throw(env, K, N, "inFeatures*features");
+  const size_t xlen = mul_or_throw(env, M, K, "rows*inFeatures");
   const bool gated = !ffn || !info[1].IsNull();
-  static const char* const kGluNames[] = {"wGate", "wUp"};
-  static const char* const kFfnNames[] = {"gate", "up", "down"};
-  F32View w[3];
-  size_t weights = 0;
+  if (ffn && gated == info[oi + 1].IsNull()) throw Napi::TypeError::New(env, "dGate must be given exactly when gate is");
+  F32View in[5];  // x, the weights, the gradient: every array the pass reads
+  in[0] = x;
   for (size_t i = 0; i < nw; ++i) {
     if (i == 0 && !gated) continue;
-    const char* name = ffn ? kFfnNames[i] : kGluNames[i];
-    w[i] = float32_arg(info, 1 + i, name);
-    check_length(env, name, wlen, w[i].length, "inFeatures*features");
-    ++weights;
+    in[1 + i] = float32_arg(info, 1 + i, wname[i]);
+    check_length(env, wname[i], wlen, in[1 + i].length, "inFeatures*features");
   }
+  in[1 + nw] = g;
   check_length(env, grad_name, mul_or_throw(env, M, ffn ? K : N, "rows*features"), g.length);
-  const size_t dw_len = mul_or_throw(env, wlen, weights, "weights");
-  size_t out_len;
-  if (__builtin_add_overflow(mul_or_throw(env, M, K, "rows*inFeatures"), dw_len, &out_len)) {
-    throw Napi::RangeError::New(env, "out is too large");
+  F32View out[4];
+  for (size_t i = 0; i < no; ++i) {
+    if (i == 1 && !gated) continue;
+    out[i] = float32_arg(info, oi + i, oname[i]);
+    check_length(env, oname[i], i == 0 ? xlen : wlen, out[i].length, i == 0 ? "rows*inFeatures" : "inFeatures*features");
+    // Every output is written while every input is still read, and each is its own array.
+    for (size_t j = 0; j < 2 + nw; ++j)
+      if (in[j].data) check_disjoint(env, out[i], oname[i], in[j], j == 0 ? "x" : j == 1 + nw ? grad_name : wname[j - 1]);
+    for (size_t j = 0; j < i; ++j)
+      if (out[j].data) check_disjoint(env, out[i], oname[i], out[j], oname[j]);
+    if (outs) outs->push_back(info[oi + i].As<Napi::Float32Array>());
   }
-  check_length(env, "out", out_len, out.length, "rows*inFeatures + weight gradients");
-  // out is written while every input is still read: it may share no memory with any of them.
-  check_alias(env, x, "x", out, false);
-  check_alias(env, g, grad_name, out, false);
-  for (size_t i = 0; i < nw; ++i)
-    if (w[i].data) check_alias(env, w[i], ffn ? kFfnNames[i] : kGluNames[i], out, false);
 
   BackwardJob job;
   job.ctx = GemmContext{addon_data(env).isa, addon_data(env).threads, addon_data(env).gemm_tuning};
@@ -97,8 +124,8 @@ BackwardJob backward_job(const Napi::CallbackInfo& info, bool ffn, bool async, F
   p.N = N;
   p.in_out = in_out;
   p.act = act;
-  const bool ok = ffn ? pack_ffn_backward(&p, gated ? w[0].data : nullptr, w[1].data, w[2].data, job.ctx.threads)
-                      : pack_glu_backward(&p, w[0].data, w[1].data, job.ctx.threads);
+  const bool ok = ffn ? pack_ffn_backward(&p, gated ? in[1].data : nullptr, in[2].data, in[3].data, job.ctx.threads)
+                      : pack_glu_backward(&p, in[1].data, in[2].data, job.ctx.threads);
   if (!ok) throw Napi::Error::New(env, "out of memory");
   if (async) {
     job.grad_copy.reset(static_cast<float*>(aligned_bytes(g.length ? g.length : 1, sizeof(float))));
@@ -107,33 +134,33 @@ BackwardJob backward_job(const Napi::CallbackInfo& info, bool ffn, bool async, F
     job.grad = job.grad_copy.get();
   } else {
     job.grad = g.data;
+    job.sync_out = BackwardOutputs{out[0].data, out[1].data, out[2].data, ffn ? out[3].data : nullptr};
   }
   *x_out = x;
-  *out_out = out;
   return job;
 }
 
 Napi::Value RunSync(const Napi::CallbackInfo& info, bool ffn) {
-  F32View x, out;
-  const BackwardJob job = backward_job(info, ffn, false, &x, &out);
-  if (!job.run(x.data, out.data)) throw Napi::Error::New(info.Env(), "out of memory");
-  return info[ffn ? 5 : 4];
+  F32View x;
+  const BackwardJob job = backward_job(info, ffn, false, &x, nullptr);
+  if (!job.run(x.data, nullptr)) throw Napi::Error::New(info.Env(), "out of memory");
+  return info.Env().Undefined();
 }
 
 Napi::Value GluMatmulBackward(const Napi::CallbackInfo& info) { return RunSync(info, false); }
 Napi::Value FfnBackward(const Napi::CallbackInfo& info) { return RunSync(info, true); }
 
 Napi::Value GluMatmulBackwardAsync(const Napi::CallbackInfo& info) {
-  return run_async(info, "gluMatmulBackwardAsync", 4, [&](F32View* x, F32View* out) {
-    reject_detached(info, {{0, "x"}, {1, "wGate"}, {2, "wUp"}, {3, "dh"}, {4, "out"}});
-    return backward_job(info, false, true, x, out);
+  return run_async_outputs(info, "gluMatmulBackwardAsync", [&](F32View* x, std::vector<Napi::Float32Array>* outs) {
+    reject_detached(info, {{0, "x"}, {1, "wGate"}, {2, "wUp"}, {3, "dh"}, {4, "dx"}, {5, "dWGate"}, {6, "dWUp"}});
+    return backward_job(info, false, true, x, outs);
   });
 }
 
 Napi::Value FfnBackwardAsync(const Napi::CallbackInfo& info) {
-  return run_async(info, "ffnBackwardAsync", 5, [&](F32View* x, F32View* out) {
-    reject_detached(info, {{0, "x"}, {1, "gate"}, {2, "up"}, {3, "down"}, {4, "dy"}, {5, "out"}});
-    return backward_job(info, true, true, x, out);
+  return run_async_outputs(info, "ffnBackwardAsync", [&](F32View* x, std::vector<Napi::Float32Array>* outs) {
+    reject_detached(info, {{0, "x"}, {1, "gate"}, {2, "up"}, {3, "down"}, {4, "dy"}, {5, "dx"}, {6, "dGate"}, {7, "dUp"}, {8, "dDown"}});
+    return backward_job(info, true, true, x, outs);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "gemm_backward.h"
 
 #include <cstring>
+#include <initializer_list>
 
 namespace swiglu {
 
@@ -27,22 +28,25 @@ bool gemm_run(const GemmRun& run, const float* A, size_t lda, size_t M, const Pa
 }
 
 // The weight gradients of the projections whose output gradient is D [M x parts*N] (row stride parts*N:
-// [dG | dU], or dU alone), given their input x [M x K]: parts gradients of N x K floats, adjacent at dw.
-// Each is x^T D_j, with x^T the GEMM's A read in place (K rows, small: it stays in cache) and D the
-// packed B, streamed once:
-//   out-in: [dW_0; dW_1] = (x^T [D_0 | D_1])^T, one GEMM over the concatenation, stored transposed;
+// [dG | dU], or dU alone), given their input x [M x K]: out.d_gate (gated) and out.d_up, N x K floats
+// each. Each is x^T D_j, with x^T the GEMM's A read in place (K rows, small: it stays in cache) and D
+// the packed B, streamed once:
+//   out-in: dW_j = (x^T D_j)^T, stored transposed; when d_up follows d_gate, [dWg; dWu] as one GEMM
+//           over the concatenation [dG | dU];
 //   in-out: dW_j = x^T D_j, one GEMM per part (D_j packed in place).
-bool projection_grads(const GemmRun& run, const BackwardPacks& p, const float* D, size_t parts, const float* x, float* dw) {
-  const size_t M = p.M, K = p.K, N = p.N, width = parts * N;
-  if (!p.in_out) {
+bool projection_grads(const GemmRun& run, const BackwardPacks& p, const float* D, const float* x,
+                      const BackwardOutputs& out) {
+  const size_t M = p.M, K = p.K, N = p.N, parts = p.gated ? 2 : 1, width = parts * N;
+  float* const dw[2] = {p.gated ? out.d_gate : out.d_up, out.d_up};
+  if (!p.in_out && (parts == 1 || dw[1] == dw[0] + N * K)) {
     PackedB bd;
     return pack_b(&bd, {D, false}, WType::kF32, M, width, run.threads) &&
-           gemm_run(run, x, K, K, bd, Epilogue::kStoreT, dw, K, true);
+           gemm_run(run, x, K, K, bd, Epilogue::kStoreT, dw[0], K, true);
   }
   for (size_t j = 0; j < parts; ++j) {
     PackedB bd;
     if (!pack_b(&bd, {D + j * N, false, width}, WType::kF32, M, N, run.threads) ||
-        !gemm_run(run, x, K, K, bd, Epilogue::kStore, dw + j * N * K, N, true)) {
+        !gemm_run(run, x, K, K, bd, p.in_out ? Epilogue::kStore : Epilogue::kStoreT, dw[j], p.in_out ? N : K, true)) {
       return false;
     }
   }
@@ -68,11 +72,12 @@ bool pack_glu_backward(BackwardPacks* p, const float* w_gate, const float* w_up,
          pack_b_stacked(&p->input, {w_gate, p->in_out}, {w_up, p->in_out}, p->N, p->N, p->K, threads);
 }
 
-bool glu_matmul_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dh, float* dx,
-                         float* dw) {
+bool glu_matmul_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dh,
+                         const BackwardOutputs& out) {
   const size_t M = p.M, K = p.K, N = p.N;
   if (M == 0) {
-    std::memset(dw, 0, 2 * N * K * sizeof(float));
+    std::memset(out.d_gate, 0, N * K * sizeof(float));
+    std::memset(out.d_up, 0, N * K * sizeof(float));
     return true;
   }
   Buffer d_buf;
@@ -83,7 +88,7 @@ bool glu_matmul_backward(const GemmRun& run, const BackwardPacks& p, const float
   grad.aux = dh;
   grad.ld_aux = N;
   return gemm_run(run, x, K, M, p.recompute, grad, D, 2 * N) &&
-         gemm_run(run, D, 2 * N, M, p.input, Epilogue::kStore, dx, K) && projection_grads(run, p, D, 2, x, dw);
+         gemm_run(run, D, 2 * N, M, p.input, Epilogue::kStore, out.dx, K) && projection_grads(run, p, D, x, out);
 }
 
 bool pack_ffn_backward(BackwardPacks* p, const float* w_gate, const float* w_up, const float* w_down, int threads) {
@@ -95,10 +100,11 @@ bool pack_ffn_backward(BackwardPacks* p, const float* w_gate, const float* w_up,
          pack_b(&p->input, {w_up, p->in_out}, WType::kF32, p->N, p->K, threads);
 }
 
-bool ffn_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dy, float* dx, float* dw) {
+bool ffn_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dy, const BackwardOutputs& out) {
   const size_t M = p.M, K = p.K, N = p.N, parts = p.gated ? 2 : 1;
   if (M == 0) {
-    std::memset(dw, 0, (parts + 1) * N * K * sizeof(float));
+    for (float* w : {out.d_gate, out.d_up, out.d_down})
+      if (w) std::memset(w, 0, N * K * sizeof(float));
     return true;
   }
   // H, then what dH is multiplied by: U act'(G) and act(G) (a plain MLP: act'(U)).
@@ -116,10 +122,9 @@ bool ffn_backward(const GemmRun& run, const BackwardPacks& p, const float* x, co
   scale.aux2 = Q;
   scale.ld_aux = N;
   scale.c2 = p.gated ? D + N : nullptr;
-  float* const dw_down = dw + parts * N * K;
   return gemm_run(run, x, K, M, p.recompute, save, H, N) &&
-         gemm_run(run, dy, K, M, p.down_t, scale, D, parts * N) && down_grad(run, p, dy, H, dw_down) &&
-         gemm_run(run, D, parts * N, M, p.input, Epilogue::kStore, dx, K) && projection_grads(run, p, D, parts, x, dw);
+         gemm_run(run, dy, K, M, p.down_t, scale, D, parts * N) && down_grad(run, p, dy, H, out.d_down) &&
+         gemm_run(run, D, parts * N, M, p.input, Epilogue::kStore, out.dx, K) && projection_grads(run, p, D, x, out);
 }
 
 }  // namespace swiglu

@@ -38,16 +38,25 @@ struct BackwardPacks {
   PackedB down_t;     // FFN only: dy -> dH, Wd transposed (N outputs of K)
 };
 
-// gluMatmulBackward: H = act(x Wg) * (x Wu); given dh [M x N]. Writes dx [M x K], then dWg and dWu (N K
-// floats each) adjacent at dw.
+// Where a backward pass writes: dx [M x K], and each weight's gradient (N x K floats, the weight's
+// layout). d_gate is null for a plain MLP, d_down for the gate's backward. The arrays share no memory
+// with each other or with an input; when d_up follows d_gate directly, the out-in pass computes both in
+// one GEMM over [dG | dU].
+struct BackwardOutputs {
+  float* dx = nullptr;
+  float* d_gate = nullptr;
+  float* d_up = nullptr;
+  float* d_down = nullptr;
+};
+
+// gluMatmulBackward: H = act(x Wg) * (x Wu); given dh [M x N], writes dx, d_gate, d_up.
 bool pack_glu_backward(BackwardPacks* p, const float* w_gate, const float* w_up, int threads);
-bool glu_matmul_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dh, float* dx,
-                         float* dw);
+bool glu_matmul_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dh,
+                         const BackwardOutputs& out);
 
 // ffnBackward: y = H Wd with H = act(x Wg) * (x Wu), or act(x Wu) for a plain MLP (p.gated false,
-// w_gate null); given dy [M x K]. Writes dx [M x K], then (gated) dWg, then dWu and dWd, N K floats
-// each, adjacent at dw.
+// w_gate null); given dy [M x K], writes dx, d_gate (gated), d_up and d_down.
 bool pack_ffn_backward(BackwardPacks* p, const float* w_gate, const float* w_up, const float* w_down, int threads);
-bool ffn_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dy, float* dx, float* dw);
+bool ffn_backward(const GemmRun& run, const BackwardPacks& p, const float* x, const float* dy, const BackwardOutputs& out);
 
 }  // namespace swiglu
