@@ -40,10 +40,14 @@ export interface GradBinding {
 // Matrix ops: matmul, packed gate, FFN and their async twins. Shapes are validated
 // natively too (sizes with overflow checks, lengths, overlap); lib/matrix.ts gives the friendly errors.
 
-/** Opaque native handle of packed weights (a type-tagged External). Only packGate/packFfn make one. */
-export interface PackedHandle {
-  readonly __swigluPacked: unique symbol;
-}
+/**
+ * A pack as the addon reads it on every call (native/addon/packs.h): the panels' bytes, all of a
+ * SharedArrayBuffer, and the dimensions they were packed with, dims = [kind, inFeatures, outFeatures,
+ * dtype (DtypeIndex), activation (ActIndex), gated (1 or 0)]; kind 0 is a gate (outFeatures its
+ * outputs, gated 1), 1 an FFN (outFeatures its hiddenFeatures). The addon checks the length and the
+ * header in the bytes against the dims each time. (Numbers in one typed array: read in one call.)
+ */
+export type PackedHandle = readonly [bytes: Uint8Array, dims: Float64Array];
 
 /** Weight element type: 0 = f32 (Float32Array), 1 = bf16, 2 = f16 (Uint16Array of bit patterns). */
 export type DtypeIndex = 0 | 1 | 2;
@@ -53,16 +57,17 @@ export interface MatrixBinding {
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean, transA?: boolean, accumulate?: boolean): Float32Array;
   /** As matmul, off the JS thread; every error (including a detached input) is a rejection. */
   matmulAsync(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transB: boolean, transA?: boolean, accumulate?: boolean): Promise<Float32Array>;
-  /** Packs both weights (each inFeatures·outFeatures long; inOut: [in][out] rows, else nn.Linear [out][in]).
+  /** The byte length of the SharedArrayBuffer a pack of these dimensions fills (kind and outFeatures as in PackedHandle). */
+  packBytes(kind: 0 | 1, inFeatures: number, outFeatures: number, dtype: DtypeIndex, gated: boolean): number;
+  /** Throws what an op given this descriptor would: TypeError for bytes that hold no pack of this build, RangeError for fields that do not match the pack they hold. */
+  checkPack(packed: PackedHandle, kind: 0 | 1): void;
+  /** Packs both weights (each inFeatures·outFeatures long; inOut: [in][out] rows, else nn.Linear [out][in])
+   *  into dest, a Uint8Array over all of a SharedArrayBuffer of packBytes(0, …) bytes.
    *  activation: the fused epilogue's (silu, gelu, geluTanh, relu, sigmoid or identity; default silu). */
-  packGate(wGate: Float32Array | Uint16Array, wUp: Float32Array | Uint16Array, inFeatures: number, outFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): PackedHandle;
-  /** Packs gate, up ([hidden][in] or [in][hidden]) and down ([in][hidden] or [hidden][in]); gate null: a
-   *  plain MLP act(x·Wu)·Wd. activation as for packGate. */
-  packFfn(gate: Float32Array | Uint16Array | null, up: Float32Array | Uint16Array, down: Float32Array | Uint16Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): PackedHandle;
-  /** Native bytes held by the pack (0 once disposed). */
-  packedByteLength(packed: PackedHandle): number;
-  /** Drops the handle's reference to the packed memory (an async op in flight keeps its own). */
-  disposePacked(packed: PackedHandle): void;
+  packGate(dest: Uint8Array, wGate: Float32Array | Uint16Array, wUp: Float32Array | Uint16Array, inFeatures: number, outFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): void;
+  /** Packs gate, up ([hidden][in] or [in][hidden]) and down ([in][hidden] or [hidden][in]) into dest
+   *  (packBytes(1, …) bytes, as for packGate); gate null: a plain MLP act(x·Wu)·Wd. activation as for packGate. */
+  packFfn(dest: Uint8Array, gate: Float32Array | Uint16Array | null, up: Float32Array | Uint16Array, down: Float32Array | Uint16Array, inFeatures: number, hiddenFeatures: number, inOut: boolean, dtype: DtypeIndex, activation?: ActIndex): void;
   /** out[rows×outFeatures] = act(x·Wg) ⊙ (x·Wu) with the pack's activation, rows = x.length / inFeatures; returns out. */
   swigluMatmul(x: Float32Array, packed: PackedHandle, out: Float32Array): Float32Array;
   swigluMatmulAsync(x: Float32Array, packed: PackedHandle, out: Float32Array): Promise<Float32Array>;
@@ -106,7 +111,7 @@ export interface TestingBinding {
   readBandwidth(mib: number, threads: number, passes: number): number[];
   /** What the C allocator holds (glibc: every arena), for leak tests; null where the C library does not say. */
   mallocStats(): { inUse: number; mapped: number } | null;
-  /** Packs whose native memory is still held, in the whole process (for leak tests). */
+  /** Packs the addon holds, in the whole process: calls running and async ops not yet settled (0 between calls; for leak tests). */
   livePacks(): number;
   /** The cores this process may run on: the default thread count. */
   availableCores(): number;

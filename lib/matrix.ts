@@ -1,11 +1,15 @@
 // Matrix ops: matmul, the fused SwiGLU gate over packed weights, the whole gated FFN, and their
 // async twins. Row-major Float32Array with shapes in the options; weights default to PyTorch
 // nn.Linear layout [outFeatures, inFeatures] ('out-in'), 'in-out' takes [inFeatures, outFeatures].
-import type { DtypeIndex, PackedHandle } from './binding-types';
 import { binding } from './binding';
 import * as check from './check';
 import { ACT_INDEX, ACTIVATIONS, LAYOUTS, named } from './matrix-internal';
+import type { ClonedPackedFfn, ClonedPackedGate, UsablePack } from './packs';
+import { DTYPES, DTYPE_INDEX, PackedFfn, PackedGate, isPackLike, makeFfn, makeGate, newPack, usablePack } from './packs';
 import type { Float32Result } from './results';
+
+export { PackedFfn, PackedGate } from './packs';
+export type { ClonedPackedFfn, ClonedPackedGate } from './packs';
 
 /** How a weight matrix is stored: 'out-in' is [outFeatures, inFeatures] (PyTorch nn.Linear's weight), 'in-out' its transpose. */
 export type Layout = 'out-in' | 'in-out';
@@ -93,106 +97,6 @@ export interface PackFfnOptions {
   dtype?: Dtype;
   /** The hidden layer's activation (default 'silu'). */
   activation?: FusedActivation;
-}
-
-const DTYPES = ['f32', 'bf16', 'f16'] as const;
-const DTYPE_INDEX: Record<Dtype, DtypeIndex> = { f32: 0, bf16: 1, f16: 2 };
-const TOKEN = Symbol('swiglu.packed');
-
-/** Using a pack after dispose(): a TypeError (it is no longer a usable pack) naming the call and argument. */
-function disposedError(fn: string, name: string, kind: string): TypeError {
-  return new TypeError(`${fn}: ${name} (a ${kind}) has been disposed`);
-}
-
-/** Native packed weights: what PackedGate and PackedFfn share (ownership, size, disposal). */
-abstract class PackedWeights {
-  readonly #handle: PackedHandle;
-  #disposed = false;
-  protected constructor(token: symbol, handle: PackedHandle, kind: string) {
-    if (token !== TOKEN) throw new TypeError(`${kind}: use pack${kind.slice(6)}() to make one`);
-    this.#handle = handle;
-  }
-  /** Native bytes held (0 once disposed). */
-  get byteLength(): number {
-    return binding.packedByteLength(this.#handle);
-  }
-  /** True once dispose() has been called: the pack can no longer be used (a TypeError naming the call). */
-  get disposed(): boolean {
-    return this.#disposed;
-  }
-  /**
-   * Frees the packed memory now (an async op already running keeps it until it finishes); a second call
-   * does nothing. Without it the memory is freed when the pack is garbage-collected.
-   * @throws Never.
-   * @example
-   * const packed = sg.packGate(wGate, wUp, { inFeatures: 64, outFeatures: 128 });
-   * const h = sg.swigluMatmul(x, packed);
-   * packed.dispose(); // now, rather than at some garbage collection
-   */
-  dispose(): void {
-    this.#disposed = true;
-    binding.disposePacked(this.#handle);
-  }
-  /** @internal The native handle; a TypeError naming `fn` and the argument `name` if disposed. */
-  static handle(p: PackedWeights, fn: string, name: string): PackedHandle {
-    if (p.#disposed) throw disposedError(fn, name, p.constructor.name);
-    return p.#handle;
-  }
-}
-
-/**
- * Weights re-laid once for the fused kernel: gate and up columns of the same outputs side by side,
- * so one micro-kernel computes both, applies SiLU·multiply in registers and stores H once. The
- * memory is native; it is freed by dispose() or when this object is garbage-collected. Immutable:
- * one pack may serve any number of calls, sync or async, at once. Made by packGate() (not constructible).
- * @example
- * const packed = sg.packGate(wGate, wUp, { inFeatures: 4096, outFeatures: 11008 });
- * const h = sg.swigluMatmul(x, packed); // rows × 11008
- * packed.byteLength; // native bytes held
- */
-export class PackedGate extends PackedWeights {
-  /** @internal */
-  constructor(
-    token: symbol,
-    handle: PackedHandle,
-    /** Columns of X the pack takes. */
-    readonly inFeatures: number,
-    /** Outputs of each projection: columns of H. */
-    readonly outFeatures: number,
-    /** The weights' element type in the pack. */
-    readonly dtype: Dtype,
-    /** What gluMatmul applies to X·Wg before the product with X·Wu. */
-    readonly activation: FusedActivation,
-  ) {
-    super(token, handle, 'PackedGate');
-  }
-}
-
-/**
- * A whole FFN packed once: a GLU FFN (gate/up fused panels + down panels) or, without a gate, a plain
- * MLP act(x·Wu)·Wd. Made by packFfn() (not constructible); freed as a PackedGate is.
- * @example
- * const mlp = sg.packFfn({ up, down, inFeatures: 768, hiddenFeatures: 3072, activation: 'gelu' });
- * const y = sg.ffn(x, mlp); // x's shape
- */
-export class PackedFfn extends PackedWeights {
-  /** @internal */
-  constructor(
-    token: symbol,
-    handle: PackedHandle,
-    /** Columns of X and of Y. */
-    readonly inFeatures: number,
-    /** The hidden width. */
-    readonly hiddenFeatures: number,
-    /** The weights' element type in the pack. */
-    readonly dtype: Dtype,
-    /** The hidden layer's activation. */
-    readonly activation: FusedActivation,
-    /** True for a GLU FFN (made with a gate), false for a plain MLP. */
-    readonly gated: boolean,
-  ) {
-    super(token, handle, 'PackedFfn');
-  }
 }
 
 // ---- checks ---------------------------------------------------------------------------------
@@ -376,8 +280,9 @@ function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType
   const dims = dimsOf(g.layout, 'inFeatures', 'outFeatures', g.inFeatures, g.outFeatures);
   const wg = weight(wGate, `${fn}: wGate`, dtype, len, shape, dims);
   const wu = weight(wUp, `${fn}: wUp`, dtype, len, shape, dims);
-  const h = binding.packGate(wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[g.activation]);
-  return new PackedGate(TOKEN, h, g.inFeatures, g.outFeatures, dtype, g.activation);
+  const h = newPack(fn, 'PackedGate', g.inFeatures, g.outFeatures, dtype, g.activation, true);
+  binding.packGate(h[0], wg, wu, g.inFeatures, g.outFeatures, g.layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[g.activation]);
+  return makeGate(h, g.inFeatures, g.outFeatures, dtype, g.activation);
 }
 
 /**
@@ -390,10 +295,11 @@ function packGateChecked(fn: string, wGate: unknown, wUp: unknown, g: ReturnType
  * @param wGate The gate projection Wg, inFeatures·outFeatures values.
  * @param wUp The up projection Wu, inFeatures·outFeatures values, the same dtype as wGate.
  * @param options `inFeatures`, `outFeatures` (required), `layout`, `dtype`, `activation`.
- * @returns A new PackedGate (free it early with dispose(), or leave it to the garbage collector).
+ * @returns A new PackedGate (drop it with dispose(), or leave it to the garbage collector; it can be sent to worker_threads, docs/workers.md).
  * @throws {TypeError} options is missing, not an object or has an unknown key; a feature count is not a number; a weight is not the array its dtype needs (Float32Array for f32, Uint16Array for bf16/f16) or is detached; a tensor's dtype is not a string or its shape not an array of numbers.
  * @throws {RangeError} a feature count is not an integer ≥ 1; layout, dtype or activation is not one of its values; a weight's length or a tensor's shape does not match the features and the layout (a transpose is named as such); a tensor's dtype is not F32/BF16/F16, the tensors' dtypes differ, or options.dtype disagrees with them.
- * @throws {Error} The native memory for the pack cannot be allocated.
+ * @throws {RangeError} The memory for the pack (a SharedArrayBuffer) cannot be allocated.
+ * @throws {Error} The packing's working memory cannot be allocated.
  * @example
  * const packed = sg.packGate(wGate, wUp, { inFeatures: 4096, outFeatures: 11008, dtype: 'bf16' });
  */
@@ -414,10 +320,11 @@ export function packGate(wGate: Weight, wUp: Weight, options: PackGateOptions): 
  * [inFeatures, hiddenFeatures] for 'out-in', the transposes for 'in-out'; all of one dtype. The weights
  * are copied: changing them afterwards does not change the pack.
  * @param options `up`, `down`, `inFeatures`, `hiddenFeatures` (required), `gate`, `layout`, `dtype`, `activation`.
- * @returns A new PackedFfn (free it early with dispose(), or leave it to the garbage collector).
+ * @returns A new PackedFfn (drop it with dispose(), or leave it to the garbage collector; it can be sent to worker_threads, docs/workers.md).
  * @throws {TypeError} options is missing, not an object or has an unknown key; a feature count is not a number; a weight is not the array its dtype needs (Float32Array for f32, Uint16Array for bf16/f16) or is detached; a tensor's dtype is not a string or its shape not an array of numbers.
  * @throws {RangeError} a feature count is not an integer ≥ 1; layout, dtype or activation is not one of its values; a weight's length or a tensor's shape does not match the features and the layout (a transpose is named as such); a tensor's dtype is not F32/BF16/F16, the tensors' dtypes differ, or options.dtype disagrees with them.
- * @throws {Error} The native memory for the pack cannot be allocated.
+ * @throws {RangeError} The memory for the pack (a SharedArrayBuffer) cannot be allocated.
+ * @throws {Error} The packing's working memory cannot be allocated.
  * @example
  * const ffn = sg.packFfn({ gate: wg, up: wu, down: wd, inFeatures: 4096, hiddenFeatures: 11008 });
  * const y = sg.swigluFfn(x, ffn);
@@ -443,27 +350,29 @@ export function packFfn(options: PackFfnOptions): PackedFfn {
   const g = o.gate === undefined ? null : weight(o.gate, `${fn}: options.gate`, dtype, len, upShape, upDims);
   const u = weight(o.up, `${fn}: options.up`, dtype, len, upShape, upDims);
   const d = weight(o.down, `${fn}: options.down`, dtype, len, downShape, downDims);
-  const h = binding.packFfn(g, u, d, inFeatures, hidden, layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[activation]);
-  return new PackedFfn(TOKEN, h, inFeatures, hidden, dtype, activation, g !== null);
+  const h = newPack(fn, 'PackedFfn', inFeatures, hidden, dtype, activation, g !== null);
+  binding.packFfn(h[0], g, u, d, inFeatures, hidden, layout === 'in-out', DTYPE_INDEX[dtype], ACT_INDEX[activation]);
+  return makeFfn(h, inFeatures, hidden, dtype, activation, g !== null);
 }
 
 // ---- the fused gate -------------------------------------------------------------------------
 
-type GateCall = { x: Float32Array; out: Float32Array; packed: PackedGate; temporary: boolean };
+// packed: the pack the op reads; temporary: a pack made on the fly for this call, disposed after it.
+type GateCall = { x: Float32Array; out: Float32Array; packed: UsablePack; temporary: PackedGate | null };
 
 // swiglu: the SwiGLU names, which take silu packs only (and no activation option).
 function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourth: unknown, swiglu: boolean): GateCall {
   const X = check.float32(x, `${fn}: x`);
-  if (second instanceof PackedGate) {
+  if (isPackLike(second)) {
     if (fourth !== undefined) throw new TypeError(`${fn}: the packed form takes (x, packed, options); got a fourth argument`);
     const o = check.options<OutOptions>(third, fn, ['out']);
-    PackedGate.handle(second, fn, 'packed'); // throws if disposed
-    if (swiglu && second.activation !== 'silu') {
-      throw new RangeError(`${fn}: packed applies '${second.activation}', not 'silu': use gluMatmul for other activations`);
+    const packed = usablePack(second, 'PackedGate', fn, 'packed');
+    if (swiglu && packed.activation !== 'silu') {
+      throw new RangeError(`${fn}: packed applies '${packed.activation}', not 'silu': use gluMatmul for other activations`);
     }
-    const rows = rowsOf(X, second.inFeatures, fn);
-    const out = check.output(o.out, rows * second.outFeatures, fn, [[X, 'x']]);
-    return { x: X, out, packed: second, temporary: false };
+    const rows = rowsOf(X, packed.inFeatures, fn);
+    const out = check.output(o.out, rows * packed.outFeatures, fn, [[X, 'x']]);
+    return { x: X, out, packed, temporary: null };
   }
   if (second instanceof Float32Array || second instanceof Uint16Array) {
     const o = required<SwigluMatmulRawOptions>(
@@ -477,8 +386,8 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
     const out = check.output(o.out, rows * g.outFeatures, fn, [[X, 'x']]);
     noOverlap(out, second, fn, 'wGate');
     if (ArrayBuffer.isView(third)) noOverlap(out, third, fn, 'wUp');
-    const packed = packGateChecked(fn, second, third, g);
-    return { x: X, out, packed, temporary: true };
+    const temporary = packGateChecked(fn, second, third, g);
+    return { x: X, out, packed: usablePack(temporary, 'PackedGate', fn, 'packed'), temporary };
   }
   throw new TypeError(`${fn}: packed must be a PackedGate (or pass wGate, wUp, options), got ${check.describe(second)}`);
 }
@@ -487,15 +396,15 @@ function gateArgs(fn: string, x: unknown, second: unknown, third: unknown, fourt
  * H = SiLU(X·Wg) ⊙ (X·Wu), rows = x.length / inFeatures, the activation applied in registers before H is stored. Accuracy as matmul's, against the float64 product of the (bf16/f16: rounded) weights.
  * Packed form: the weights from packGate (activation silu); one pack may serve any number of calls at once.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packGate.
+ * @param packed The pack from packGate, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
  * @returns options.out if given, else a new Float32Array of rows·outFeatures values.
- * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
- * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x; packed's activation is not 'silu' (use gluMatmul).
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedGate (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not rows·outFeatures, or it overlaps x; packed's activation is not 'silu' (use gluMatmul).
  * @example
  * const h = sg.swigluMatmul(x, packed);
  */
-export function swigluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Result;
+export function swigluMatmul(x: Float32Array, packed: PackedGate | ClonedPackedGate, options?: OutOptions): Float32Result;
 /**
  * H = SiLU(X·Wg) ⊙ (X·Wu). Raw-weight form: packs wGate and wUp on the fly and frees the pack after the call
  * (convenient; pack once with packGate for repeated use).
@@ -519,9 +428,9 @@ export function swigluMatmul(x: unknown, second: unknown, third?: unknown, fourt
 function runGate(fn: string, swiglu: boolean, x: unknown, second: unknown, third: unknown, fourth: unknown): Float32Array {
   const c = gateArgs(fn, x, second, third, fourth, swiglu);
   try {
-    return binding.swigluMatmul(c.x, PackedGate.handle(c.packed, fn, 'packed'), c.out);
+    return binding.swigluMatmul(c.x, c.packed.handle, c.out);
   } finally {
-    if (c.temporary) c.packed.dispose();
+    c.temporary?.dispose();
   }
 }
 
@@ -530,9 +439,9 @@ function runGate(fn: string, swiglu: boolean, x: unknown, second: unknown, third
 async function runGateAsync(fn: string, swiglu: boolean, x: unknown, second: unknown, third: unknown, fourth: unknown): Promise<Float32Array> {
   const c = gateArgs(fn, x, second, third, fourth, swiglu);
   try {
-    return await named(fn, binding.swigluMatmulAsync(c.x, PackedGate.handle(c.packed, fn, 'packed'), c.out), c.out);
+    return await named(fn, binding.swigluMatmulAsync(c.x, c.packed.handle, c.out), c.out);
   } finally {
-    if (c.temporary) c.packed.dispose();
+    c.temporary?.dispose();
   }
 }
 
@@ -543,15 +452,15 @@ async function runGateAsync(fn: string, swiglu: boolean, x: unknown, second: unk
  * an `out` transferred while it runs rejects with a TypeError naming options.out.
  Packed form: the weights from packGate (activation silu); one pack may serve any number of calls at once.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packGate.
+ * @param packed The pack from packGate, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
  * @returns A promise of options.out if given, else of a new Float32Array of rows·outFeatures values.
- * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
- * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x; packed's activation is not 'silu' (use gluMatmul).
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedGate (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not rows·outFeatures, or it overlaps x; packed's activation is not 'silu' (use gluMatmul).
  * @example
  * const h = await sg.swigluMatmulAsync(x, packed);
  */
-export function swigluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Result>;
+export function swigluMatmulAsync(x: Float32Array, packed: PackedGate | ClonedPackedGate, options?: OutOptions): Promise<Float32Result>;
 /**
  * {@link swigluMatmul} off the JS thread: resolves to the same bits as the sync form.
  * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
@@ -579,15 +488,15 @@ export async function swigluMatmulAsync(x: unknown, second: unknown, third?: unk
  * H = act(X·Wg) ⊙ (X·Wu) with the pack's activation (GEGLU, ReGLU, GLU, bilinear or SwiGLU), rows = x.length / inFeatures, the activation applied in registers before H is stored. Accuracy as matmul's, against the float64 product of the (bf16/f16: rounded) weights.
  * Packed form: the weights from packGate; one pack may serve any number of calls at once.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packGate.
+ * @param packed The pack from packGate, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
  * @returns options.out if given, else a new Float32Array of rows·outFeatures values.
- * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
- * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x.
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedGate (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not rows·outFeatures, or it overlaps x.
  * @example
  * const h = sg.gluMatmul(x, packed);
  */
-export function gluMatmul(x: Float32Array, packed: PackedGate, options?: OutOptions): Float32Result;
+export function gluMatmul(x: Float32Array, packed: PackedGate | ClonedPackedGate, options?: OutOptions): Float32Result;
 /**
  * H = act(X·Wg) ⊙ (X·Wu) with the pack's activation (GEGLU, ReGLU, GLU, bilinear or SwiGLU). Raw-weight form: packs wGate and wUp on the fly and frees the pack after the call
  * (convenient; pack once with packGate for repeated use).
@@ -614,15 +523,15 @@ export function gluMatmul(x: unknown, second: unknown, third?: unknown, fourth?:
  * an `out` transferred while it runs rejects with a TypeError naming options.out.
  Packed form: the weights from packGate; one pack may serve any number of calls at once.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packGate.
+ * @param packed The pack from packGate, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (rows·outFeatures; no overlap with x).
  * @returns A promise of options.out if given, else of a new Float32Array of rows·outFeatures values.
- * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedGate or has been disposed; options is not an object or has an unknown key; a fourth argument is given.
- * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not rows·outFeatures, or it overlaps x.
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedGate (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key; a fourth argument is given.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not rows·outFeatures, or it overlaps x.
  * @example
  * const h = await sg.gluMatmulAsync(x, packed);
  */
-export function gluMatmulAsync(x: Float32Array, packed: PackedGate, options?: OutOptions): Promise<Float32Result>;
+export function gluMatmulAsync(x: Float32Array, packed: PackedGate | ClonedPackedGate, options?: OutOptions): Promise<Float32Result>;
 /**
  * {@link gluMatmul} off the JS thread: resolves to the same bits as the sync form.
  * Runs on a libuv worker off the JS thread (the pool's helpers join it); the JS thread may change or
@@ -651,30 +560,29 @@ export async function gluMatmulAsync(x: unknown, second: unknown, third?: unknow
 // swiglu: the SwiGLU names, which take SiLU GLU packs only.
 function ffnArgs(fn: string, x: unknown, packed: unknown, options: unknown, swiglu: boolean) {
   const X = check.float32(x, `${fn}: x`);
-  if (!(packed instanceof PackedFfn)) throw new TypeError(`${fn}: packed must be a PackedFfn (from packFfn), got ${check.describe(packed)}`);
+  const p = usablePack(packed, 'PackedFfn', fn, 'packed');
   const o = check.options<OutOptions>(options, fn, ['out']);
-  const handle = PackedFfn.handle(packed, fn, 'packed');
-  if (swiglu && (!packed.gated || packed.activation !== 'silu')) {
-    const what = packed.gated ? `a GLU FFN with '${packed.activation}'` : `a plain MLP with '${packed.activation}'`;
+  if (swiglu && (!p.gated || p.activation !== 'silu')) {
+    const what = p.gated ? `a GLU FFN with '${p.activation}'` : `a plain MLP with '${p.activation}'`;
     throw new RangeError(`${fn}: packed is ${what}, not a SwiGLU FFN: use ffn`);
   }
-  const rows = rowsOf(X, packed.inFeatures, fn);
-  const out = check.output(o.out, rows * packed.inFeatures, fn, [[X, 'x']]);
-  return [X, handle, out] as const;
+  const rows = rowsOf(X, p.inFeatures, fn);
+  const out = check.output(o.out, rows * p.inFeatures, fn, [[X, 'x']]);
+  return [X, p.handle, out] as const;
 }
 
 /**
  * Y = (SiLU(X·Wg) ⊙ (X·Wu))·Wd, the whole SwiGLU FFN in one call; H never leaves native memory. Accuracy as matmul's, against the float64 FFN of the (rounded) weights.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packFfn.
+ * @param packed The pack from packFfn, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (x's length; may be x itself, in place).
  * @returns options.out if given, else a new Float32Array of x's length.
- * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
- * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x; packed is not a SiLU GLU FFN (use ffn).
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedFfn (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not x's, or it overlaps x without being x; packed is not a SiLU GLU FFN (use ffn).
  * @example
  * const y = sg.swigluFfn(x, ffn);
  */
-export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Result {
+export function swigluFfn(x: Float32Array, packed: PackedFfn | ClonedPackedFfn, options?: OutOptions): Float32Result {
   const [X, h, out] = ffnArgs('swigluFfn', x, packed, options, true);
   return binding.swigluFfn(X, h, out) as Float32Result;
 }
@@ -685,15 +593,15 @@ export function swigluFfn(x: Float32Array, packed: PackedFfn, options?: OutOptio
  * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
  * an `out` transferred while it runs rejects with a TypeError naming options.out.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packFfn.
+ * @param packed The pack from packFfn, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (x's length; may be x itself, in place).
  * @returns A promise of options.out if given, else of a new Float32Array of x's length.
- * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
- * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x; packed is not a SiLU GLU FFN (use ffn).
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedFfn (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not x's, or it overlaps x without being x; packed is not a SiLU GLU FFN (use ffn).
  * @example
  * const y = await sg.swigluFfnAsync(x, ffn);
  */
-export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Result> {
+export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn | ClonedPackedFfn, options?: OutOptions): Promise<Float32Result> {
   const [X, h, out] = ffnArgs('swigluFfnAsync', x, packed, options, true);
   return named('swigluFfnAsync', binding.swigluFfnAsync(X, h, out), out) as Promise<Float32Result>;
 }
@@ -701,15 +609,15 @@ export async function swigluFfnAsync(x: Float32Array, packed: PackedFfn, options
 /**
  * Y = (act(X·Wg) ⊙ (X·Wu))·Wd for a GLU pack, or act(X·Wu)·Wd for a plain MLP pack (packFfn without gate), with the pack's activation; H never leaves native memory. Accuracy as matmul's, against the float64 FFN of the (rounded) weights.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packFfn.
+ * @param packed The pack from packFfn, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (x's length; may be x itself, in place).
  * @returns options.out if given, else a new Float32Array of x's length.
- * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
- * @throws {RangeError} x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x.
+ * @throws {TypeError} x or options.out is not a Float32Array or is detached; packed is not a PackedFfn (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key.
+ * @throws {RangeError} x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not x's, or it overlaps x without being x.
  * @example
  * const y = sg.ffn(x, mlp);
  */
-export function ffn(x: Float32Array, packed: PackedFfn, options?: OutOptions): Float32Result {
+export function ffn(x: Float32Array, packed: PackedFfn | ClonedPackedFfn, options?: OutOptions): Float32Result {
   const [X, h, out] = ffnArgs('ffn', x, packed, options, false);
   return binding.swigluFfn(X, h, out) as Float32Result;
 }
@@ -720,15 +628,15 @@ export function ffn(x: Float32Array, packed: PackedFfn, options?: OutOptions): F
  * transfer the inputs meanwhile without harm. Argument errors reject (it never throws synchronously);
  * an `out` transferred while it runs rejects with a TypeError naming options.out.
  * @param x X, rows·inFeatures values (row-major).
- * @param packed The pack from packFfn.
+ * @param packed The pack from packFfn, or a clone of one received from another thread (postMessage, workerData).
  * @param options `out`: the array to write and return (x's length; may be x itself, in place).
  * @returns A promise of options.out if given, else of a new Float32Array of x's length.
- * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedFfn or has been disposed; options is not an object or has an unknown key.
- * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; options.out's length is not x's, or it overlaps x without being x.
+ * @throws {TypeError} (as a rejection) x or options.out is not a Float32Array or is detached; packed is not a PackedFfn (or a clone of one received from another thread), has been disposed, or is a clone that is forged (a field of the wrong type, a buffer that holds no pack of this build); options is not an object or has an unknown key.
+ * @throws {RangeError} (as a rejection) x's length is not a multiple of packed.inFeatures; a clone's fields are out of range or do not match its buffer; options.out's length is not x's, or it overlaps x without being x.
  * @example
  * const y = await sg.ffnAsync(x, mlp);
  */
-export async function ffnAsync(x: Float32Array, packed: PackedFfn, options?: OutOptions): Promise<Float32Result> {
+export async function ffnAsync(x: Float32Array, packed: PackedFfn | ClonedPackedFfn, options?: OutOptions): Promise<Float32Result> {
   const [X, h, out] = ffnArgs('ffnAsync', x, packed, options, false);
   return named('ffnAsync', binding.swigluFfnAsync(X, h, out), out) as Promise<Float32Result>;
 }

@@ -859,6 +859,29 @@ function genBinding(ctx) {
     // sometimes replace one argument by garbage, or drop trailing ones
     if (r.bool(0.25)) args[r.int(0, args.length - 1)] = garbage();
     if (r.bool(0.15)) args.length = r.int(0, args.length);
+  } else if (/^(swigluMatmul|swigluFfn)(Async)?$|^checkPack$/.test(name)) {
+    // a pack descriptor, mostly forged, as the addon reads them (native/addon/packs.h)
+    const { d, dims } = forgedDescriptor(ctx);
+    const [kind, inF, outF] = dims;
+    const rows = r.int(0, 4);
+    const fits = r.bool(0.6) && Number.isInteger(inF) && inF > 0 && inF < 1000 && Number.isInteger(outF) && outF > 0 && outF < 1000;
+    const x = ctx.array(fits ? rows * inF : r.int(0, 100), 'x');
+    ctx.fillModerate(x);
+    const width = name.startsWith('swigluFfn') ? inF : outF;
+    args = name === 'checkPack' ? [d, r.weighted([[4, kind], [1, 1 - kind], [1, garbage()]])] : [x, d, ctx.array(fits ? rows * width : r.int(0, 100), 'out')];
+    if (r.bool(0.1)) args[r.int(0, args.length - 1)] = garbage();
+  } else if (/^pack(Gate|Ffn)$/.test(name)) {
+    // dest: a view over a SharedArrayBuffer of about the right length, or not; weights of about the right length
+    const inF = r.int(1, 40), outF = r.int(1, 40), dtype = r.weighted([[6, 0], [2, r.int(1, 2)], [1, r.pick([3, -1, 0.5])]]);
+    const kind = name === 'packGate' ? 0 : 1;
+    const want = Number.isInteger(dtype) && dtype >= 0 && dtype <= 2 ? b.packBytes(kind, inF, outF, dtype, true) : 64;
+    const destLen = r.weighted([[6, want], [1, want - r.int(1, 64)], [1, want + r.int(1, 64)]]);
+    const dest = r.weighted([[6, new Uint8Array(new SharedArrayBuffer(Math.max(0, destLen)))], [1, new Uint8Array(Math.max(0, destLen))],
+      [1, new Uint8Array(new SharedArrayBuffer(Math.max(0, destLen) + 8), 8)], [1, garbage()]]);
+    const w = () => { const n = r.weighted([[8, inF * outF], [1, inF * outF - 1], [1, inF * outF + 1]]); return dtype === 0 ? ctx.array(Math.max(0, n), 'w') : new Uint16Array(Math.max(0, n)); };
+    const act = r.weighted([[4, undefined], [2, r.int(0, 17)]]);
+    args = kind === 0 ? [dest, w(), w(), inF, outF, r.bool(), dtype, act] : [dest, r.bool(0.7) ? w() : null, w(), w(), inF, outF, r.bool(), dtype, act];
+    if (r.bool(0.1)) args[r.int(0, args.length - 1)] = garbage();
   } else if (name === '_testing.setIsa') {
     args = [r.weighted([[6, r.pick(b.runnableIsas())], [1, r.pick(['avx512', 'avx2', 'neon', 'scalar', 'sse', '', 'AVX2'])], [1, garbage()]])];
   } else {
@@ -868,10 +891,47 @@ function genBinding(ctx) {
   return {
     desc: `binding.${name}(${shown.join(', ')})`,
     expect: 'any',
-    allowError: name === '_testing.setIsa' || /pack|Packed|matmul|swiglu|ffn/i.test(name), // plain Error: ISA not runnable / disposed pack
+    allowError: name === '_testing.setIsa' || /pack|Packed|matmul|swiglu|ffn/i.test(name), // plain Error: ISA not runnable / out of memory
     run: () => fns.get(name)(...args),
     check: () => null,
   };
+}
+
+// A pack descriptor for the raw binding ([bytes, dims = Float64Array [kind, inFeatures, outFeatures, dtype,
+// activation, gated]], lib/binding-types.ts): a real pack's (then one field or the bytes changed, or not),
+// or made up. Whatever it is, the addon must compute with it (only if it is a pack's, unchanged) or throw a
+// TypeError/RangeError, never read outside its bytes. Returns { d, dims } (dims as plain numbers, for the
+// shapes of x and out).
+function forgedDescriptor(ctx) {
+  const r = ctx.rng, sg = ctx.lib.sg;
+  const inF = r.int(1, 40), outF = r.int(1, 40), ffn = r.bool();
+  let bytes, dims;
+  if (r.bool(0.6)) {
+    const w = () => new Float32Array(inF * outF).fill(0.25);
+    const p = ffn ? sg.packFfn({ ...(r.bool(0.7) ? { gate: w() } : {}), up: w(), down: w(), inFeatures: inF, hiddenFeatures: outF })
+      : sg.packGate(w(), w(), { inFeatures: inF, outFeatures: outF });
+    bytes = new Uint8Array(p.buffer);
+    dims = [ffn ? 1 : 0, inF, outF, 0, 5 /* silu */, !ffn || p.gated ? 1 : 0];
+  } else {
+    const len = r.weighted([[3, r.int(0, 20000)], [1, ctx.lib.binding.packBytes(ffn ? 1 : 0, inF, outF, 0, true)]]);
+    bytes = new Uint8Array(new SharedArrayBuffer(len));
+    dims = [ffn ? 1 : 0, inF, outF, 0, r.int(0, 17), 1];
+  }
+  let dimsArray = null;
+  switch (r.int(0, 10)) {
+    case 0: dims[1] = r.pick([inF + 1, 0, -1, 1.5, 2 ** 41, NaN]); break;
+    case 1: dims[2] = r.pick([outF + 16, outF - 1, Infinity]); break;
+    case 2: dims[3] = r.pick([1, 2, 3, -1]); break;
+    case 3: dims[0] = r.pick([1 - dims[0], 2]); break;
+    case 4: dims[5] = r.pick([1 - dims[5], 0.5, 2]); break;
+    case 5: bytes = r.pick([new Uint8Array(bytes.length), bytes.subarray(1), new Uint8Array(bytes.buffer, 0, Math.max(0, bytes.length - 1)), new Uint16Array(4), null]); break;
+    case 6: { const c = new Uint8Array(new SharedArrayBuffer(bytes.length)); c.set(bytes); c[r.int(0, Math.max(0, c.length - 1))] ^= 1 << r.int(0, 7); bytes = c; break; }
+    case 7: dims[4] = r.pick([0, 6, 7, 3, 17, -1]); break;
+    case 8: dimsArray = r.pick([dims, new Float32Array(dims), Float64Array.from(dims.slice(0, 5)), null]); break; // dims of the wrong type or length
+    default: break; // unchanged
+  }
+  const d = [bytes, dimsArray || Float64Array.from(dims)];
+  return { d: r.bool(0.05) ? { bytes, dims } : d, dims };
 }
 
 // ---- matrix ops: matmul, the packed gate and the FFN, sync and async ---------------------------------------
@@ -998,14 +1058,22 @@ function genPacked(ctx, name, fn, isAsync) {
   const disposeWhen = r.weighted([[6, 'never'], [1, 'before'], [isAsync ? 2 : 0, 'during']]);
   const detachLater = isAsync && r.bool(0.15) ? r.pick(['x', 'out']) : null;
   const wrongPacked = r.bool(0.05);
+  // What the op is given: the pack, a structured clone of it (what a worker_thread receives from
+  // postMessage: valid however the sender's handle is disposed), or such a clone with one thing forged.
+  const form = wrongPacked ? 'wrong' : r.weighted([[10, 'pack'], [3, 'clone'], [4, 'forged']]);
+  let arg = packed, forgery = null;
+  if (form === 'clone' || form === 'forged') arg = structuredClone(packed);
+  if (form === 'forged') forgery = forgeClone(r, arg, ffn);
   let expect = expectOf(faults);
-  if (disposeWhen === 'before') expect = faults.length ? 'errorOrDisposed' : 'disposed';
+  if (disposeWhen === 'before' && form === 'pack') expect = faults.length ? 'errorOrDisposed' : 'disposed';
+  if (forgery && forgery.expect) expect = forgery.expect === 'okOrError' ? (faults.length ? 'error' : 'okOrError') : forgery.expect;
   if (detachLater && expect === 'ok') expect = 'okOrError';
   if (wrongPacked) expect = 'TypeError';
   const o = out === undefined ? undefined : { out };
-  const arg = wrongPacked ? r.pick([{}, null, new Float32Array(4), { byteLength: 4, dispose() {} }]) : packed;
+  if (wrongPacked) arg = r.pick([{}, null, new Float32Array(4), { byteLength: 4, dispose() {} }]);
+  const shown = `${ffn ? 'PackedFfn' : 'PackedGate'}(${inF}x${outF}${layout ? ',' + layout : ''}${activation ? ',' + activation : ''}${gated ? '' : ',plain'})`;
   return {
-    desc: `${name}(${x.__desc}, ${wrongPacked ? 'not-a-pack' : `${ffn ? 'PackedFfn' : 'PackedGate'}(${inF}x${outF}${layout ? ',' + layout : ''}${activation ? ',' + activation : ''}${gated ? '' : ',plain'})`}${o ? ', {out: ' + (out === x ? 'x' : out.__desc) + '}' : ''})` +
+    desc: `${name}(${x.__desc}, ${wrongPacked ? 'not-a-pack' : form === 'clone' ? `clone of ${shown}` : forgery ? `clone of ${shown} with ${forgery.desc}` : shown}${o ? ', {out: ' + (out === x ? 'x' : out.__desc) + '}' : ''})` +
       `${disposeWhen !== 'never' ? ` disposed ${disposeWhen}` : ''}${detachLater ? ` detach ${detachLater} while it runs` : ''}`,
     expect,
     run: () => {
@@ -1107,6 +1175,53 @@ function genMatrixBackward(ctx, name, fn, isAsync) {
       return null;
     },
   };
+}
+
+// One thing forged in `c`, a structured clone of a pack (changed in place); returns what the op must do
+// with it and a description. Every forgery but an exact copy of the bytes is refused: a buffer of the
+// wrong kind or length, fields that disagree with the header the buffer holds, or bytes that hold no
+// pack. A copy of the bytes is a pack again only if V8 placed it at the same offset from a 64-byte line.
+// expect null: the clone is still exactly the pack's.
+function forgeClone(r, c, ffn) {
+  const outName = ffn ? 'hiddenFeatures' : 'outFeatures';
+  const len = c.buffer.byteLength;
+  const other = (list, v) => r.pick(list.filter((e) => e !== v));
+  const what = r.pick(['short', 'long', 'fresh', 'plain', 'none', 'copy', 'dims', 'swap', 'dimType', 'dimValue',
+    'dtype', 'dtypeValue', 'dtypeType', 'activation', 'activationValue', 'activationType', 'kind', 'kindType', ...(ffn ? ['gated', 'gatedType'] : [])]);
+  switch (what) {
+    case 'short': c.buffer = new SharedArrayBuffer(len - r.int(1, Math.min(64, len))); return { expect: 'RangeError', desc: 'a shorter buffer' };
+    case 'long': c.buffer = new SharedArrayBuffer(len + r.int(1, 64)); return { expect: 'RangeError', desc: 'a longer buffer' };
+    case 'fresh': c.buffer = new SharedArrayBuffer(len); return { expect: 'TypeError', desc: 'a new buffer of the same length' };
+    case 'plain': { const b = new ArrayBuffer(len); new Uint8Array(b).set(new Uint8Array(c.buffer)); c.buffer = b; return { expect: 'TypeError', desc: 'an ArrayBuffer copy' }; }
+    case 'none': delete c.buffer; return { expect: 'TypeError', desc: 'no buffer' };
+    case 'copy': { const b = new SharedArrayBuffer(len); new Uint8Array(b).set(new Uint8Array(c.buffer)); c.buffer = b; return { expect: 'okOrError', desc: 'a copy of the buffer' }; }
+    case 'dims': {
+      const k = r.pick(['inFeatures', outName]), v = c[k];
+      let n = v + r.pick([-17, -1, 1, 16, 32]);
+      if (n < 1) n = v + 1;
+      c[k] = n;
+      return { expect: 'RangeError', desc: `${k} ${v} -> ${n}` };
+    }
+    case 'swap': { // a square pack swapped is the same pack
+      const t = c.inFeatures;
+      c.inFeatures = c[outName];
+      c[outName] = t;
+      return { expect: c.inFeatures === c[outName] ? null : 'RangeError', desc: `inFeatures and ${outName} swapped` };
+    }
+    case 'dimType': c[r.pick(['inFeatures', outName])] = r.pick(['3', null, undefined, 5n, {}]); return { expect: 'TypeError', desc: 'a dimension not a number' };
+    case 'dimValue': c[r.pick(['inFeatures', outName])] = r.pick([0, -1, 1.5, NaN, Infinity, 2 ** 53]); return { expect: 'RangeError', desc: 'a dimension out of range' };
+    case 'dtype': c.dtype = other(['f32', 'bf16', 'f16'], c.dtype); return { expect: 'RangeError', desc: `dtype ${c.dtype}` };
+    case 'dtypeValue': c.dtype = r.pick(['f64', 'F32', '']); return { expect: 'RangeError', desc: `dtype '${c.dtype}'` };
+    case 'dtypeType': c.dtype = r.pick([0, null, undefined]); return { expect: 'TypeError', desc: 'dtype not a string' };
+    case 'activation': c.activation = other(['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'], c.activation); return { expect: 'RangeError', desc: `activation ${c.activation}` };
+    case 'activationValue': c.activation = r.pick(['tanh', 'swish', 'SILU']); return { expect: 'RangeError', desc: `activation '${c.activation}'` };
+    case 'activationType': c.activation = r.pick([3, null, undefined]); return { expect: 'TypeError', desc: 'activation not a string' };
+    case 'kind': c.kind = ffn ? 'PackedGate' : 'PackedFfn'; return { expect: 'TypeError', desc: 'the other kind' };
+    case 'kindType': c.kind = r.pick(['Packed', undefined, 1]); return { expect: 'TypeError', desc: 'no kind' };
+    case 'gated': c.gated = !c.gated; return { expect: 'RangeError', desc: 'gated flipped' };
+    case 'gatedType': c.gated = r.pick(['yes', 1, undefined]); return { expect: 'TypeError', desc: 'gated not a boolean' };
+  }
+  throw new Error(`forgeClone: ${what}`);
 }
 
 // toBf16 / toF16 / fromBf16 / fromF16: valid calls (any input kind, out at an offset or absent) must give the

@@ -136,7 +136,8 @@ describe('GLU family errors', () => {
     mlp.dispose();
   });
   it('the binding refuses an activation the fused kernels do not apply', () => {
-    expect(() => binding.packGate(wg, wu, 4, 8, false, 0, 4 /* tanh */)).toThrow(RangeError);
-    expect(() => binding.packGate(wg, wu, 4, 8, false, 0, 99)).toThrow(RangeError);
+    const dest = new Uint8Array(new SharedArrayBuffer(binding.packBytes(0, 4, 8, 0, true)));
+    expect(() => binding.packGate(dest, wg, wu, 4, 8, false, 0, 4 /* tanh */)).toThrow(RangeError);
+    expect(() => binding.packGate(dest, wg, wu, 4, 8, false, 0, 99)).toThrow(RangeError);
   });
 });

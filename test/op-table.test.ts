@@ -75,7 +75,8 @@ describe('native/runtime/activation_list.h', () => {
     expect([...FUSED_ACTIVATIONS].sort()).toEqual(fused.sort());
     const w = new Float32Array(4);
     for (const r of ACTIVATIONS) {
-      const pack = () => binding.packGate(w, w, 2, 2, false, 0, r.index);
+      const dest = new Uint8Array(new SharedArrayBuffer(binding.packBytes(0, 2, 2, 0, true)));
+      const pack = () => binding.packGate(dest, w, w, 2, 2, false, 0, r.index);
       if (r.fused) expect(pack, r.name).not.toThrow();
       else expect(pack, r.name).toThrow(RangeError);
     }

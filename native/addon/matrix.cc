@@ -1,7 +1,7 @@
 // N-API entry points for matmul, the packed SwiGLU gate and the SwiGLU FFN, sync and async: read and
 // validate the arguments (only what memory safety needs: types, sizes with overflow checks, overlap;
 // lib/matrix.ts gives users the friendly errors first), build the operation's job (matrix_jobs.h) and
-// run it here or on a worker (matrix_worker.h). Packing and pack handles: packs.cc.
+// run it here or on a worker (matrix_worker.h). Packing and pack descriptors: packs.cc.
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -75,13 +75,14 @@ MatmulJob matmul_job(const Napi::CallbackInfo& info, F32View* a_out, F32View* ou
   return job;
 }
 
-// swigluMatmul / swigluFfn (x, packed, out): Job is GateJob or FfnJob.
+// swigluMatmul / swigluFfn (x, packed, out): Job is GateJob or FfnJob. `async`: the job will run off the
+// JS thread, so it holds the pack's buffer until it ends.
 template <class Job>
-Job packed_job(const Napi::CallbackInfo& info, F32View* x_out, F32View* out_out) {
+Job packed_job(const Napi::CallbackInfo& info, F32View* x_out, F32View* out_out, bool async) {
   constexpr bool ffn = std::is_same<Job, FfnJob>::value;
   Napi::Env env = info.Env();
   const F32View x = float32_arg(info, 0, "x");
-  auto p = packed_arg(info, 1, ffn ? PackKind::kFfn : PackKind::kGate);
+  auto p = packed_arg(info, 1, ffn ? PackKind::kFfn : PackKind::kGate, async);
   const F32View out = float32_arg(info, 2, "out");
   if (x.length % p->in != 0) {
     throw Napi::RangeError::New(
@@ -115,13 +116,13 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
 
 Napi::Value SwigluMatmul(const Napi::CallbackInfo& info) {
   F32View x, out;
-  const GateJob job = packed_job<GateJob>(info, &x, &out);
+  const GateJob job = packed_job<GateJob>(info, &x, &out, false);
   return run_sync(info, job, x, out);
 }
 
 Napi::Value SwigluFfn(const Napi::CallbackInfo& info) {
   F32View x, out;
-  const FfnJob job = packed_job<FfnJob>(info, &x, &out);
+  const FfnJob job = packed_job<FfnJob>(info, &x, &out, false);
   return run_sync(info, job, x, out);
 }
 
@@ -137,14 +138,14 @@ Napi::Value MatmulAsync(const Napi::CallbackInfo& info) {
 Napi::Value SwigluMatmulAsync(const Napi::CallbackInfo& info) {
   return run_async(info, "swigluMatmulAsync", 2, [&](F32View* x, F32View* out) {
     reject_detached(info, {{0, "x"}, {2, "out"}});
-    return packed_job<GateJob>(info, x, out);
+    return packed_job<GateJob>(info, x, out, true);
   });
 }
 
 Napi::Value SwigluFfnAsync(const Napi::CallbackInfo& info) {
   return run_async(info, "swigluFfnAsync", 2, [&](F32View* x, F32View* out) {
     reject_detached(info, {{0, "x"}, {2, "out"}});
-    return packed_job<FfnJob>(info, x, out);
+    return packed_job<FfnJob>(info, x, out, true);
   });
 }
 
