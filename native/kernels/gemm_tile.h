@@ -4,11 +4,12 @@
 // backward epilogues are in gemm_grad_epilogue.h).
 //
 // Register tile per ISA (gemm_mr / gemm_pass_vectors below): the 32-wide panel is covered in passes
-// of PV vectors; each pass keeps rows x PV accumulators live (AVX-512: 12 x 2 zmm = 24 of 32 regs,
-// one pass over both strips; AVX2: 6 x 2 ymm = 12 of 16, one strip per pass, and 1-2 rows x 4 ymm in one
-// pass; NEON: 6 x 4 q = 24 of 32, one strip per pass). Per k step a pass loads PV weight vectors once
-// and broadcasts each A value once: rows*PV FMAs per PV + rows loads keeps the FMA pipes, not the load
-// ports, the bottleneck. Each pass reads whole strips, so the weights always stream sequentially.
+// of kPassVecs vectors; each pass keeps rows x kPassVecs accumulators live (AVX-512: 12 x 2 zmm = 24
+// of 32 regs, one pass over both strips; AVX2: 6 x 2 ymm = 12 of 16, one strip per pass, and 1-2 rows
+// x 4 ymm in one pass; NEON: 6 x 4 q = 24 of 32, one strip per pass). Per k step a pass loads its
+// kPassVecs weight vectors once and broadcasts each A value once: rows*kPassVecs FMAs per
+// kPassVecs + rows loads keeps the FMA pipes, not the load ports, the bottleneck. Each pass reads
+// whole strips, so the weights always stream sequentially.
 //
 // Numerics: every accumulator is updated as acc = fma(a[k], b[k], acc) for k ascending, whatever the
 // Kc cuts (accumulators saved to `partial` and reloaded are exact floats), the thread count or the ISA
@@ -119,13 +120,13 @@ void gemm_tile(const TileArgs& t) {
   using F = typename V::F;
   using L = WeightLoad<V, T>;
   using E = typename L::E;
-  constexpr int PV = gemm_pass_vectors<V, R>();
-  constexpr int PW = PV * V::N;  // columns per pass
-  constexpr int P = kPanelWidth / PW;
-  static_assert(kPanelWidth % PW == 0, "pass width must divide the panel");
-  static_assert(PW % kStripWidth == 0 || kStripWidth % PW == 0, "a pass covers whole strips or lies in one");
+  constexpr int kPassVecs = gemm_pass_vectors<V, R>();
+  constexpr int kPassCols = kPassVecs * V::N;  // columns per pass
+  constexpr int kPasses = kPanelWidth / kPassCols;
+  static_assert(kPanelWidth % kPassCols == 0, "pass width must divide the panel");
+  static_assert(kPassCols % kStripWidth == 0 || kStripWidth % kPassCols == 0, "a pass covers whole strips or lies in one");
   static_assert(kGateHalf % V::N == 0, "gate half must be whole vectors");
-  constexpr int NS = PW > kStripWidth ? PW / kStripWidth : 1;  // strips a pass reads
+  constexpr int kPassStrips = kPassCols > kStripWidth ? kPassCols / kStripWidth : 1;  // strips a pass reads
   // The weight stream is prefetched a fixed distance in bytes (16-bit packs: twice the k steps).
   constexpr size_t BSteps = kPrefetchSteps * 4 / sizeof(E);
 
@@ -143,35 +144,35 @@ void gemm_tile(const TileArgs& t) {
     for (size_t i = t.kc; i < pf_n; ++i) pf_line(i);
     pf_n = t.kc;
   }
-  for (int pass = 0; pass < P; ++pass) {
-    F acc[R][PV];
+  for (int pass = 0; pass < kPasses; ++pass) {
+    F acc[R][kPassVecs];
     if (t.load_partial) {
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-        for (int v = 0; v < PV; ++v) acc[r][v] = V::load(t.partial + r * kPanelWidth + pass * PW + v * V::N);
+        for (int v = 0; v < kPassVecs; ++v) acc[r][v] = V::load(t.partial + r * kPanelWidth + pass * kPassCols + v * V::N);
     } else {
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-        for (int v = 0; v < PV; ++v) acc[r][v] = V::zero();
+        for (int v = 0; v < kPassVecs; ++v) acc[r][v] = V::zero();
     }
     // Column c of the panel lives in strip c / 16 at offset c % 16; each strip advances 16 per k.
-    const E* bs[NS];
+    const E* bs[kPassStrips];
 #pragma GCC unroll 2
-    for (int s = 0; s < NS; ++s) bs[s] = b0 + size_t((pass * PW) / kStripWidth + s) * t.b_strip + (pass * PW) % kStripWidth;
+    for (int s = 0; s < kPassStrips; ++s) bs[s] = b0 + size_t((pass * kPassCols) / kStripWidth + s) * t.b_strip + (pass * kPassCols) % kStripWidth;
     const float* a = t.a;
     constexpr size_t as = R;  // the A panel holds R floats per k
-    // One k step (the u-th of an iteration): PV weight vectors, each row's A value broadcast against them.
+    // One k step (the u-th of an iteration): kPassVecs weight vectors, each row's A value broadcast against them.
     auto step = [&](size_t u) __attribute__((always_inline)) {
-      F bv[PV];
+      F bv[kPassVecs];
 #pragma GCC unroll 8
-      for (int v = 0; v < PV; ++v) bv[v] = L::load(bs[(v * V::N) / kStripWidth] + u * kStripWidth + (v * V::N) % kStripWidth);
+      for (int v = 0; v < kPassVecs; ++v) bv[v] = L::load(bs[(v * V::N) / kStripWidth] + u * kStripWidth + (v * V::N) % kStripWidth);
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const F av = V::set1(a[u * as + r]);
 #pragma GCC unroll 8
-        for (int v = 0; v < PV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
+        for (int v = 0; v < kPassVecs; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
       }
     };
     // Software prefetches, one per cache line of each stream (not one per k step), for U k steps,
@@ -185,7 +186,7 @@ void gemm_tile(const TileArgs& t) {
     constexpr int BLines = (U * kStripWidth * int(sizeof(E)) + 63) / 64;
     auto prefetch_b = [&]() __attribute__((always_inline)) {
 #pragma GCC unroll 2
-      for (int s = 0; s < NS; ++s)
+      for (int s = 0; s < kPassStrips; ++s)
 #pragma GCC unroll 2
         for (int l = 0; l < BLines; ++l) V::prefetch(bs[s] + BSteps * kStripWidth + l * (64 / sizeof(E)));
     };
@@ -198,7 +199,7 @@ void gemm_tile(const TileArgs& t) {
     auto advance = [&](size_t steps) __attribute__((always_inline)) {
       a += steps * as;
 #pragma GCC unroll 2
-      for (int s = 0; s < NS; ++s) bs[s] += steps * kStripWidth;
+      for (int s = 0; s < kPassStrips; ++s) bs[s] += steps * kStripWidth;
     };
     // U k steps per iteration, those in the first pf_n steps also prefetching the next micro-panel (one
     // line per step) into L2; then the last kc % U steps one by one. The loop is split (and versioned on
@@ -235,7 +236,7 @@ void gemm_tile(const TileArgs& t) {
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-      for (int v = 0; v < PV; ++v) V::store(dst + r * kPanelWidth + pass * PW + v * V::N, acc[r][v]);
+      for (int v = 0; v < kPassVecs; ++v) V::store(dst + r * kPanelWidth + pass * kPassCols + v * V::N, acc[r][v]);
   }
   if (!t.final_block) return;
   if (is_grad_epilogue(t.epilogue)) return grad_epilogue<V, R>(t, tile);

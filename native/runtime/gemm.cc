@@ -99,7 +99,7 @@ struct GemmCall {
   size_t ldc;
   RowPanels rp;
   size_t K, N;
-  size_t cpp;     // output columns per weight panel
+  size_t panel_cols;     // output columns per weight panel
   TileFn const* tiles;  // this weight type's tiles, by row count
   size_t wbytes;
   void (*widen)(const uint16_t*, float*, size_t);  // 16-bit weights: this ISA's widening, else nullptr
@@ -116,7 +116,7 @@ struct GemmCall {
     }
     g.pack_a(A + r0 * lda, lda, rows, K, dst + r0 * K, rows);
   }
-  size_t cols(size_t jr) const { return N - jr * cpp < cpp ? N - jr * cpp : cpp; }
+  size_t cols(size_t jr) const { return N - jr * panel_cols < panel_cols ? N - jr * panel_cols : panel_cols; }
   const GradTable* grads;  // the backward epilogues' gradient kernels (this ISA's), else nullptr
   bool a_trans;            // A given as [K x M] (gemm())
   TileArgs tile_args() const {
@@ -175,7 +175,7 @@ struct GemmCall {
       ta.b_cold = ir == ir0 && !widened;  // a widened copy was just written: it is in cache
       ta.a = a_base + rp.row0(ir) * K + k0 * rows;
       ta.partial = partial ? partial + (ir - ir0) * rp.mr * kPanelWidth : nullptr;
-      place(ta, rp.row0(ir), jr * cpp);
+      place(ta, rp.row0(ir), jr * panel_cols);
       fns[rows](ta);
     }
   }
@@ -197,7 +197,7 @@ struct GemmCall {
       ta.prefetch_split = SIZE_MAX;  // one contiguous run
       ta.b_cold = ir == 0;
       ta.a = dst + rp.row0(ir) * K;
-      place(ta, rp.row0(ir), jr * cpp);
+      place(ta, rp.row0(ir), jr * panel_cols);
       tiles[rp.rows(ir)](ta);
     }
   }
@@ -243,7 +243,7 @@ void run_gemv(const GemmCall& call, const GemmPlan& plan, float* Ap) {
     const TileFn fn = call.tiles[call.rp.M];
     for (size_t jr = col_block_begin(cb, plan.col_blocks, panels); jr < col_block_begin(cb + 1, plan.col_blocks, panels); ++jr) {
       ta.b = call.B.panel(jr, 0);
-      call.place(ta, 0, jr * call.cpp);
+      call.place(ta, 0, jr * call.panel_cols);
       ta.cols = call.cols(jr);
       fn(ta);
     }
