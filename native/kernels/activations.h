@@ -131,10 +131,10 @@ constexpr double kLog2eD = 1.4426950408889634073599246810019;  // log2(e), for t
 // BetaArg: what silu and softplus need of a scale beta to form z = beta x as -|z| log2(e) = ah + al, the
 // exponent of e^-|z| in base 2 (math::exp2_parts: folding log2(e) into beta's split costs nothing here).
 struct BetaArg {
-  float ab;         // |beta| rounded: softplus's threshold compares the float product beta * x
-  math::Split nb2;  // -|beta| log2(e) split
+  float abs_beta;   // |beta| rounded: softplus's threshold compares the float product beta * x
+  math::Split neg_beta_log2e;  // -|beta| log2(e) split
   float xmax;       // clamp on |x| for the exponent: 150/|beta| (past it e^-|z| underflows)
-  float flip;       // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
+  float sign_flip;  // -0.0f when beta > 0 (xn = -|x|), +0.0f when beta < 0 (xn = +|x|)
   static BetaArg of(double beta) {
     const double b = beta < 0 ? -beta : beta;
     const double xm = b > 0 ? 150.0 / b : double(FLT_MAX);
@@ -144,8 +144,8 @@ struct BetaArg {
   // -|beta x| log2(e) = ah + al (TwoProduct with the split -|beta| log2(e)) from xa = |x| clamped to xmax.
   template <class V>
   void neg_abs_z2(typename V::F xa, typename V::F* ah, typename V::F* al) const {
-    *ah = V::mul(V::set1(nb2.hi), xa);
-    *al = V::fma(V::set1(nb2.lo), xa, V::fms(V::set1(nb2.hi), xa, *ah));
+    *ah = V::mul(V::set1(neg_beta_log2e.hi), xa);
+    *al = V::fma(V::set1(neg_beta_log2e.lo), xa, V::fms(V::set1(neg_beta_log2e.hi), xa, *ah));
   }
 };
 
@@ -166,7 +166,7 @@ struct SiluKernel {
     const F xa = V::min(V::abs(x), V::set1(z.xmax));
     F ah, al;
     z.neg_abs_z2<V>(xa, &ah, &al);
-    const F fl = V::set1(z.flip);
+    const F fl = V::set1(z.sign_flip);
     const F xn = V::xor_(xa, fl);
     const auto neg = V::lt(V::xor_(x, V::xor_(fl, math::sign_mask<V>())), V::zero());
     return math::mul_sigmoid<V>(neg, ah, al, x, xn);
@@ -367,13 +367,13 @@ struct SoftplusKernel {
       l = V::fma(lz, V::set1(ib.hi), V::mul(lz, V::set1(ib.lo)));
     }
     // z > 0 <=> x has the sign of beta (and x != 0)
-    const F xs = V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>()));
+    const F xs = V::xor_(x, V::xor_(V::set1(z.sign_flip), math::sign_mask<V>()));
     // The part is x where NOT z <= 0, so a NaN x is the addend and the result NaN: no separate NaN select.
     const F part = V::select(V::le(xs, V::zero()), V::zero(), x);
     // max-part + l (2^-kOff), one rounding (l 2^-kOff alone is exact unless subnormal, and then the part is 0)
     const F y = kUnit ? V::add(part, l) : V::fma(l, V::set1(math::kInvOff), part);
     // threshold on the float product beta*x (PyTorch compares the rounded product; beta = 1: xs itself)
-    const F zf = kUnit ? xs : V::mul(V::set1(z.ab), xs);  // |beta| * (sign-adjusted x) = beta * x
+    const F zf = kUnit ? xs : V::mul(V::set1(z.abs_beta), xs);  // |beta| * (sign-adjusted x) = beta * x
     return V::select(V::gt(zf, V::set1(th)), x, y);
   }
 };

@@ -208,7 +208,7 @@ struct SiluGradKernel {
       F ah, al;
       z.neg_abs_z2<V>(xa, &ah, &al);
       p = grad::offset_exp<V>(math::exp2_parts<V>(ah, al));
-      neg = V::lt(V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>())), V::zero());
+      neg = V::lt(V::xor_(x, V::xor_(V::set1(z.sign_flip), math::sign_mask<V>())), V::zero());
       const F xc = V::min(V::max(x, V::set1(-z.xmax)), V::set1(z.xmax));
       const F one = V::set1(1.0f);
       const F blx = V::mul(V::set1(b.lo), xc);
@@ -341,7 +341,7 @@ struct SoftplusGradKernel {
   typename V::F operator()(typename V::F x, typename V::F dy) const {
     using F = typename V::F;
     const F one = V::set1(1.0f);
-    const F xs = V::xor_(x, V::xor_(V::set1(z.flip), math::sign_mask<V>()));  // sign-adjusted: z > 0 <=> xs > 0
+    const F xs = V::xor_(x, V::xor_(V::set1(z.sign_flip), math::sign_mask<V>()));  // sign-adjusted: z > 0 <=> xs > 0
     const auto neg = V::lt(xs, V::zero());
     F s;
     if (kUnit) {
@@ -353,7 +353,7 @@ struct SoftplusGradKernel {
       z.neg_abs_z2<V>(xa, &ah, &al);
       s = math::mul_sigmoid<V>(neg, ah, al, one, one);
     }
-    const F zf = kUnit ? xs : V::mul(V::set1(z.ab), xs);
+    const F zf = kUnit ? xs : V::mul(V::set1(z.abs_beta), xs);
     return keep_nan<V>(x, V::select(V::gt(zf, V::set1(th)), dy, V::mul(dy, s)));
   }
 };
