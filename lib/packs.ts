@@ -28,22 +28,35 @@ const TOKEN = Symbol('swiglu.packed');
  * PackedGate. `buffer` is absent if the pack had been disposed before it was sent.
  */
 export interface ClonedPackedGate {
+  /** What was sent: a PackedGate. */
   readonly kind: 'PackedGate';
+  /** Columns of X the pack takes. */
   readonly inFeatures: number;
+  /** Outputs of each projection: columns of H. */
   readonly outFeatures: number;
+  /** The weights' element type in the pack. */
   readonly dtype: Dtype;
+  /** What gluMatmul applies to X·Wg before the product with X·Wu. */
   readonly activation: FusedActivation;
+  /** The sender's pack memory, shared (absent if the pack was disposed before it was sent). */
   readonly buffer?: SharedArrayBuffer;
 }
 
 /** What a worker receives for a PackedFfn (see ClonedPackedGate). */
 export interface ClonedPackedFfn {
+  /** What was sent: a PackedFfn. */
   readonly kind: 'PackedFfn';
+  /** Columns of X and of Y. */
   readonly inFeatures: number;
+  /** The hidden width. */
   readonly hiddenFeatures: number;
+  /** The weights' element type in the pack. */
   readonly dtype: Dtype;
+  /** The hidden layer's activation. */
   readonly activation: FusedActivation;
+  /** True for a GLU FFN (packed with a gate), false for a plain MLP. */
   readonly gated: boolean;
+  /** The sender's pack memory, shared (absent if the pack was disposed before it was sent). */
   readonly buffer?: SharedArrayBuffer;
 }
 
@@ -78,7 +91,16 @@ abstract class PackedWeights {
    * it (a header that no longer matches); never memory outside it.
    */
   declare readonly buffer?: SharedArrayBuffer;
+  /**
+   * dispose(), for `using p = sg.packGate(...)` (TypeScript ≥ 5.2): the handle is disposed at the end of
+   * the scope. Defined where the runtime has Symbol.dispose (every Node this package supports).
+   * @throws Never.
+   * @example
+   * { using p = sg.packGate(wGate, wUp, { inFeatures, outFeatures }); h = sg.swigluMatmul(x, p); } // p disposed here
+   */
+  declare readonly [Symbol.dispose]: () => void;
 
+  /** @internal */
   protected constructor(token: symbol, kind: Kind, usable: UsablePack, fields: Record<string, unknown>) {
     if (token !== TOKEN) throw new TypeError(`${kind}: use pack${kind.slice(6)}() to make one`);
     this.#usable = usable;
@@ -148,6 +170,7 @@ if (typeof Symbol.dispose === 'symbol') {
  * new Worker('./worker.js', { workerData: { packed } }); // there: sg.swigluMatmul(x, workerData.packed)
  */
 export class PackedGate extends PackedWeights {
+  /** 'PackedGate'. */
   declare readonly kind: 'PackedGate';
   /** Columns of X the pack takes. */
   declare readonly inFeatures: number;
@@ -169,6 +192,7 @@ export class PackedGate extends PackedWeights {
  * const y = sg.ffn(x, mlp); // x's shape
  */
 export class PackedFfn extends PackedWeights {
+  /** 'PackedFfn'. */
   declare readonly kind: 'PackedFfn';
   /** Columns of X and of Y. */
   declare readonly inFeatures: number;
@@ -181,24 +205,6 @@ export class PackedFfn extends PackedWeights {
   constructor(token: symbol, handle: PackedHandle, inFeatures: number, hiddenFeatures: number, dtype: Dtype, activation: FusedActivation, gated: boolean) {
     super(token, 'PackedFfn', { handle, inFeatures, outFeatures: hiddenFeatures, activation, gated }, { inFeatures, hiddenFeatures, dtype, activation, gated });
   }
-}
-
-// Symbol.dispose on both classes' types (the prototype method above).
-export interface PackedGate {
-  /**
-   * dispose(), for `using p = sg.packGate(...)` (TypeScript ≥ 5.2): the handle is disposed at the end of the scope.
-   * @example
-   * { using p = sg.packGate(wGate, wUp, { inFeatures, outFeatures }); h = sg.swigluMatmul(x, p); } // p disposed here
-   */
-  [Symbol.dispose](): void;
-}
-export interface PackedFfn {
-  /**
-   * dispose(), for `using f = sg.packFfn(...)` (TypeScript ≥ 5.2).
-   * @example
-   * { using f = sg.packFfn({ gate, up, down, inFeatures, hiddenFeatures }); y = sg.ffn(x, f); } // f disposed here
-   */
-  [Symbol.dispose](): void;
 }
 
 /** The descriptor the addon reads a pack from (binding-types.ts PackedHandle). */
