@@ -1,16 +1,17 @@
 // The backward passes of the fused gate (gluMatmulBackward) and of the FFN (ffnBackward), from raw f32
 // weights, as a few GEMMs whose epilogues apply the activation and its gradient (runtime/gemm.h:
-// kGluGrad, kGluSave, kActSave, kScale). ISA-neutral: all arithmetic is in the GEMM tiles and the
-// elementwise gradient kernels they call.
+// kGluGrad, kGluSave, kActSave, kScale; kStoreT for the weight gradients). ISA-neutral: all arithmetic
+// is in the GEMM tiles and the elementwise gradient kernels they call.
 //
 // Shapes (row-major): x [M x K], the gate's and up's weights map K inputs to N outputs (hidden units),
 // the FFN's down maps N back to K. `in_out` picks the weights' layout: false is nn.Linear's [out][in]
 // ('out-in'), true [in][out]; weight gradients come in the layout of their weights.
 //
 // What each pass materialises, at most (floats): the gate's backward [dG | dU] (2 M N); the FFN's
-// backward H, U act'(G) and act(G) (3 M N, 2 for a plain MLP) and then [dG | dU]; the packed weights
-// and the transposed operands of the weight gradients. Each GEMM reduces every element in k order
-// from zero (gemm_tile.h), so results do not depend on the thread count or the cache blocking.
+// backward H, U act'(G) and act(G) (3 M N, 2 for a plain MLP) and then [dG | dU]; the packed weights,
+// and [dG | dU] and H packed again as the weight gradients' B (x^T and dy^T are read in place). Each
+// GEMM reduces every element in k order from zero (gemm_tile.h), so results do not depend on the
+// thread count or the cache blocking.
 #pragma once
 #include <cstddef>
 #include <memory>
