@@ -7,6 +7,7 @@
 #include <string>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #include "instance.h"
@@ -23,15 +24,12 @@ std::atomic<int64_t> g_live_packs{0};
 // start from the same address (one SharedArrayBuffer has one address per process) and the same
 // alignment from the dimensions.
 constexpr size_t kAlign = 64;
-// Packs of kHugeMin bytes or more ask for transparent huge pages (the weight stream of a GEMM then misses
-// the TLB once per 2 MiB, not per 4 KiB): the 2 MiB-aligned part of their buffer is advised so. Packs of
-// kHugeStartMin or more also start on a 2 MiB boundary, so that all of them is in huge pages; the slack
-// before the start is never written, and is never resident because glibc serves an allocation that big
-// from a fresh mapping (its mmap threshold tops out at 32 MiB), where V8's calloc touches no page. A
-// smaller buffer may come from the C heap, which calloc clears: slack there would be resident memory.
+// Packs of kHugeMin bytes or more start on a 2 MiB boundary and ask for transparent huge pages, so that
+// all of their panels sit in huge pages (the weight stream of a GEMM then misses the TLB once per 2 MiB,
+// not per 4 KiB). The slack before the start (up to 2 MiB) is never written; its whole pages are given
+// back to the OS after packing (release_slack), in case V8's calloc cleared, and so touched, them.
 constexpr size_t kHugePage = size_t(2) << 20;
 constexpr size_t kHugeMin = 4 * kHugePage;
-constexpr size_t kHugeStartMin = 16 * kHugePage;
 
 // The header records what was packed. An op compares it with the descriptor's fields on every call:
 // a clone whose fields were edited, or an object that only looks like a pack (any bytes of the right
@@ -43,7 +41,7 @@ struct Header {
   uint64_t in, out;
 };
 static_assert(sizeof(Header) == kAlign, "the header fills one cache line");
-const char kFormat[] = "swiglu-pack/1 p32s16g16 a64h32M";
+const char kFormat[] = "swiglu-pack/1 p32s16g16 a64h8M";
 static_assert(sizeof(kFormat) <= sizeof(Header::format), "the format tag fits the header");
 static_assert(kPanelWidth == 32 && kStripWidth == 16 && kGateHalf == 16 && kAlign == 64,
               "the pack layout changed: change kFormat's numbers with it");
@@ -93,15 +91,15 @@ size_t pack_layout(Packed* p) {
   if (ffn && !panel_layout(&p->down, p->type, false, p->out, p->in)) return 0;
   if (p->gate.bytes > kMaxBufferBytes || p->down.bytes > kMaxBufferBytes) return 0;
   const size_t regions = sizeof(Header) + round_up(p->gate.bytes, kAlign) + (ffn ? p->down.bytes : 0);
-  const size_t total = (regions >= kHugeStartMin ? kHugePage : kAlign) + regions;
+  const size_t total = (regions >= kHugeMin ? kHugePage : kAlign) + regions;
   return total > kMaxBufferBytes ? 0 : total;
 }
 
 // Where p's header starts in a buffer at `data`: the first byte aligned to 2 MiB for a pack of
-// kHugeStartMin or more, else to a cache line. pack_layout() must have set p's panel layouts.
+// kHugeMin or more, else to a cache line. pack_layout() must have set p's panel layouts.
 uint8_t* start_of(const Packed& p, uint8_t* data) {
   const size_t regions = sizeof(Header) + round_up(p.gate.bytes, kAlign) + (p.kind == PackKind::kFfn ? p.down.bytes : 0);
-  return reinterpret_cast<uint8_t*>(round_up(reinterpret_cast<uintptr_t>(data), regions >= kHugeStartMin ? kHugePage : kAlign));
+  return reinterpret_cast<uint8_t*>(round_up(reinterpret_cast<uintptr_t>(data), regions >= kHugeMin ? kHugePage : kAlign));
 }
 
 // Points p's panels into the buffer at `data` (pack_layout's length); returns where its header is.
@@ -180,6 +178,21 @@ void advise_huge_pages(uint8_t* data, size_t length) {
 #endif
 }
 
+// Gives the whole pages of the slack [data, start) back to the OS. Those bytes are zeros that nothing reads
+// (the ops start at `start`; JS sees zeros either way, MADV_DONTNEED refills private memory with zeros),
+// and no other thread holds the buffer yet. Only a big pack has slack of whole pages.
+void release_slack(uint8_t* data, uint8_t* start) {
+#if defined(__linux__) && defined(MADV_DONTNEED)
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t b = round_up(reinterpret_cast<uintptr_t>(data), page);
+  const uintptr_t e = reinterpret_cast<uintptr_t>(start) / page * page;
+  if (page > 0 && e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
+#else
+  (void)data;
+  (void)start;
+#endif
+}
+
 // Copies a pack built by pack_b / pack_gate into its region of the buffer. The region's layout came from
 // panel_layout(); a build whose packer lays panels out otherwise stops here instead of writing a
 // different length.
@@ -247,6 +260,7 @@ Napi::Value PackGate(const Napi::CallbackInfo& info) {
   pack_into(env, built, &p.gate, "packGate");
   const Header h = header_of(p);
   std::memcpy(start, &h, sizeof h);
+  release_slack(data, start);
   return env.Undefined();
 }
 
@@ -284,6 +298,7 @@ Napi::Value PackFfn(const Napi::CallbackInfo& info) {
   pack_into(env, down, &p.down, "packFfn");
   const Header h = header_of(p);
   std::memcpy(start, &h, sizeof h);
+  release_slack(data, start);
   return env.Undefined();
 }
 
