@@ -76,6 +76,35 @@ describe.each(ISAS)('isa %s', (isa) => {
         }
       }
     });
+
+    // Some kernels run a fast form over a loop step whose inputs all lie in a common range and a fuller
+    // form where one does not (native/kernels/activations.h): an element's result must not depend on
+    // which of its neighbours sent its step down which path. Runs of common inputs of every length
+    // 0..70, each ended by one input from either side of every range boundary the kernels use, against
+    // each input computed alone.
+    it("gives each element the same bits whatever its neighbours' ranges", () => {
+      use();
+      const edges = [-Infinity, -1e30, -200, -104, -100, -90, -88, -87.5, -87, -86.5, -50, -12, -10.25, -10, -9.75, -9.5,
+        -3, -0.5, -0, 0, 2 ** -140, 0.5, 3, 9.5, 10, 10.25, 12, 50, 86.5, 87, 87.5, 88, 100, 1e30, Infinity, NaN];
+      const common = linspace(-8, 8, 97);
+      const parts: number[] = [];
+      let k = 0;
+      for (let run = 0; run <= 70; run++) {
+        for (const e of edges) {
+          for (let i = 0; i < run % 23; i++) parts.push(common[k++ % common.length]);
+          parts.push(e);
+        }
+      }
+      const x = Float32Array.from(parts);
+      const xb = new Uint32Array(x.buffer);
+      const y = new Uint32Array(c.run(x).buffer);
+      const alone = new Map<number, number>(); // by bit pattern: -0 is not 0 here
+      for (const b of new Set(xb)) alone.set(b, new Uint32Array(c.run(new Float32Array(Uint32Array.of(b).buffer)).buffer)[0]);
+      for (let i = 0; i < x.length; i++) {
+        const want = alone.get(xb[i])!;
+        if (y[i] !== want) throw new Error(`${c.name}(${x[i]}) at ${i}: 0x${y[i].toString(16)} in the array, 0x${want.toString(16)} alone`);
+      }
+    });
   });
 
   // 300,001 floats: split over 2 threads, each part below map.h's 2^18-float streaming threshold;

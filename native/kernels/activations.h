@@ -100,20 +100,37 @@ struct Activation<V, kHardSwish> {
   }
 };
 
-// sigmoid(x) = 1/(1 + e^-|x|) for x >= 0, e^x/(1 + e^x) below: m sigmoid(z) with m = 1 (math.h), where the
-// numerator below 0 is p = e^-|x| 2^kOff itself, shared with the denominator (math::sigmoid_den). One division.
+// The kernels with a common range (sigmoid, silu, gelu-tanh): rare(x) masks the lanes outside it (NaN
+// among them), common(x) is the result wherever x is inside it, and both(x) the result for every x, the
+// same bits as common(x) inside the range: common() is both() with the scale factor k below fixed at 0.
+// The drivers (map.h) run common() over a loop step whose lanes are all common, both() over the others:
+// inputs in the common range pay nothing for the rest, and each result is the same bits whichever way it
+// was computed (test/activations.test.ts checks it against every boundary).
+
+// sigmoid(x) = 1/(1 + e^-x), e^-x = 2^n (1 + tm): the denominator one fma after the exp, 2^n tm + (2^n + 1)
+// (2^n + 1 exact while n >= -24; below, e^-x < 2^-24 counts for < 1 ulp and the fma rounds once more).
+// e^-x's ~1.2 ulp enters 1 + e^-x with weight < 1; the denominator and the division round once each.
+// common: x >= -87, where e^-x <= e^87 is a normal float. both: below, scaled by 2^-k (math::pow2_scaled):
+// c / (2^(n-k) tm + (2^(n-k) + c)), c = 2^-k, for sigmoid(x) in the subnormals, rounded once, down to its
+// underflow (x clamped to -150, where it is 0).
 template <class V>
 struct Activation<V, kSigmoid> {
+  using F = typename V::F;
   explicit Activation(const ActParams&) {}
-  typename V::F operator()(typename V::F x) const {
-    using F = typename V::F;
-    const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));  // -|x|, clamped
-    const auto neg = V::lt(x, V::zero());
-    const math::ExpParts<V> e = math::exp_parts<V>(ah);
-    const F s = math::pow2<V, math::kOff>(e.t);
-    const F p = V::fma(s, e.tm, s);  // e^-|x| 2^kOff, one rounding
-    return keep_nan<V>(x, V::div(V::select(neg, p, V::set1(1.0f)), math::sigmoid_den<V>(neg, p)));
+  typename V::M rare(F x) const { return V::nge(x, V::set1(-87.0f)); }
+  F common(F x) const {
+    // Past 87, 1 + e^-x is 1 whatever e^-x is: the clamp keeps 2^n normal (n >= -126).
+    const math::ExpParts<V> e = math::exp_parts<V, false, true>(V::min(x, V::set1(87.0f)));  // e^-x
+    const F s = math::pow2<V, 0>(e.t);
+    return V::div(V::set1(1.0f), V::fma(s, e.tm, V::add(s, V::set1(1.0f))));
   }
+  F both(F x) const {
+    const math::ExpParts<V> e = math::exp_parts<V, false, true>(V::min(V::max(x, V::set1(-150.0f)), V::set1(87.0f)));
+    F s, c;
+    math::pow2_scaled<V, 100>(e.t, &s, &c);
+    return keep_nan<V>(x, V::div(c, V::fma(s, e.tm, V::add(s, c))));
+  }
+  F operator()(F x) const { return V::any(rare(x)) ? both(x) : common(x); }
 };
 
 constexpr double kLog2eD = 1.4426950408889634073599246810019;  // log2(e), for the double-float splits
@@ -156,12 +173,6 @@ struct SiluKernel {
   BetaArg z;
   typename V::F operator()(typename V::F x) const {
     using F = typename V::F;
-    if (kMode == kSiluUnit) {
-      const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
-      // With 8 lanes (AVX2's 16 registers: too few vectors in flight to hide its chain) the exp's short
-      // form pays for its extra multiply; with 16 it does not (docs/tuning-log.md).
-      return math::mul_sigmoid<V, (V::N == 8)>(V::lt(x, V::zero()), ah, x, ah);
-    }
     if (kMode == kSiluZero) return V::mul(x, V::set1(0.5f));
     const F xa = V::min(V::abs(x), V::set1(z.xmax));
     F ah, al;
@@ -171,6 +182,35 @@ struct SiluKernel {
     const auto neg = V::lt(V::xor_(x, V::xor_(fl, math::sign_mask<V>())), V::zero());
     return math::mul_sigmoid<V>(neg, ah, al, x, xn);
   }
+};
+
+// beta = 1 (also the fused GEMM epilogue's): x / (1 + e^-x), with sigmoid's denominator (above) and one
+// division: no offset form and no choice by sign. Error: e^-x ~1.2 ulp (math::exp_parts) with weight < 1
+// in the denominator, which rounds once (twice where 2^n >> 1: 2^n + 1 and the fma), the division once.
+// common: x >= -87. both: below, scaled by 2^-k (math::pow2_scaled), (x c) / (2^(n-k) tm + (2^(n-k) + c)):
+// x e^x nears the subnormals there (silu(-87) = -1.4e-36) and underflows past -104, rounded once all the
+// way (x clamped to -150, past which the result is -0; silu(-Inf) = -0).
+template <class V>
+struct SiluKernel<V, kSiluUnit> {
+  using F = typename V::F;
+  // With 8 lanes (AVX2's 16 registers: too few vectors in flight to hide its chain) the exp's short form
+  // pays for its extra multiply; with 16 it does not (docs/tuning-log.md).
+  static constexpr bool kShortTm = V::N == 8;
+  typename V::M rare(F x) const { return V::nge(x, V::set1(-87.0f)); }
+  F common(F x) const {
+    // Past 87, 1 + e^-x is 1 whatever e^-x is: the clamp keeps 2^n normal (n >= -126).
+    const math::ExpParts<V> e = math::exp_parts<V, kShortTm, true>(V::min(x, V::set1(87.0f)));  // e^-x
+    const F s = math::pow2<V, 0>(e.t);
+    return V::div(x, V::fma(s, e.tm, V::add(s, V::set1(1.0f))));
+  }
+  F both(F x) const {
+    const F xl = V::max(x, V::set1(-150.0f));
+    const math::ExpParts<V> e = math::exp_parts<V, kShortTm, true>(V::min(xl, V::set1(87.0f)));
+    F s, c;
+    math::pow2_scaled<V, 100>(e.t, &s, &c);
+    return keep_nan<V>(x, V::div(V::mul(xl, c), V::fma(s, e.tm, V::add(s, c))));  // x c exact
+  }
+  F operator()(F x) const { return V::any(rare(x)) ? both(x) : common(x); }
 };
 
 template <class V>
@@ -209,9 +249,8 @@ struct Activation<V, kQuickGelu> : ChoosesKernel<V, Activation<V, kQuickGelu>> {
 // two double-floats and their product would take 13) and 3 adds (B x^2 rounded, then added to a1, would
 // take 5: this kernel also waits on its add pipes). A 2Sum for A + B x^2 would save fmas but lengthen the
 // chain by as much.
-// A and B carry log2(e): the result is the base-2 exponent -|2u| log2(e) that math::mul_sigmoid takes (no
-// ln2 reduction products, see math::exp2_parts).
-// Computed on -|x| clamped to -12 (2u(12) = 142, 205 in base 2: past every underflow; x^2 stays finite).
+// A and B carry log2(e): the result is the base-2 exponent -2u log2(e) that math::exp2_parts takes (no ln2
+// reduction products).
 template <class V>
 struct Activation<V, kGeluTanh> {
   // Eight vectors per loop step with AVX-512's 32 registers (map.h): its chain (x^2 -> exponent -> exp ->
@@ -226,15 +265,15 @@ struct Activation<V, kGeluTanh> {
     a2 = static_cast<float>(A - static_cast<double>(a1));
     b = math::split(A * 0.044715);
   }
-  // The exponent -|2u| log2(e) = zh + zl from nx = -|x| clamped, and x^2 = sh (rounded; its low part is
-  // folded into zl). Shared with the gradient (backward.h).
+  // The exponent -2u log2(e) = zh + zl from w = -x or -|x| (clamped: |w| <= 12 keeps x^2 finite), and
+  // x^2 = sh (rounded; its low part is folded into zl). Shared with the gradient (backward.h).
   struct Exponent {
     typename V::F sh, zh, zl;
   };
-  Exponent exponent(typename V::F nx) const {
+  Exponent exponent(typename V::F w) const {
     using F = typename V::F;
-    const F sh = V::mul(nx, nx);
-    const F sl = V::fms(nx, nx, sh);
+    const F sh = V::mul(w, w);
+    const F sl = V::fms(w, w, sh);
     const F bh = V::set1(b.hi);
     // A + B x^2 = gh + gl. gh = bh sh + a1 rounded once (an fma); gh - a1 is exact (a1 is a multiple of
     // 2^-14, and of ulp(gh) in [2^-22, 2^-19]), so bh sh - (gh - a1) is that fma's rounding error, to
@@ -244,16 +283,31 @@ struct Activation<V, kGeluTanh> {
     const F r = V::fms(bh, sh, V::sub(gh, a1v));
     const F tl = V::fma(bh, sl, V::mul(V::set1(b.lo), sh));
     const F gl = V::add(r, V::add(V::set1(a2), tl));
-    const F zh = V::mul(nx, gh);
-    return {sh, zh, V::fma(nx, gl, V::fms(nx, gh, zh))};
+    const F zh = V::mul(w, gh);
+    return {sh, zh, V::fma(w, gl, V::fms(w, gh, zh))};
   }
-  typename V::F operator()(typename V::F x) const {
+  // x / (1 + 2^(zh + zl)), the exponent that of -x: its denominator one fma after 2^f, 2^n tm + (2^n + 1),
+  // one division. common: x >= -10, where |2u| log2(e) <= 126 keeps 2^n normal (x clamped to 10 in the
+  // exponent: 1 + 2^-126 is 1). both: below, scaled by 2^-k (math::pow2_scaled), for results in the
+  // subnormals, rounded once, down to the underflow (x clamped to -12: 2u(12) log2(e) = 205).
+  typename V::M rare(typename V::F x) const { return V::nge(x, V::set1(-10.0f)); }
+  typename V::F common(typename V::F x) const {
     using F = typename V::F;
-    const F nx = V::neg_abs_min(x, 12.0f);  // -|x| clamped (one op on AVX-512: this kernel waits on its adds)
-    const Exponent z = exponent(nx);
-    // The lean form (math.h): this kernel is bound by its FMA-pipe ops. xn = -|x| = -x where x >= 0.
-    return math::mul_sigmoid<V, true>(V::lt(x, V::zero()), z.zh, z.zl, x, nx);
+    const Exponent z = exponent(V::neg(V::min(x, V::set1(10.0f))));
+    const math::ExpParts<V> e = math::exp2_parts<V>(z.zh, z.zl);
+    const F s = math::pow2<V, 0>(e.t);
+    return V::div(x, V::fma(s, e.tm, V::add(s, V::set1(1.0f))));
   }
+  typename V::F both(typename V::F x) const {
+    using F = typename V::F;
+    const F xl = V::max(x, V::set1(-12.0f));
+    const Exponent z = exponent(V::neg(V::min(xl, V::set1(10.0f))));
+    const math::ExpParts<V> e = math::exp2_parts<V>(z.zh, z.zl);
+    F s, c;
+    math::pow2_scaled<V, 100>(e.t, &s, &c);
+    return keep_nan<V>(x, V::div(V::mul(xl, c), V::fma(s, e.tm, V::add(s, c))));  // x c exact
+  }
+  typename V::F operator()(typename V::F x) const { return V::any(rare(x)) ? both(x) : common(x); }
 };
 
 // gelu erf form: x Phi(x). Below 0: -|x| Phi(-|x|) (a product, no cancellation anywhere near 0 or -1);

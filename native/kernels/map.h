@@ -53,6 +53,20 @@ constexpr size_t kStreamFloats = size_t(1) << 18;  // 1 MiB per array: past L2
 constexpr size_t kReadAhead = 4096;                // 16 KiB
 constexpr size_t kWriteAhead = 2048;               // 8 KiB
 
+// Kernels with a common range (activations.h): Op::rare(x) masks the lanes outside it, Op::common(x) is
+// the result wherever x is inside it, Op::both(x) the result everywhere (the same bits as common() inside).
+// A loop step whose lanes are all inside runs common(), any other step both(): one test per step and no
+// branch per vector, so the step's independent chains stay in one block for the compiler to interleave,
+// and a run of mixed inputs has no per-vector branch to mispredict.
+template <class Op, class = void>
+struct GuardedOf {
+  static constexpr bool value = false;
+};
+template <class Op>
+struct GuardedOf<Op, decltype(void(&Op::common), void(&Op::rare), void(&Op::both))> {
+  static constexpr bool value = true;
+};
+
 // A vector store, plain or non-temporal (V::stream: p aligned to the vector size).
 template <class V, bool kStream>
 inline void put(float* p, typename V::F v) {
@@ -80,6 +94,20 @@ inline void map_step(const float* x, float* y, const Op& op) {
     static_assert(U == 4, "map_unary unrolls by 1, 2, 4 or 8");
     const typename V::F a = V::load(x), b = V::load(x + V::N);
     const typename V::F c = V::load(x + 2 * V::N), d = V::load(x + 3 * V::N);
+    if constexpr (GuardedOf<Op>::value) {
+      if (!V::any(V::mor(V::mor(op.rare(a), op.rare(b)), V::mor(op.rare(c), op.rare(d))))) {
+        put<V, kStream>(y, op.common(a));
+        put<V, kStream>(y + V::N, op.common(b));
+        put<V, kStream>(y + 2 * V::N, op.common(c));
+        put<V, kStream>(y + 3 * V::N, op.common(d));
+      } else {
+        put<V, kStream>(y, op.both(a));
+        put<V, kStream>(y + V::N, op.both(b));
+        put<V, kStream>(y + 2 * V::N, op.both(c));
+        put<V, kStream>(y + 3 * V::N, op.both(d));
+      }
+      return;
+    }
     put<V, kStream>(y, op(a));
     put<V, kStream>(y + V::N, op(b));
     put<V, kStream>(y + 2 * V::N, op(c));

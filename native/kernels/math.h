@@ -49,17 +49,20 @@ struct ExpParts {
 // tm through r^2 <= 0.12, below 2^-27. Estrin shortens the chain, which is what bounds the latency-bound ops
 // (sigmoid, tanh, softplus, gelu-tanh); gelu, bound by its fma count and its division rather than this
 // chain, keeps Horner.
-template <class V, bool kHorner = false>
+// kNeg: q(-r) from r, the odd coefficients negated (the same values bit for bit as q of the negated
+// argument: rounding to nearest is symmetric).
+template <class V, bool kHorner = false, bool kNeg = false>
 inline typename V::F exp_q(typename V::F r, typename V::F r2) {
   using F = typename V::F;
+  constexpr float o = kNeg ? -1.0f : 1.0f;  // sign of the odd coefficients
   if (kHorner) {
-    F q = V::fma(V::set1(kExpQ[4]), r, V::set1(kExpQ[3]));
+    F q = V::fma(V::set1(kExpQ[4]), r, V::set1(o * kExpQ[3]));
     q = V::fma(q, r, V::set1(kExpQ[2]));
-    q = V::fma(q, r, V::set1(kExpQ[1]));
+    q = V::fma(q, r, V::set1(o * kExpQ[1]));
     return V::fma(q, r, V::set1(kExpQ[0]));
   }
-  const F q01 = V::fma(V::set1(kExpQ[1]), r, V::set1(kExpQ[0]));
-  const F q23 = V::fma(V::set1(kExpQ[3]), r, V::set1(kExpQ[2]));
+  const F q01 = V::fma(V::set1(o * kExpQ[1]), r, V::set1(kExpQ[0]));
+  const F q23 = V::fma(V::set1(o * kExpQ[3]), r, V::set1(kExpQ[2]));
   return V::fma(V::fma(V::set1(kExpQ[4]), r2, q23), r2, q01);
 }
 
@@ -87,19 +90,25 @@ inline ExpParts<V> exp_parts(typename V::F h, typename V::F l) {
 // kShortTm: tm = (r + r^2 q01) + r^4 (q23 + r^2 q4), three fmas deep after r^2 instead of four (one more
 // multiply, r^4), for a kernel bound by this chain alone (silu on AVX2, where 16 registers hold too few
 // vectors in flight to hide it). Its error: r + r^2 q01 rounds once more at tm's scale (<= 2^-26 more).
-template <class V, bool kShortTm = false>
+// kNeg: e^-h, the same bits as exp_parts(-h) without the negation: t from -log2(e), the reduced argument
+// carried as -r (n ln2 added to h instead of subtracted from -h), the polynomial's odd terms negated.
+template <class V, bool kShortTm = false, bool kNeg = false>
 inline ExpParts<V> exp_parts(typename V::F h) {
   using F = typename V::F;
-  const F t = V::fma(h, V::set1(kLog2e), V::set1(kRound));
+  constexpr float o = kNeg ? -1.0f : 1.0f;
+  const F t = V::fma(h, V::set1(o * kLog2e), V::set1(kRound));
   const F n = V::sub(t, V::set1(kRound));
-  const F r = V::fnma(n, V::set1(kLn2Lo), V::fnma(n, V::set1(kLn2Hi), h));
+  // r (or -r with kNeg) = h - o n ln2, n ln2 in two parts
+  const F r = V::fma(n, V::set1(-o * kLn2Lo), V::fma(n, V::set1(-o * kLn2Hi), h));
   const F r2 = V::mul(r, r);
+  // tm = o r + r^2 (...): the linear term added (fma) or, as -r, subtracted (fms)
+  const auto lin = [](F a, F b, F c) { return kNeg ? V::fms(a, b, c) : V::fma(a, b, c); };
   if (kShortTm) {
-    const F lo = V::fma(r2, V::fma(V::set1(kExpQ[1]), r, V::set1(kExpQ[0])), r);
-    const F hi = V::fma(V::set1(kExpQ[4]), r2, V::fma(V::set1(kExpQ[3]), r, V::set1(kExpQ[2])));
+    const F lo = lin(r2, V::fma(V::set1(o * kExpQ[1]), r, V::set1(kExpQ[0])), r);
+    const F hi = V::fma(V::set1(kExpQ[4]), r2, V::fma(V::set1(o * kExpQ[3]), r, V::set1(kExpQ[2])));
     return {V::fma(V::mul(r2, r2), hi, lo), t};
   }
-  return {V::fma(r2, exp_q<V>(r, r2), r), t};
+  return {lin(r2, exp_q<V, false, kNeg>(r, r2), r), t};
 }
 
 // ---- 2^(h + l): the double-float exponent already in base 2 ----------------------------------------
@@ -145,6 +154,18 @@ inline ExpParts<V> exp2_parts(typename V::F h, typename V::F l) {
 template <class V, int K>
 inline typename V::F pow2(typename V::F t) {
   return V::asfloat(V::template ishl<23>(V::iadd(V::asint(t), V::seti(K + 127))));
+}
+
+// 2^n as s 2^k with both factors normal: s = 2^(n-k), c = 2^-k, k = max(n - K, 0), from ExpParts::t. For a
+// quotient m 2^n / (... + 2^n) carried as (m c) / (... c + s): exact scalings, so the result is the same
+// bits as the unscaled form wherever that one stays finite (k = 0 is that form itself), and it rounds once
+// also where it is subnormal. Requires n in [-126, K + 126] (K <= 126).
+template <class V, int K>
+inline void pow2_scaled(typename V::F t, typename V::F* s, typename V::F* c) {
+  using I = typename V::I;
+  const I k = V::imax(V::isub(V::asint(t), V::seti(0x4B400000 + K)), V::seti(0));  // asint(t) = 0x4B400000 + n
+  *s = V::asfloat(V::template ishl<23>(V::isub(V::iadd(V::asint(t), V::seti(127)), k)));
+  *c = V::asfloat(V::template ishl<23>(V::isub(V::seti(127), k)));
 }
 
 // Constant 2^k as a float (k in [-126, 127]).
@@ -205,43 +226,27 @@ inline typename V::F sigmoid_den(typename V::M neg, typename V::F p) {
 // weight E/(1+E) <= 1/2); xn e^-|z| rounds once (xn 2^n exact, then the fma); the division (by sigmoid_den)
 // rounds once, 0.5, straight to the result, also where it is subnormal.
 // Worst case ~2.6 ulp, typically < 1.5.
-// kLean, for a kernel bound by its FMA-pipe ops rather than by its dependency chain (gelu-tanh): two ops
-// fewer on the FMA pipes (and no selects for the denominator), at ~0.5-1 ulp. xn e^-|z| 2^kOff is rounded
-// twice (xn p); the one quotient is q = xn sigmoid(-|z|) = xn p / (p + 2^kOff), its denominator an add; and
-// where z >= 0 the result is xp sigmoid(|z|) = xp - xp sigmoid(-|z|) = xp + q, one more add. Requires
-// xn = -xp where z >= 0 (up to the clamp, past which q is negligible). Not for silu with a beta: the extra
-// add lengthens its chain, which bounds it.
-template <class V, bool kLean = false>
+template <class V>
 inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V::F al, typename V::F xp,
                                  typename V::F xn) {
   using F = typename V::F;
   const ExpParts<V> e = exp2_parts<V>(ah, al);
   const F s = pow2<V, kOff>(e.t);
   const F p = V::fma(s, e.tm, s);  // e^-|z| * 2^kOff, one rounding
-  if (kLean) {
-    const F q = V::div(V::mul(xn, p), V::add(p, V::set1(kExp2<kOff>)));
-    // base + q, base = -0 (x's sign bit) where neg, else xp: the same bits as select(neg, q, xp + q) (-0 + q
-    // is q), one op less after the division, and no select whose arms agree at x = 0 but for the sign of
-    // zero (clang 14 turned such a select's x < 0 into x <= 0, making gelu-tanh(+0) = -0).
-    const F base = V::select(neg, V::and_(xp, sign_mask<V>()), xp);
-    return V::add(base, q);
-  }
   const F u = V::mul(xn, s);  // exact (power of two)
   return V::div(V::select(neg, V::fma(u, e.tm, u), xp), sigmoid_den<V>(neg, p));
 }
 
-// Same with -|z| exact in one float (base e: here log2(e) would cost a TwoProduct), for silu (sigmoid, whose
-// numerator where z < 0 is p itself, forms p and sigmoid_den in activations.h). Here the power of two is
+// Same with -|z| exact in one float (base e: here log2(e) would cost a TwoProduct). Here the power of two is
 // 2^(n+kOff) where z < 0 and 2^n elsewhere (the exponent's offset chosen per lane, off the chain), so the
 // denominator is one fma after tm: s tm + (s + c), c = 2^kOff or 1, instead of p = s tm + s and then
 // sigmoid_den's fma (one op fewer on the FMA pipes, one step less in the chain the kernel waits on). s + c is
 // exact while 2^n >= 2^-23 c; below, it rounds (by <= 2^n) and the fma rounds again: the denominator within
 // ~0.7 ulp there instead of 0.5, where the result's other errors are small (e^-|z| < 2^-23).
-// kShortTm: exp_parts's short form (above).
-template <class V, bool kShortTm = false>
+template <class V>
 inline typename V::F mul_sigmoid(typename V::M neg, typename V::F ah, typename V::F xp, typename V::F xn) {
   using F = typename V::F;
-  const ExpParts<V> e = exp_parts<V, kShortTm>(ah);
+  const ExpParts<V> e = exp_parts<V>(ah);
   const typename V::I k = V::selecti(neg, V::seti(kOff + 127), V::seti(127));  // biased exponent offset
   // asint(t) + k = 0x4B400000 + n + k (see kRound); its low 9 bits, shifted up, are 2^(n+kOff) or 2^n. Where
   // z >= 0 and n < -126 (e^-|z| below the normal range: 1 + E is 1) the max makes it 2^-126 instead.

@@ -49,6 +49,7 @@ struct V {
   static M gt(F a, F b) { return vcgtq_f32(a, b); }
   static M ge(F a, F b) { return vcgeq_f32(a, b); }
   static M eq(F a, F b) { return vceqq_f32(a, b); }
+  static M nge(F a, F b) { return vmvnq_u32(vcgeq_f32(a, b)); }
   static M isnan(F v) { return vmvnq_u32(vceqq_f32(v, v)); }
   static M mand(M a, M b) { return vandq_u32(a, b); }
   static M mor(M a, M b) { return vorrq_u32(a, b); }

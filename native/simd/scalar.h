@@ -51,6 +51,7 @@ struct V {
   static M gt(F a, F b) { return a > b; }
   static M ge(F a, F b) { return a >= b; }
   static M eq(F a, F b) { return a == b; }
+  static M nge(F a, F b) { return !(a >= b); }
   static M isnan(F v) { return v != v; }
   static M mand(M a, M b) { return a && b; }
   static M mor(M a, M b) { return a || b; }
