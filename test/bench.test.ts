@@ -491,6 +491,17 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
   });
 });
 
+describe('the plain-JS baselines', () => {
+  // One helper making every op's loop, loop(f), gives them one call site f(x[i]) whose inlining V8 drops
+  // once it has seen a second f: every op timed after the first then ran at about half speed, doubling
+  // its "× plain JS". Loops of the same source text are that helper's.
+  it('give every op a loop of its own', async () => {
+    const { UNARY, GLU } = await import('../bench/ops');
+    const sources = [...UNARY, ...GLU].map((o) => o.js.toString());
+    expect(new Set(sources).size).toBe(sources.length);
+  });
+});
+
 describe('/proc/cpuinfo', () => {
   it('reads the first processor’s model name, cpu family and model', () => {
     const text = 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC 9R14\n\nprocessor\t: 1\ncpu family\t: 99\n';
