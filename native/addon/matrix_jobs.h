@@ -44,7 +44,7 @@ struct MatmulJob {
     std::unique_ptr<float, AlignedFree> at;
     const float* a = a_copy ? a_copy.get() : x;
     if (trans_a) {
-      at.reset(static_cast<float*>(aligned_bytes(m * k ? m * k : 1, sizeof(float))));
+      at.reset(static_cast<float*>(aligned_bytes(m * k != 0 ? m * k : 1, sizeof(float))));
       if (!at) return false;
       transpose(x, k, m, at.get());
       a = at.get();
@@ -53,7 +53,7 @@ struct MatmulJob {
     std::unique_ptr<float, AlignedFree> sum;
     float* c = y;
     if (accumulate) {
-      sum.reset(static_cast<float*>(aligned_bytes(m * n ? m * n : 1, sizeof(float))));
+      sum.reset(static_cast<float*>(aligned_bytes(m * n != 0 ? m * n : 1, sizeof(float))));
       if (!sum) return false;
       c = sum.get();
     }
