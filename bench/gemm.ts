@@ -6,7 +6,7 @@
 import { has, sg, testing } from './api';
 import { Dtype, FusedActivation, Shape } from './args';
 import { Context, DRAM_READ_MIB } from './context';
-import { inputs } from './ops';
+import { GLU, inputs } from './ops';
 import { OrtRunner, gateGraph } from './peers/ort';
 import { GemmRow } from './report/types';
 import { Stat, mapStat, stat, timeAsync, timeCalls } from './timing';
@@ -20,22 +20,11 @@ export const FULL_SHAPES: Shape[] = [
 
 const BYTES: Record<Dtype, number> = { f32: 4, bf16: 2, f16: 2 };
 
-/** The elementwise GLU op the fused epilogue of `act` replaces (the unfused path's third step). */
+/** The elementwise GLU op the fused epilogue of `act` replaces (the unfused path's third step): the GLU row gated by `act`. */
 function unfusedGlu(act: FusedActivation): (g: Float32Array, u: Float32Array, out: Float32Array) => void {
-  switch (act) {
-    case 'silu':
-      return (g, u, out) => sg.swiglu(g, u, { out });
-    case 'gelu':
-      return (g, u, out) => sg.geglu(g, u, { out });
-    case 'gelu-tanh':
-      return (g, u, out) => sg.geglu(g, u, { out, approximate: 'tanh' });
-    case 'relu':
-      return (g, u, out) => sg.reglu(g, u, { out });
-    case 'sigmoid':
-      return (g, u, out) => sg.glu(g, u, { out });
-    case 'identity':
-      return (g, u, out) => sg.bilinear(g, u, { out });
-  }
+  const op = GLU.find((o) => o.act === act);
+  if (!op) throw new Error(`swiglu-bench: no GLU op is gated by ${act}`);
+  return op.native;
 }
 
 function bf16Bits(w: Float32Array): Uint16Array {

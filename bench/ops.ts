@@ -2,6 +2,7 @@
 // reference's scalar functions writing into a Float32Array, the code a user would otherwise write).
 import { sg } from './api';
 import { reference } from '../lib';
+import { type GluName, gluGateName } from '../lib/ops';
 import { UsageError } from './args';
 
 const s = reference.scalar;
@@ -73,13 +74,18 @@ export const UNARY: UnaryOp[] = [
   { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), fresh: (x) => sg.hardSwish(x), js: js.hardSwish, backward: (x, dy, out) => sg.hardSwishBackward(x, dy, { out }) },
 ];
 
+// The gate's activation, in the bench's kebab-case names (ONNX graph, --activation), from lib/ops.ts's table.
+const gate = (name: GluName, tanh = false) => gluGateName(name, tanh).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+// A row per op of lib/ops.ts's GLU_GATES, geglu's approximateTanh form as geglu-tanh (test/op-table.test.ts
+// checks it). Each row calls its function at a call site of its own, as the plain-JS loops do.
 export const GLU: GluOp[] = [
-  { name: 'glu', act: 'sigmoid', native: (g, u, out) => sg.glu(g, u, { out }), fresh: (g, u) => sg.glu(g, u), js: js.glu },
-  { name: 'reglu', act: 'relu', native: (g, u, out) => sg.reglu(g, u, { out }), fresh: (g, u) => sg.reglu(g, u), js: js.reglu },
-  { name: 'geglu', act: 'gelu', native: (g, u, out) => sg.geglu(g, u, { out }), fresh: (g, u) => sg.geglu(g, u), js: js.geglu },
-  { name: 'geglu-tanh', act: 'gelu-tanh', native: (g, u, out) => sg.geglu(g, u, { approximate: 'tanh', out }), fresh: (g, u) => sg.geglu(g, u, { approximate: 'tanh' }), js: js.gegluTanh },
-  { name: 'swiglu', act: 'silu', native: (g, u, out) => sg.swiglu(g, u, { out }), fresh: (g, u) => sg.swiglu(g, u), js: js.swiglu },
-  { name: 'bilinear', act: 'identity', native: (g, u, out) => sg.bilinear(g, u, { out }), fresh: (g, u) => sg.bilinear(g, u), js: js.bilinear },
+  { name: 'glu', act: gate('glu'), native: (g, u, out) => sg.glu(g, u, { out }), fresh: (g, u) => sg.glu(g, u), js: js.glu },
+  { name: 'reglu', act: gate('reglu'), native: (g, u, out) => sg.reglu(g, u, { out }), fresh: (g, u) => sg.reglu(g, u), js: js.reglu },
+  { name: 'geglu', act: gate('geglu'), native: (g, u, out) => sg.geglu(g, u, { out }), fresh: (g, u) => sg.geglu(g, u), js: js.geglu },
+  { name: 'geglu-tanh', act: gate('geglu', true), native: (g, u, out) => sg.geglu(g, u, { approximate: 'tanh', out }), fresh: (g, u) => sg.geglu(g, u, { approximate: 'tanh' }), js: js.gegluTanh },
+  { name: 'swiglu', act: gate('swiglu'), native: (g, u, out) => sg.swiglu(g, u, { out }), fresh: (g, u) => sg.swiglu(g, u), js: js.swiglu },
+  { name: 'bilinear', act: gate('bilinear'), native: (g, u, out) => sg.bilinear(g, u, { out }), fresh: (g, u) => sg.bilinear(g, u), js: js.bilinear },
 ];
 
 const ALIASES: Record<string, string> = { swish: 'silu', geluTanh: 'gelu-tanh', 'gelu_tanh': 'gelu-tanh', gegluTanh: 'geglu-tanh' };

@@ -11,7 +11,7 @@
 // (f′ = 0 by definition) dx is 0 whatever dy is; NaN in x gives NaN.
 import { binding } from './binding';
 import * as check from './check';
-import { Act, BETA_MIN, SCALE_MAX, SLOPE_MIN } from './ops';
+import { Act, BETA_MIN, SCALE_MAX, SLOPE_MIN, gluGate } from './ops';
 import type { EluOptions, GeluOptions, LeakyReluOptions, OutOption, SiluOptions, SoftplusOptions } from './activations';
 import type { Float32Result } from './results';
 
@@ -332,7 +332,7 @@ function makeGluBackward<O extends GluBackwardOptions>(
   };
 }
 
-const gluBackwardImpl = makeGluBackward<GluBackwardOptions>('gluBackward', () => [Act.sigmoid, 0]);
+const gluBackwardImpl = makeGluBackward<GluBackwardOptions>('gluBackward', () => gluGate('glu'));
 /**
  * Gradients of glu: sigmoid(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate). dUp is
  * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
@@ -364,7 +364,7 @@ export function gluBackward(first: Float32Array, second: Float32Array, third?: u
   return gluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
 }
 
-const regluBackwardImpl = makeGluBackward<GluBackwardOptions>('regluBackward', () => [Act.relu, 0]);
+const regluBackwardImpl = makeGluBackward<GluBackwardOptions>('regluBackward', () => gluGate('reglu'));
 /**
  * Gradients of reglu: relu(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate) (dGate = 0 where gate ≤ 0). dUp is
  * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
@@ -398,7 +398,7 @@ export function regluBackward(first: Float32Array, second: Float32Array, third?:
 
 const gegluBackwardImpl = makeGluBackward<GegluBackwardOptions>(
   'gegluBackward',
-  (o) => [check.oneOf(o.approximate, 'gegluBackward: options.approximate', ['none', 'tanh'] as const, 'none') === 'tanh' ? Act.geluTanh : Act.gelu, 0],
+  (o) => gluGate('geglu', check.oneOf(o.approximate, 'gegluBackward: options.approximate', ['none', 'tanh'] as const, 'none') === 'tanh'),
   ['approximate'],
 );
 /**
@@ -432,7 +432,7 @@ export function gegluBackward(first: Float32Array, second: Float32Array, third?:
   return gegluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
 }
 
-const swigluBackwardImpl = makeGluBackward<GluBackwardOptions>('swigluBackward', () => [Act.silu, 1]);
+const swigluBackwardImpl = makeGluBackward<GluBackwardOptions>('swigluBackward', () => gluGate('swiglu'));
 /**
  * Gradients of swiglu: silu(gate) ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate). dUp is
  * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").
@@ -464,7 +464,7 @@ export function swigluBackward(first: Float32Array, second: Float32Array, third?
   return swigluBackwardImpl(first, second, third, fourth) as GluGradients | Float32Result;
 }
 
-const bilinearBackwardImpl = makeGluBackward<GluBackwardOptions>('bilinearBackward', () => [Act.identity, 0]);
+const bilinearBackwardImpl = makeGluBackward<GluBackwardOptions>('bilinearBackward', () => gluGate('bilinear'));
 /**
  * Gradients of bilinear: gate ⊙ up (two-input form): dUp = dh ⊙ act(gate), dGate = dh ⊙ up ⊙ act′(gate) (dGate = dh ⊙ up, dUp = dh ⊙ gate). dUp is
  * within the forward's ULP bar + 1, dGate within 8 ULP (README, "Training").

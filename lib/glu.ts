@@ -6,7 +6,7 @@
 // sigmoid to the second half; pass the halves the other way round to match it.
 import { binding } from './binding';
 import * as check from './check';
-import { Act } from './ops';
+import { gluGate } from './ops';
 import type { Float32Result } from './results';
 
 /** Options of the GLU family ({@link glu}, {@link reglu}, {@link swiglu}, {@link bilinear}). */
@@ -57,7 +57,7 @@ function makeGlu<O extends GluOptions>(fn: string, pick: (o: Partial<O>) => read
   };
 }
 
-const gluImpl = makeGlu<GluOptions>('glu', () => [Act.sigmoid, 0]);
+const gluImpl = makeGlu<GluOptions>('glu', () => gluGate('glu'));
 /**
  * sigmoid(gate) ⊙ up, elementwise over two arrays of the same length; within 4.5 ULP (sigmoid's 4, plus the product's rounding).
  * @param gate The gate input (the projection the activation is applied to).
@@ -86,7 +86,7 @@ export function glu(first: Float32Array, second?: unknown, third?: unknown): Flo
   return gluImpl(first, second, third) as Float32Result;
 }
 
-const regluImpl = makeGlu<GluOptions>('reglu', () => [Act.relu, 0]);
+const regluImpl = makeGlu<GluOptions>('reglu', () => gluGate('reglu'));
 /**
  * relu(gate) ⊙ up, elementwise over two arrays of the same length; within 0.5 ULP (the product's rounding).
  * @param gate The gate input (the projection the activation is applied to).
@@ -117,7 +117,7 @@ export function reglu(first: Float32Array, second?: unknown, third?: unknown): F
 
 const gegluImpl = makeGlu<GegluOptions>(
   'geglu',
-  (o) => [check.oneOf(o.approximate, 'geglu: options.approximate', ['none', 'tanh'] as const, 'none') === 'tanh' ? Act.geluTanh : Act.gelu, 0],
+  (o) => gluGate('geglu', check.oneOf(o.approximate, 'geglu: options.approximate', ['none', 'tanh'] as const, 'none') === 'tanh'),
   ['approximate'],
 );
 /**
@@ -148,7 +148,7 @@ export function geglu(first: Float32Array, second?: unknown, third?: unknown): F
   return gegluImpl(first, second, third) as Float32Result;
 }
 
-const swigluImpl = makeGlu<GluOptions>('swiglu', () => [Act.silu, 1]);
+const swigluImpl = makeGlu<GluOptions>('swiglu', () => gluGate('swiglu'));
 /**
  * silu(gate) ⊙ up (the SwiGLU gate of LLaMA-style FFNs), elementwise over two arrays of the same length; within 4.5 ULP.
  * @param gate The gate input (the projection the activation is applied to).
@@ -177,7 +177,7 @@ export function swiglu(first: Float32Array, second?: unknown, third?: unknown): 
   return swigluImpl(first, second, third) as Float32Result;
 }
 
-const bilinearImpl = makeGlu<GluOptions>('bilinear', () => [Act.identity, 0]);
+const bilinearImpl = makeGlu<GluOptions>('bilinear', () => gluGate('bilinear'));
 /**
  * gate ⊙ up (no activation), elementwise over two arrays of the same length; within 0.5 ULP (the product's rounding).
  * @param gate The gate input (the projection the activation is applied to).

@@ -356,12 +356,15 @@ const UNARY = {
   hardSigmoid: { bar: 4, ref: (R) => (v) => R.hardSigmoid(v) },
   hardSwish: { bar: 4, ref: (R) => (v) => R.hardSwish(v) },
 };
+// gate: the activation the op applies to the gate (gelu: either form, by options.approximate); act: that
+// activation from the float64 reference. Written here apart from lib/ops.ts's GLU_GATES, so that the
+// fuzzer stays an independent oracle; test/op-table.test.ts checks that both agree.
 const GLU = {
-  glu: { bar: 4.5, act: (R) => (v) => R.sigmoid(v) },
-  reglu: { bar: 0.5, act: (R) => (v) => R.relu(v) },
-  geglu: { bar: 4.5, strings: { approximate: [['none', 'tanh'], 'none'] }, act: (R, p) => (p.approximate === 'tanh' ? (v) => R.geluTanh(v) : (v) => R.gelu(v)) },
-  swiglu: { bar: 4.5, act: (R) => (v) => R.silu(v, 1) },
-  bilinear: { bar: 0.5, act: () => (v) => v },
+  glu: { bar: 4.5, gate: 'sigmoid', act: (R) => (v) => R.sigmoid(v) },
+  reglu: { bar: 0.5, gate: 'relu', act: (R) => (v) => R.relu(v) },
+  geglu: { bar: 4.5, gate: 'gelu', strings: { approximate: [['none', 'tanh'], 'none'] }, act: (R, p) => (p.approximate === 'tanh' ? (v) => R.geluTanh(v) : (v) => R.gelu(v)) },
+  swiglu: { bar: 4.5, gate: 'silu', act: (R) => (v) => R.silu(v, 1) },
+  bilinear: { bar: 0.5, gate: 'identity', act: () => (v) => v },
 };
 
 // Builds the options object; returns {opts, present(bool), faults[], eff{}, desc, evil}.
@@ -759,7 +762,7 @@ function genGluBackward(ctx, name, fn) {
   const { rng: r, lib } = ctx;
   const base = name.slice(0, -'Backward'.length);
   const model = GLU[base];
-  const actName = { glu: 'sigmoid', reglu: 'relu', geglu: 'gelu', swiglu: 'silu', bilinear: null }[base];
+  const actName = model.gate === 'identity' ? null : model.gate; // null: dGate does not depend on gate
   const n = ctx.length();
   const faults = [];
   let gate = ctx.array(n, 'gate'), up = ctx.array(n, 'up'), dh = ctx.array(n, 'dh');
@@ -1526,4 +1529,4 @@ if (require.main === module) {
   main(a).catch((e) => { console.error(e && e.stack || e); process.exit(3); });
 }
 
-module.exports = { Rng, generate, execute, ulpError };
+module.exports = { Rng, generate, execute, ulpError, GLU };

@@ -1,15 +1,20 @@
 // The lists of activations written outside native/runtime/activation_list.h, checked against it (through
 // the addon's _testing.activations()): lib/ops.ts's indices, the parameters lib passes by default, the test
-// cases, the bench's op lists and the activations the fused GEMM epilogue takes.
+// cases, the bench's op lists and the activations the fused GEMM epilogue takes. Then the GLU family's
+// gates, lib/ops.ts's GLU_GATES: against the native table, lib's functions, the bench's rows and the
+// fuzzer's models (scripts/fuzz.js, written apart from lib).
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { FUSED_ACTIVATIONS } from '../bench/args';
-import { select, UNARY } from '../bench/ops';
+import { GLU, select, UNARY } from '../bench/ops';
+import { reference } from '../lib';
 import { binding } from '../lib/binding';
-import { Act } from '../lib/ops';
+import { Act, GLU_GATES, type GluName, gluGateName } from '../lib/ops';
 import { CASES } from './helpers/cases';
 import { GRAD_CASES } from './helpers/grad-cases';
-import { ACTIVATIONS } from './helpers/op-table';
+import { ACTIVATIONS, activation } from './helpers/op-table';
 
 // identity serves the bilinear GLU; it has no elementwise function, test case or bench row of its own.
 const PUBLIC = ACTIVATIONS.filter((r) => r.name !== 'identity');
@@ -81,5 +86,82 @@ describe('native/runtime/activation_list.h', () => {
       else expect(pack, r.name).toThrow(RangeError);
     }
     for (const a of FUSED_ACTIVATIONS) expect(() => sg.packGate(w, w, { inFeatures: 2, outFeatures: 2, activation: a }).dispose(), a).not.toThrow();
+  });
+});
+
+type Scalar = (x: number, a?: number) => number;
+/** The float64 reference of activation `name` (reference.scalar's keys are lib/ops.ts's). */
+const scalar = (name: string): Scalar => (reference.scalar as unknown as Record<string, Scalar>)[name];
+const GLU_NAMES = Object.keys(GLU_GATES) as GluName[];
+/** Each GLU op with each of its gate forms: [op, tanh] (geglu's approximateTanh as tanh = true). */
+const GLU_FORMS: [GluName, boolean][] = GLU_NAMES.flatMap((n) => ('approximateTanh' in GLU_GATES[n] ? [[n, false], [n, true]] : [[n, false]]) as [GluName, boolean][]);
+
+interface FuzzGlu {
+  gate: string;
+  act: (R: unknown, p: { approximate?: string }) => (v: number) => number;
+}
+const FUZZ_GLU: Record<string, FuzzGlu> = createRequire(__filename)(path.join(__dirname, '..', 'scripts', 'fuzz.js')).GLU;
+
+/** gate, up: pairs over every piece of every gate (inputs()), up varying in sign and size. */
+function gluInputs(): [Float32Array, Float32Array] {
+  const g = inputs();
+  return [g, g.map((_, i) => (i % 3 ? 1.25 : -0.5) * (1 + (i % 11) * 0.1))];
+}
+
+describe("lib/ops.ts's GLU_GATES: the GLU family's gate activations", () => {
+  it('names activations of the native table, passed with their default parameter; the fused epilogue takes exactly these', () => {
+    for (const [n, tanh] of GLU_FORMS) {
+      const row = activation(gluGateName(n, tanh));
+      expect(GLU_GATES[n].a, `${n}${tanh ? ' (tanh)' : ''}: the parameter of ${row.name}`).toBe(row.a);
+    }
+    const gates = GLU_FORMS.map(([n, tanh]) => gluGateName(n, tanh));
+    expect([...new Set(gates)].sort()).toEqual(ACTIVATIONS.filter((r) => r.fused).map((r) => r.name).sort());
+  });
+
+  it("is what lib's GLU functions and their gradients run, and what the bench's GLU rows run and name", () => {
+    const [g, u] = gluInputs();
+    const dh = u.map((v, i) => v * 0.5 + (i % 5) * 0.125);
+    const lib = sg as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const [n, tanh] of GLU_FORMS) {
+      const act = gluGateName(n, tanh);
+      const idx = Act[act];
+      const a = GLU_GATES[n].a;
+      const opts = tanh ? { approximate: 'tanh' } : {};
+      const label = `${n}${tanh ? ' (tanh)' : ''}`;
+      const want = binding.glu(idx, g, u, new Float32Array(g.length), a);
+      expect(sameBits(lib[n](g, u, opts) as Float32Array, want), `${label} against glu(${act}, a = ${a})`).toBe(true);
+      const got = lib[`${n}Backward`](g, u, dh, opts) as { dGate: Float32Array; dUp: Float32Array };
+      const dGate = new Float32Array(g.length);
+      const dUp = new Float32Array(g.length);
+      binding.gluBackward(idx, g, u, dh, dGate, dUp, a);
+      expect(sameBits(got.dGate, dGate) && sameBits(got.dUp, dUp), `${label}Backward against gluBackward(${act}, a = ${a})`).toBe(true);
+
+      // The bench: its row runs the op, its plain-JS loop (written by hand) computes act(gate)·up, and the
+      // row names act for the ONNX graph.
+      const row = GLU.find((o) => o.name === (tanh ? `${n}-tanh` : n));
+      expect(row, `bench/ops.ts: no GLU row for ${label}`).toBeDefined();
+      const out = new Float32Array(g.length);
+      row!.native(g, u, out);
+      expect(sameBits(out, want), `bench row ${row!.name}`).toBe(true);
+      row!.js(g, u, out);
+      const f = scalar(act);
+      expect(sameBits(out, u.map((v, i) => f(g[i], a) * v)), `bench row ${row!.name}: plain-JS loop against ${act}(gate)·up`).toBe(true);
+      expect(row!.act, `bench row ${row!.name}`).toBe(act.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    }
+    expect(GLU).toHaveLength(GLU_FORMS.length);
+  });
+
+  it("agrees with the fuzzer's models (scripts/fuzz.js): the same ops, gates and reference functions", () => {
+    expect(Object.keys(FUZZ_GLU).sort()).toEqual([...GLU_NAMES].sort());
+    const [g] = gluInputs();
+    for (const [n, tanh] of GLU_FORMS) {
+      const model = FUZZ_GLU[n];
+      expect(model.gate, `scripts/fuzz.js: GLU.${n}.gate`).toBe(GLU_GATES[n].act);
+      const act = gluGateName(n, tanh);
+      const f = scalar(act);
+      const fuzzAct = model.act(reference.scalar, { approximate: tanh ? 'tanh' : 'none' });
+      const bad = Array.from(g).find((v) => !Object.is(fuzzAct(v), f(v, GLU_GATES[n].a)));
+      expect(bad, `scripts/fuzz.js: GLU.${n}.act${tanh ? " (approximate 'tanh')" : ''} differs from ${act} at`).toBeUndefined();
+    }
   });
 });
