@@ -14,6 +14,9 @@ const SQRT_2_OVER_PI = 0.7978845608028654;
  * sigmoid(x) for one number, in float64: 1/(1 + e^−x), in a form that overflows in neither tail.
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.sigmoid(0); // 0.5
  */
 export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -24,6 +27,9 @@ export function sigmoid(x: number): number {
  * relu(x) for one number, in float64: max(x, 0); NaN stays NaN.
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.relu(-2); // 0
  */
 export function relu(x: number): number {
   return x !== x ? x : x > 0 ? x : 0;
@@ -33,6 +39,9 @@ export function relu(x: number): number {
  * @param x The input.
  * @param slope The slope for x ≤ 0 (default 0.01).
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.leakyRelu(-10, 0.1); // -1
  */
 export function leakyRelu(x: number, slope = 0.01): number {
   return x > 0 ? x : slope * x;
@@ -41,6 +50,9 @@ export function leakyRelu(x: number, slope = 0.01): number {
  * relu6(x) for one number, in float64: min(max(x, 0), 6); NaN stays NaN.
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.relu6(9); // 6
  */
 export function relu6(x: number): number {
   return x !== x ? x : x > 6 ? 6 : x > 0 ? x : 0;
@@ -49,6 +61,9 @@ export function relu6(x: number): number {
  * tanh(x) for one number, in float64: tanh(x) (Math.tanh).
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.tanh(0); // 0
  */
 export function tanh(x: number): number {
   return Math.tanh(x);
@@ -58,6 +73,9 @@ export function tanh(x: number): number {
  * @param x The input.
  * @param beta The β (default 1).
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.silu(1); // 0.7310585786300049
  */
 export function silu(x: number, beta = 1): number {
   if (x === -Infinity) return beta > 0 ? -0 : beta < 0 ? -Infinity : -Infinity * 0.5;
@@ -68,6 +86,9 @@ export function silu(x: number, beta = 1): number {
  * gelu(x) for one number, in float64: x·Φ(x) = x·erfc(−x/√2)/2 (reference.erfc), with gelu(−Inf) = −0.
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.gelu(-Infinity); // -0
  */
 export function gelu(x: number): number {
   if (x === -Infinity) return -0;
@@ -77,6 +98,9 @@ export function gelu(x: number): number {
  * geluTanh(x) for one number, in float64: the tanh form 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))), as x·sigmoid(2u) (no cancellation for very negative u).
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.geluTanh(0); // 0
  */
 export function geluTanh(x: number): number {
   if (x === -Infinity) return -0;
@@ -89,6 +113,9 @@ export function geluTanh(x: number): number {
  * quickGelu(x) for one number, in float64: x·sigmoid(1.702·x).
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.quickGelu(0); // 0
  */
 export function quickGelu(x: number): number {
   if (x === -Infinity) return -0;
@@ -100,6 +127,9 @@ export function quickGelu(x: number): number {
  * @param beta The β (default 1).
  * @param threshold Above β·x > threshold the result is x (default 20).
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.softplus(30); // 30
  */
 export function softplus(x: number, beta = 1, threshold = 20): number {
   const bx = beta * x;
@@ -111,6 +141,9 @@ export function softplus(x: number, beta = 1, threshold = 20): number {
  * mish(x) for one number, in float64: x·tanh(softplus(x)).
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.mish(0); // 0
  */
 export function mish(x: number): number {
   if (x === -Infinity) return -0;
@@ -122,6 +155,9 @@ export function mish(x: number): number {
  * @param x The input.
  * @param alpha The α (default 1).
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.elu(-Infinity); // -1
  */
 export function elu(x: number, alpha = 1): number {
   return x > 0 ? x : alpha * Math.expm1(x);
@@ -130,6 +166,9 @@ export function elu(x: number, alpha = 1): number {
  * selu(x) for one number, in float64: SELU_SCALE·(x > 0 ? x : SELU_ALPHA·(e^x − 1)).
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.selu(1); // 1.0507009873554805
  */
 export function selu(x: number): number {
   return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
@@ -138,6 +177,9 @@ export function selu(x: number): number {
  * hardSigmoid(x) for one number, in float64: x ≤ −3 ? 0 : x ≥ 3 ? 1 : x/6 + 1/2.
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.hardSigmoid(0); // 0.5
  */
 export function hardSigmoid(x: number): number {
   return x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5;
@@ -146,6 +188,9 @@ export function hardSigmoid(x: number): number {
  * hardSwish(x) for one number, in float64: x ≤ −3 ? 0 : x ≥ 3 ? x : x·(x + 3)/6.
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.hardSwish(-1); // -0.3333333333333333
  */
 export function hardSwish(x: number): number {
   return x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6;
@@ -154,6 +199,9 @@ export function hardSwish(x: number): number {
  * identity(x) for one number, in float64: x itself (the bilinear GLU's "activation").
  * @param x The input.
  * @returns The value, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.scalar.identity(7); // 7
  */
 export function identity(x: number): number {
   return x;

@@ -27,6 +27,9 @@ function sigmoidChain(w: number, t: number): number {
  * relu′(x), the derivative of reference.scalar.relu, in float64: 1 for x > 0, else 0 (relu′(0) = 0, PyTorch's convention); NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.relu(0); // 0
  */
 export function relu(x: number): number {
   return x !== x ? x : x > 0 ? 1 : 0;
@@ -36,6 +39,9 @@ export function relu(x: number): number {
  * @param x The input.
  * @param slope The slope for x ≤ 0 (default 0.01).
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.leakyRelu(-1, 0.2); // 0.2
  */
 export function leakyRelu(x: number, slope = 0.01): number {
   return x !== x ? x : x > 0 ? 1 : slope;
@@ -44,6 +50,9 @@ export function leakyRelu(x: number, slope = 0.01): number {
  * relu6′(x), the derivative of reference.scalar.relu6, in float64: 1 on (0, 6), else 0; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.relu6(3); // 1
  */
 export function relu6(x: number): number {
   return x !== x ? x : x > 0 && x < 6 ? 1 : 0;
@@ -52,6 +61,9 @@ export function relu6(x: number): number {
  * sigmoid′(x), the derivative of reference.scalar.sigmoid, in float64: s(x)·s(−x), from e^−|x|; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.sigmoid(0); // 0.25
  */
 export function sigmoid(x: number): number {
   return bell(Math.exp(-Math.abs(x)));
@@ -60,6 +72,9 @@ export function sigmoid(x: number): number {
  * tanh′(x), the derivative of reference.scalar.tanh, in float64: 1 − tanh²(x), as 4E/(1 + E)² with E = e^−2|x| (no cancellation); NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.tanh(0); // 1
  */
 export function tanh(x: number): number {
   return 4 * bell(Math.exp(-2 * Math.abs(x)));
@@ -69,6 +84,9 @@ export function tanh(x: number): number {
  * @param x The input.
  * @param beta The β (default 1).
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.silu(0); // 0.5
  */
 export function silu(x: number, beta = 1): number {
   if (x !== x) return x;
@@ -81,6 +99,9 @@ export function silu(x: number, beta = 1): number {
  * quickGelu′(x), the derivative of reference.scalar.quickGelu, in float64: silu′ with β = 1.702; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.quickGelu(0); // 0.5
  */
 export function quickGelu(x: number): number {
   return silu(x, 1.702);
@@ -89,6 +110,9 @@ export function quickGelu(x: number): number {
  * gelu′(x), the derivative of reference.scalar.gelu, in float64: Φ(x) + x·φ(x); NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.gelu(0); // 0.5
  */
 export function gelu(x: number): number {
   if (x !== x) return x;
@@ -99,6 +123,9 @@ export function gelu(x: number): number {
  * geluTanh′(x), the derivative of reference.scalar.geluTanh, in float64: the derivative of the tanh form; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.geluTanh(0); // 0.5
  */
 export function geluTanh(x: number): number {
   if (x !== x) return x;
@@ -113,6 +140,9 @@ export function geluTanh(x: number): number {
  * @param beta The β (default 1).
  * @param threshold Above β·x > threshold the result is x (default 20).
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.softplus(0); // 0.5
  */
 export function softplus(x: number, beta = 1, threshold = 20): number {
   if (x !== x) return x;
@@ -125,6 +155,9 @@ export function softplus(x: number, beta = 1, threshold = 20): number {
  * mish′(x), the derivative of reference.scalar.mish, in float64: the derivative of x·tanh(softplus(x)), in a form without cancellation; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.mish(0); // 0.6
  */
 export function mish(x: number): number {
   if (x !== x) return x;
@@ -143,6 +176,9 @@ export function mish(x: number): number {
  * @param x The input.
  * @param alpha The α (default 1).
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.elu(0); // 1
  */
 export function elu(x: number, alpha = 1): number {
   return x !== x ? x : x > 0 ? 1 : alpha * Math.exp(x);
@@ -151,6 +187,9 @@ export function elu(x: number, alpha = 1): number {
  * selu′(x), the derivative of reference.scalar.selu, in float64: SELU_SCALE for x > 0, SELU_SCALE·SELU_ALPHA·e^x for x ≤ 0; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.selu(1); // 1.0507009873554805
  */
 export function selu(x: number): number {
   return x !== x ? x : x > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(x);
@@ -159,6 +198,9 @@ export function selu(x: number): number {
  * hardSigmoid′(x), the derivative of reference.scalar.hardSigmoid, in float64: 1/6 on (−3, 3), else 0; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.hardSigmoid(0); // 0.16666666666666666
  */
 export function hardSigmoid(x: number): number {
   return x !== x ? x : x > -3 && x < 3 ? 1 / 6 : 0;
@@ -167,6 +209,9 @@ export function hardSigmoid(x: number): number {
  * hardSwish′(x), the derivative of reference.scalar.hardSwish, in float64: 0 for x ≤ −3, x/3 + 1/2 on (−3, 3), 1 for x ≥ 3; NaN gives NaN.
  * @param x The input.
  * @returns The derivative, a float64 number.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.derivative.hardSwish(0); // 0.5
  */
 export function hardSwish(x: number): number {
   return x !== x ? x : x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
@@ -174,6 +219,9 @@ export function hardSwish(x: number): number {
 /**
  * identity′: 1 everywhere (bilinear's gate has no activation).
  * @returns The number 1.
+ * @throws Never: it takes no argument and returns 1.
+ * @example
+ * sg.reference.derivative.identity(); // 1
  */
 export function identity(): number {
   return 1;
@@ -192,6 +240,12 @@ export const flat: Partial<Record<string, (x: number) => boolean>> = {
  * @param fp The derivative, e.g. reference.derivative.silu.
  * @param isFlat Where f′ is 0 by definition (reference.derivative.flat[name]); none if omitted.
  * @returns A function (x, dy) => the gradient, a float64 number.
+ * @throws Never: building the rule calls neither function; the rule itself throws only what fp or isFlat throws (the derivatives here never do).
+ * @example
+ * const { derivative } = sg.reference;
+ * const rule = derivative.chain(derivative.relu, derivative.flat.relu);
+ * rule(2, 3); // 3
+ * rule(-1, NaN); // 0
  */
 export function chain(fp: (x: number) => number, isFlat?: (x: number) => boolean) {
   return (x: number, dy: number): number => {

@@ -32,6 +32,9 @@ function valueOfBits(bits: number): number {
  * bfloat16 bits of the float32 with bits `bits`, rounded to nearest even from the format's definition.
  * @param bits A float32's bit pattern (0 to 2^32 − 1).
  * @returns The bfloat16 bit pattern (0 to 0xffff).
+ * @throws Never for a number: bit arithmetic only, nothing is checked (bits outside the pattern's width are ignored).
+ * @example
+ * sg.reference.convert.bf16Bits(0x3f808000); // 0x3f80 (1 + 2^-8, a tie: to even)
  */
 export function bf16Bits(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
@@ -54,6 +57,9 @@ export function bf16Bits(bits: number): number {
  * their own precision).
  * @param bits A float32's bit pattern (0 to 2^32 − 1).
  * @returns The binary16 bit pattern (0 to 0xffff).
+ * @throws Never for a number: bit arithmetic only, nothing is checked (bits outside the pattern's width are ignored).
+ * @example
+ * sg.reference.convert.f16Bits(0x477ff000); // 0x7c00 (65520 rounds to +Inf)
  */
 export function f16Bits(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
@@ -73,6 +79,9 @@ export function f16Bits(bits: number): number {
  * float32 bits of the bfloat16 with bits `h`: the top half of a float32.
  * @param h A bfloat16 bit pattern.
  * @returns The float32 bit pattern (exact).
+ * @throws Never for a number: bit arithmetic only, nothing is checked (bits outside the pattern's width are ignored).
+ * @example
+ * sg.reference.convert.bf16ToF32Bits(0xc000); // 0xc0000000
  */
 export function bf16ToF32Bits(h: number): number {
   return ((h & 0xffff) << 16) >>> 0;
@@ -83,6 +92,9 @@ export function bf16ToF32Bits(h: number): number {
  * and comes out quiet, as F16C's vcvtph2ps and AArch64's FCVTL give it.
  * @param h A binary16 bit pattern.
  * @returns The float32 bit pattern.
+ * @throws Never for a number: bit arithmetic only, nothing is checked (bits outside the pattern's width are ignored).
+ * @example
+ * sg.reference.convert.f16ToF32Bits(0x3c00); // 0x3f800000
  */
 export function f16ToF32Bits(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
@@ -110,23 +122,35 @@ function widen(h: Uint16Array, f: (h: number) => number): Float32Array {
  * bfloat16 bit patterns of x: the twin of sg.toBf16, bit for bit.
  * @param x The float32 values.
  * @returns A new Uint16Array of x's length.
+ * @throws {TypeError} x's buffer is detached (the engine's, from viewing the buffer as 32-bit words). Nothing else is checked: x must be a Float32Array (another array gives meaningless bits, not an error).
+ * @example
+ * sg.reference.toBf16(new Float32Array([1, -2])); // Uint16Array [0x3f80, 0xc000]
  */
 export const toBf16 = (x: Float32Array): Uint16Array => narrow(x, bf16Bits);
 /**
  * binary16 bit patterns of x: the twin of sg.toF16, bit for bit.
  * @param x The float32 values.
  * @returns A new Uint16Array of x's length.
+ * @throws {TypeError} x's buffer is detached (the engine's, from viewing the buffer as 32-bit words). Nothing else is checked: x must be a Float32Array (another array gives meaningless bits, not an error).
+ * @example
+ * sg.reference.toF16(new Float32Array([1, 65520])); // Uint16Array [0x3c00, 0x7c00]
  */
 export const toF16 = (x: Float32Array): Uint16Array => narrow(x, f16Bits);
 /**
  * The float32 values of bfloat16 bit patterns: the twin of sg.fromBf16 (compare NaNs by bits: a NaN's payload is kept).
  * @param h bfloat16 bit patterns.
  * @returns A new Float32Array of h's length.
+ * @throws Never for a Uint16Array (a detached one reads as empty): nothing is checked. A null or undefined h fails with the engine's TypeError.
+ * @example
+ * sg.reference.fromBf16(new Uint16Array([0x3f80, 0xc000])); // Float32Array [1, -2]
  */
 export const fromBf16 = (h: Uint16Array): Float32Array => widen(h, bf16ToF32Bits);
 /**
  * The float32 values of binary16 bit patterns: the twin of sg.fromF16.
  * @param h binary16 bit patterns.
  * @returns A new Float32Array of h's length.
+ * @throws Never for a Uint16Array (a detached one reads as empty): nothing is checked. A null or undefined h fails with the engine's TypeError.
+ * @example
+ * sg.reference.fromF16(new Uint16Array([0x3c00, 0x0001])); // Float32Array [1, 5.960464477539063e-8]
  */
 export const fromF16 = (h: Uint16Array): Float32Array => widen(h, f16ToF32Bits);

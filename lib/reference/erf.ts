@@ -46,6 +46,10 @@ function erfcContinuedFraction(z: number): number {
  * in the tail, so that it keeps its relative accuracy down to the underflow); NaN gives NaN.
  * @param z The argument.
  * @returns erfc(z), in [0, 2].
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.erfc(0); // 1
+ * sg.reference.erfc(-Infinity); // 2
  */
 export function erfc(z: number): number {
   if (Number.isNaN(z)) return z;

@@ -76,6 +76,10 @@ function addInto(a: Float64Array, b: Float64Array): Float64Array {
  * @param dh ∂L/∂H, rows·outFeatures values.
  * @param o The shape, activation and layout.
  * @returns { dx, dWGate, dWUp }: new Float64Arrays, the weight gradients in the weights' layout.
+ * @throws {RangeError} rows·outFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
+ * @throws {TypeError} o is missing, or activation is unknown and x has a row (the engine's). Nothing else is checked: arrays shorter than the shape give NaN, and layout must be 'out-in' or 'in-out' (another value mixes the two).
+ * @example
+ * sg.reference.gluMatmulBackward([1, 2], [1, 1], [0, 1], [1], { inFeatures: 2, outFeatures: 1, activation: 'relu' }); // { dx: Float64Array [2, 5], dWGate: Float64Array [2, 4], dWUp: Float64Array [3, 6] }
  */
 export function gluMatmulBackward(x: ArrayLike<number>, wGate: ArrayLike<number>, wUp: ArrayLike<number>, dh: ArrayLike<number>, o: GluBackwardRefOptions) {
   const layout = o.layout ?? 'out-in';
@@ -111,6 +115,10 @@ export interface FfnBackwardRefOptions {
  * @param dy ∂L/∂Y, x's length.
  * @param o The shape, activation and layout.
  * @returns { dx, dGate (with a gate), dUp, dDown }: new Float64Arrays, the weight gradients in the weights' layout.
+ * @throws {RangeError} rows·hiddenFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
+ * @throws {TypeError} o, w or w.up is missing, or activation is unknown and x has a row (the engine's). Nothing else is checked: arrays shorter than the shape give NaN, and layout must be 'out-in' or 'in-out' (another value mixes the two).
+ * @example
+ * sg.reference.ffnBackward([1, 2], { gate: [1, 1], up: [0, 1], down: [1, 0.5] }, [1, 0], { inFeatures: 2, hiddenFeatures: 1, activation: 'relu' }); // { dx: Float64Array [2, 5], dGate: Float64Array [2, 4], dUp: Float64Array [3, 6], dDown: Float64Array [6, 0] }
  */
 export function ffnBackward(
   x: ArrayLike<number>,

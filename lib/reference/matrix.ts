@@ -18,6 +18,9 @@ const u32 = new Uint32Array(f32.buffer);
  * bfloat16 bits → number (exact).
  * @param h A bfloat16 bit pattern.
  * @returns Its value.
+ * @throws Never for a number: bit arithmetic only, nothing is checked (bits outside the pattern's width are ignored).
+ * @example
+ * sg.reference.bf16ToNumber(0xc040); // -3
  */
 export function bf16ToNumber(h: number): number {
   u32[0] = (h & 0xffff) << 16;
@@ -28,6 +31,9 @@ export function bf16ToNumber(h: number): number {
  * IEEE binary16 bits → number (exact, subnormals, Inf and NaN included).
  * @param h A binary16 bit pattern.
  * @returns Its value.
+ * @throws Never for a number: bit arithmetic only, nothing is checked (bits outside the pattern's width are ignored).
+ * @example
+ * sg.reference.f16ToNumber(0x0001); // 5.960464477539063e-8
  */
 export function f16ToNumber(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
@@ -42,6 +48,9 @@ export function f16ToNumber(h: number): number {
  * number → bfloat16 bits, rounded to nearest even (NaN stays NaN).
  * @param v The value (first rounded to float32).
  * @returns The bfloat16 bit pattern.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.numberToBf16(-2); // 0xc000
  */
 export function numberToBf16(v: number): number {
   f32[0] = v;
@@ -54,6 +63,9 @@ export function numberToBf16(v: number): number {
  * number → IEEE binary16 bits, rounded to nearest even (overflow to Inf, subnormals kept).
  * @param v The value.
  * @returns The binary16 bit pattern.
+ * @throws Never for a number: arithmetic only, nothing is checked.
+ * @example
+ * sg.reference.numberToF16(65520); // 0x7c00
  */
 export function numberToF16(v: number): number {
   if (Number.isNaN(v)) return 0x7e00;
@@ -87,6 +99,9 @@ export function numberToF16(v: number): number {
  * @param w The weights.
  * @param dtype How w holds them (default 'f32').
  * @returns A new Float64Array of w's length.
+ * @throws Never for an array-like w: nothing is checked (an unknown dtype decodes as 'f32'). A null or undefined w fails with the engine's TypeError.
+ * @example
+ * sg.reference.decodeWeights(new Uint16Array([0x3f80, 0xc000]), 'bf16'); // Float64Array [1, -2]
  */
 export function decodeWeights(w: Weights, dtype: Dtype = 'f32'): Float64Array {
   const out = new Float64Array(w.length);
@@ -102,6 +117,10 @@ export function decodeWeights(w: Weights, dtype: Dtype = 'f32'): Float64Array {
  * @param b B.
  * @param o The shape (`m`, `k`, `n`), `transA`, `transB`, and `add` (m·n values added to the product).
  * @returns A new Float64Array of m·n values.
+ * @throws {RangeError} m·n is negative or too large for a Float64Array (the engine's).
+ * @throws {TypeError} o is missing (the engine's). Nothing else is checked: a, b or add shorter than the shape give NaN.
+ * @example
+ * sg.reference.matmul([1, 2, 3, 4], [5, 6, 7, 8], { m: 2, k: 2, n: 2 }); // Float64Array [19, 22, 43, 50]
  */
 export function matmul(
   a: ArrayLike<number>,
@@ -156,6 +175,10 @@ export interface GateRefOptions {
  * @param wUp Wu.
  * @param o The shape and storage of the weights.
  * @returns A new Float64Array of rows·outFeatures values.
+ * @throws {RangeError} rows·outFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
+ * @throws {TypeError} o is missing (the engine's). Nothing else is checked: weights shorter than the shape give NaN, an unknown layout reads as 'out-in' and an unknown dtype as 'f32'.
+ * @example
+ * sg.reference.swigluMatmul([1, 2], [1, 1], [0, 1], { inFeatures: 2, outFeatures: 1 }); // Float64Array [5.7154447609346]
  */
 export function swigluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GateRefOptions): Float64Array {
   return gluMatmul(x, wGate, wUp, { ...o, activation: 'silu' });
@@ -174,6 +197,10 @@ export interface GluRefOptions extends GateRefOptions {
  * @param wUp Wu.
  * @param o The shape and storage of the weights, and the activation.
  * @returns A new Float64Array of rows·outFeatures values.
+ * @throws {RangeError} rows·outFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
+ * @throws {TypeError} o is missing, or activation is unknown and x has a row (the engine's). Nothing else is checked: weights shorter than the shape give NaN, an unknown layout reads as 'out-in' and an unknown dtype as 'f32'.
+ * @example
+ * sg.reference.gluMatmul([1, 2], [1, 1], [0, 1], { inFeatures: 2, outFeatures: 1, activation: 'relu' }); // Float64Array [6]
  */
 export function gluMatmul(x: ArrayLike<number>, wGate: Weights, wUp: Weights, o: GluRefOptions): Float64Array {
   const f = FUSED[o.activation ?? 'silu'];
@@ -209,6 +236,10 @@ export interface FfnAnyRefOptions {
  * @param x X, rows·inFeatures values.
  * @param o The weights, shape, storage and activation.
  * @returns A new Float64Array of x's length.
+ * @throws {RangeError} rows·hiddenFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
+ * @throws {TypeError} o is missing, or activation is unknown and x has a row (the engine's). Nothing else is checked: weights shorter than the shape give NaN, an unknown layout reads as 'out-in' and an unknown dtype as 'f32'.
+ * @example
+ * sg.reference.ffn([1, 2], { gate: [1, 1], up: [0, 1], down: [1, 0.5], inFeatures: 2, hiddenFeatures: 1, activation: 'relu' }); // Float64Array [6, 3]
  */
 export function ffn(x: ArrayLike<number>, o: FfnAnyRefOptions): Float64Array {
   const layout = o.layout ?? 'out-in';
@@ -235,6 +266,10 @@ export interface FfnRefOptions extends Omit<FfnAnyRefOptions, 'gate' | 'activati
  * @param x X, rows·inFeatures values.
  * @param o The weights, shape and storage.
  * @returns A new Float64Array of x's length.
+ * @throws {RangeError} rows·hiddenFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
+ * @throws {TypeError} o is missing (the engine's). Nothing else is checked: weights shorter than the shape give NaN, an unknown layout reads as 'out-in' and an unknown dtype as 'f32'.
+ * @example
+ * sg.reference.swigluFfn([1, 2], { gate: [1, 1], up: [0, 1], down: [1, 0.5], inFeatures: 2, hiddenFeatures: 1 }); // Float64Array [5.7154447609346, 2.8577223804673]
  */
 export function swigluFfn(x: ArrayLike<number>, o: FfnRefOptions): Float64Array {
   return ffn(x, { ...o, activation: 'silu' });

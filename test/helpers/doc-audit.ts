@@ -5,14 +5,8 @@
 //   classes: a summary and @example, no public constructor, a summary on every public member
 //     (inherited ones included, wherever they are declared);
 //   interfaces: a summary, and one on every field; type aliases: a summary;
-//   namespaces (export * as name): the same rules for every export inside, by its dotted name, except
-//     that the functions of the `relaxed` namespaces need no @throws or @example.
+//   namespaces (export * as name): the same rules for every export inside, by its dotted name.
 import ts from 'typescript';
-
-export interface AuditOptions {
-  /** Dotted namespace names (e.g. 'reference') whose functions need a summary, @param and @returns only. */
-  relaxed?: readonly string[];
-}
 
 function summaryOf(node: ts.Node): string {
   const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
@@ -39,7 +33,7 @@ function isPrivateOrProtected(node: ts.Node): boolean {
 }
 
 /** Every shortfall of the exports of `file` in `program`, one line each: "<dotted name>: <what is missing>". */
-export function auditExports(program: ts.Program, file: string, options: AuditOptions = {}): string[] {
+export function auditExports(program: ts.Program, file: string): string[] {
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file);
   if (!source) throw new Error(`doc-audit: ${file} is not in the program`);
@@ -47,18 +41,17 @@ export function auditExports(program: ts.Program, file: string, options: AuditOp
   if (!moduleSymbol) throw new Error(`doc-audit: ${file} is not a module`);
   const problems: string[] = [];
   const seen = new Set<ts.Node>();
-  const relaxed = new Set(options.relaxed ?? []);
 
   const need = (name: string, what: string) => problems.push(`${name}: ${what}`);
 
-  function callable(node: ts.Node, name: string, params: readonly string[], returnsVoid: boolean, light: boolean): void {
+  function callable(node: ts.Node, name: string, params: readonly string[], returnsVoid: boolean): void {
     if (!summaryOf(node)) need(name, 'no summary');
     const tags = tagNames(node);
     const documented = documentedParams(node);
     for (const p of params) if (!documented.has(p)) need(name, `no @param ${p}`);
     if (!returnsVoid && !tags.has('returns')) need(name, 'no @returns');
-    if (!light && !tags.has('throws')) need(name, 'no @throws');
-    if (!light && !tags.has('example')) need(name, 'no @example');
+    if (!tags.has('throws')) need(name, 'no @throws');
+    if (!tags.has('example')) need(name, 'no @example');
   }
 
   function paramNames(decl: ts.SignatureDeclaration): string[] {
@@ -75,21 +68,20 @@ export function auditExports(program: ts.Program, file: string, options: AuditOp
       if (seen.has(decl) || isPrivateOrProtected(decl)) continue;
       seen.add(decl);
       const name = `${owner}.${sym.name}`;
-      if (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl)) callable(decl, name, paramNames(decl), returnsVoid(decl), false);
+      if (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl)) callable(decl, name, paramNames(decl), returnsVoid(decl));
       else if (!summaryOf(decl)) need(name, 'no summary');
     }
   }
 
-  function visit(exported: ts.Symbol, name: string, light: boolean): void {
+  function visit(exported: ts.Symbol, name: string): void {
     const sym = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     for (const decl of sym.declarations ?? []) {
       if (seen.has(decl)) continue;
       seen.add(decl);
       if (ts.isSourceFile(decl) || ts.isModuleDeclaration(decl)) {
-        const inner = relaxed.has(name) || light;
-        for (const e of checker.getExportsOfModule(sym)) visit(e, `${name}.${e.name}`, inner);
+        for (const e of checker.getExportsOfModule(sym)) visit(e, `${name}.${e.name}`);
       } else if (ts.isFunctionDeclaration(decl)) {
-        callable(decl, name, paramNames(decl), returnsVoid(decl), light);
+        callable(decl, name, paramNames(decl), returnsVoid(decl));
       } else if (ts.isVariableDeclaration(decl)) {
         const signatures = checker.getTypeOfSymbolAtLocation(sym, decl).getCallSignatures();
         if (signatures.length === 0) {
@@ -98,13 +90,13 @@ export function auditExports(program: ts.Program, file: string, options: AuditOp
         }
         const params = [...new Set(signatures.flatMap((s) => s.getParameters().map((p) => p.name)))];
         const allVoid = signatures.every((s) => checker.getReturnTypeOfSignature(s).flags & ts.TypeFlags.Void);
-        callable(decl, name, params, !!allVoid, light);
+        callable(decl, name, params, !!allVoid);
       } else if (ts.isInterfaceDeclaration(decl)) {
         if (!summaryOf(decl)) need(name, 'no summary');
         for (const m of decl.members) {
           if (!m.name) continue;
           const field = `${name}.${m.name.getText()}`;
-          if (ts.isMethodSignature(m)) callable(m, field, paramNames(m), returnsVoid(m), light);
+          if (ts.isMethodSignature(m)) callable(m, field, paramNames(m), returnsVoid(m));
           else if (!summaryOf(m)) need(field, 'no summary');
         }
       } else if (ts.isTypeAliasDeclaration(decl)) {
@@ -123,6 +115,6 @@ export function auditExports(program: ts.Program, file: string, options: AuditOp
     }
   }
 
-  for (const e of checker.getExportsOfModule(moduleSymbol)) visit(e, e.name, false);
+  for (const e of checker.getExportsOfModule(moduleSymbol)) visit(e, e.name);
   return problems;
 }
