@@ -227,12 +227,13 @@ export const bilinear = gluWith(s.identity);
  * @param x Rows of 2·width values.
  * @param width Values of gate (and of up) per row.
  * @returns Two new Float64Arrays, [gate, up], of rows·width values each.
- * @throws Never for an array-like x and a positive integer width: nothing is checked (a partial last row is dropped). A null or undefined x fails with the engine's TypeError; a width of 0 with a non-empty x never returns (the row count is Infinity).
+ * @throws {RangeError} width is not a positive integer. Nothing else is checked (a partial last row is dropped); a null or undefined x fails with the engine's TypeError.
  * @example
  * sg.reference.splitRows([1, 2, 3, 4, 5, 6, 7, 8], 2); // [Float64Array [1, 2, 5, 6], Float64Array [3, 4, 7, 8]]
  */
 export function splitRows(x: ArrayLike<number>, width: number): [Float64Array, Float64Array] {
-  const rows = x.length / (2 * width);
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(`reference.splitRows: width must be a positive integer, got ${width}`);
+  const rows = Math.floor(x.length / (2 * width));
   const gate = new Float64Array(rows * width);
   const up = new Float64Array(rows * width);
   for (let r = 0; r < rows; r++) {

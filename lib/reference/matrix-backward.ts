@@ -45,6 +45,12 @@ function backward(g: ArrayLike<number>, w: ArrayLike<number>, rows: number, inF:
   return matmul(g, w, { m: rows, k: outF, n: inF, transB: layout === 'in-out' });
 }
 
+function checkedLayout(layout: Layout | undefined): Layout {
+  const l = layout ?? 'out-in';
+  if (l !== 'out-in' && l !== 'in-out') throw new RangeError(`reference: layout must be 'out-in' or 'in-out', got ${String(l)}`);
+  return l;
+}
+
 /** ∂L/∂W for y = x·W given g = ∂L/∂y, in W's layout. */
 function weightGrad(x: ArrayLike<number>, g: ArrayLike<number>, rows: number, inF: number, outF: number, layout: Layout): Float64Array {
   return layout === 'out-in' ? matmul(g, x, { m: outF, k: rows, n: inF, transA: true }) : matmul(x, g, { m: inF, k: rows, n: outF, transA: true });
@@ -77,12 +83,13 @@ function addInto(a: Float64Array, b: Float64Array): Float64Array {
  * @param o The shape, activation and layout.
  * @returns { dx, dWGate, dWUp }: new Float64Arrays, the weight gradients in the weights' layout.
  * @throws {RangeError} rows·outFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
- * @throws {TypeError} o is missing, or activation is unknown and x has a row (the engine's). Nothing else is checked: arrays shorter than the shape give NaN, and layout must be 'out-in' or 'in-out' (another value mixes the two).
+ * @throws {TypeError} o is missing, or activation is unknown and x has a row (the engine's).
+ * @throws {RangeError} layout is neither 'out-in' nor 'in-out'. Nothing else is checked: arrays shorter than the shape give NaN.
  * @example
  * sg.reference.gluMatmulBackward([1, 2], [1, 1], [0, 1], [1], { inFeatures: 2, outFeatures: 1, activation: 'relu' }); // { dx: Float64Array [2, 5], dWGate: Float64Array [2, 4], dWUp: Float64Array [3, 6] }
  */
 export function gluMatmulBackward(x: ArrayLike<number>, wGate: ArrayLike<number>, wUp: ArrayLike<number>, dh: ArrayLike<number>, o: GluBackwardRefOptions) {
-  const layout = o.layout ?? 'out-in';
+  const layout = checkedLayout(o.layout);
   const { inFeatures: inF, outFeatures: outF } = o;
   const rows = x.length / inF;
   const g = forward(x, wGate, rows, inF, outF, layout);
@@ -116,7 +123,8 @@ export interface FfnBackwardRefOptions {
  * @param o The shape, activation and layout.
  * @returns { dx, dGate (with a gate), dUp, dDown }: new Float64Arrays, the weight gradients in the weights' layout.
  * @throws {RangeError} rows·hiddenFeatures is not a valid Float64Array length, e.g. inFeatures 0 with a non-empty x (the engine's).
- * @throws {TypeError} o, w or w.up is missing, or activation is unknown and x has a row (the engine's). Nothing else is checked: arrays shorter than the shape give NaN, and layout must be 'out-in' or 'in-out' (another value mixes the two).
+ * @throws {TypeError} o, w or w.up is missing, or activation is unknown and x has a row (the engine's).
+ * @throws {RangeError} layout is neither 'out-in' nor 'in-out'. Nothing else is checked: arrays shorter than the shape give NaN.
  * @example
  * sg.reference.ffnBackward([1, 2], { gate: [1, 1], up: [0, 1], down: [1, 0.5] }, [1, 0], { inFeatures: 2, hiddenFeatures: 1, activation: 'relu' }); // { dx: Float64Array [2, 5], dGate: Float64Array [2, 4], dUp: Float64Array [3, 6], dDown: Float64Array [6, 0] }
  */
@@ -126,7 +134,7 @@ export function ffnBackward(
   dy: ArrayLike<number>,
   o: FfnBackwardRefOptions,
 ) {
-  const layout = o.layout ?? 'out-in';
+  const layout = checkedLayout(o.layout);
   const a = o.activation ?? 'silu';
   const { inFeatures: inF, hiddenFeatures: hid } = o;
   const rows = x.length / inF;
