@@ -190,7 +190,7 @@ describe('the published package, installed', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     checkOutput(r.stdout);
-  });
+  }, 180_000); // tsc + node in a scratch project: ~1 min on a shared 2-core machine
 
   it("compiles and runs in a strict ESM consumer, with every ```ts example of the README as written", () => {
     const examples = readmeExamples();
@@ -219,7 +219,7 @@ describe('the published package, installed', () => {
       expect(x.stderr, `README example under "${e.heading}"`).toBe('');
       expect(x.code, `README example under "${e.heading}"`).toBe(0);
     });
-  });
+  }, 180_000);
 
   it('need nothing outside the package: no skipLibCheck, no path outside dist/', () => {
     for (const file of packed.filter((p) => p.endsWith('.d.ts'))) {
