@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { printTable } from './table';
 
 type F32 = Float32Array;
 type Kind = 'ffn' | 'mlp' | 'glu';
@@ -277,13 +278,6 @@ export function gradMatrixMain(argv: string[]): number {
   process.stderr.write('\n');
   const head = ['op', 'isa', 'threads', 'M', 'forward ms', 'backward ms', 'unfused ms', 'backward GFLOP/s', `backward/forward (<= ${BAR_FORWARD})`, `unfused/backward (>= ${BAR_UNFUSED})`, 'the same in CPU time'];
   const title = `fused backward: d = ${o.d}, hidden ${o.hidden}, ${o.activation}, weights 'out-in', medians of ${o.samples} alternating samples; ${below} row(s) below a bar`;
-  if (o.md) {
-    const lines = [`${title}\n`, `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } else {
-    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const fmt = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-    process.stdout.write(`${title}\n${fmt(head)}\n${rows.map(fmt).join('\n')}\n`);
-  }
+  printTable(title, head, rows, o.md);
   return 0;
 }

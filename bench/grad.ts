@@ -10,6 +10,7 @@ import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import { gradMatrixMain } from './grad-matrix';
 import { UNARY as OPS } from './ops';
+import { printTable } from './table';
 
 type F32 = Float32Array;
 interface GradOp {
@@ -158,13 +159,6 @@ export function gradMain(argv: string[]): number {
   process.stderr.write('\n');
   const head = ['op', 'isa', 'forward Gelem/s', 'backward Gelem/s', 'backward/forward'];
   const title = `gradients: n = ${o.n}, ${o.threads} thread(s), best of ${o.samples} alternating samples`;
-  if (o.md) {
-    const lines = [`${title}\n`, `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } else {
-    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const fmt = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-    process.stdout.write(`${title}\n${fmt(head)}\n${rows.map(fmt).join('\n')}\n`);
-  }
+  printTable(title, head, rows, o.md);
   return 0;
 }

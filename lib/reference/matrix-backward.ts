@@ -2,18 +2,11 @@
 // ffnBackward): the chain rule written out with the reference forwards and derivatives, plain loops.
 // dG = dH ⊙ U ⊙ act′(G), dU = dH ⊙ act(G) with G = X·Wg, U = X·Wu; dx = dG·Wgᵀ + dU·Wuᵀ (as matrices
 // mapping inputs to outputs); each weight gradient is Xᵀ·dG (or Hᵀ·dy for Wd) in its weight's layout.
-import * as act from './activations';
 import * as d from './backward';
+import { FUSED } from './fused';
 import { type FusedActivationRef, type Layout, matmul } from './matrix';
 
-const FORWARD: Record<FusedActivationRef, (v: number) => number> = {
-  silu: (v) => act.silu(v),
-  gelu: act.gelu,
-  'gelu-tanh': act.geluTanh,
-  relu: act.relu,
-  sigmoid: act.sigmoid,
-  identity: (v) => v,
-};
+const FORWARD = FUSED;
 const DERIVATIVE: Record<FusedActivationRef, (v: number) => number> = {
   silu: (v) => d.silu(v),
   gelu: d.gelu,

@@ -3,7 +3,7 @@
 // weights are decoded exactly from their bits, so a reference computed from the 16-bit weights
 // differs from the kernels only by float32 rounding.
 
-import * as act from './activations';
+import { FUSED } from './fused';
 /** How a weight is stored, as for packGate: 'out-in' ([out, in], nn.Linear) or 'in-out'. */
 export type Layout = 'out-in' | 'in-out';
 /** The weights' element type: f32 values, or bf16/f16 bit patterns. */
@@ -141,14 +141,6 @@ export function matmul(
 
 /** The activations of the fused gate and FFN, in float64 (lib/reference/activations.ts). */
 export type FusedActivationRef = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
-const FUSED: Record<FusedActivationRef, (v: number) => number> = {
-  silu: (v) => act.silu(v),
-  gelu: act.gelu,
-  'gelu-tanh': act.geluTanh,
-  relu: act.relu,
-  sigmoid: act.sigmoid,
-  identity: (v) => v,
-};
 
 /** x · W for W given in `layout` (out-in: [out][in], nn.Linear; in-out: [in][out]). */
 function linear(x: ArrayLike<number>, w: ArrayLike<number>, inF: number, outF: number, layout: Layout): Float64Array {
