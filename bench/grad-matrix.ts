@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import { printTable } from './table';
+import { uniformInputs } from './ops';
 
 type F32 = Float32Array;
 type Kind = 'ffn' | 'mlp' | 'glu';
@@ -84,16 +85,6 @@ export function parseGradMatrix(argv: string[]): MatrixOptions {
   return o;
 }
 
-function inputs(n: number, seed: number, scale: number): F32 {
-  const x = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    x[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return x;
-}
-
 // The elementwise ops of a fused activation (package defaults), each writing into its `out`.
 type GluGrad = (g: F32, u: F32, dh: F32, outGate: F32, outUp: F32) => void;
 function gluBackward(act: sg.FusedActivation): GluGrad {
@@ -125,12 +116,12 @@ function actBackward(act: sg.FusedActivation): (x: F32, dy: F32, out: F32) => vo
  * them: first-touch page faults on fresh multi-megabyte results would otherwise weigh on every form.
  */
 function calls(kind: Kind, m: number, d: number, h: number, act: sg.FusedActivation) {
-  const x = inputs(m * d, 1, 1);
-  const wg = inputs(h * d, 2, 0.03);
-  const wu = inputs(h * d, 3, 0.03);
-  const wd = inputs(d * h, 4, 0.02);
-  const dy = inputs(m * d, 5, 1);
-  const dh = inputs(m * h, 6, 1);
+  const x = uniformInputs(m * d, 1, 1);
+  const wg = uniformInputs(h * d, 2, 0.03);
+  const wu = uniformInputs(h * d, 3, 0.03);
+  const wd = uniformInputs(d * h, 4, 0.02);
+  const dy = uniformInputs(m * d, 5, 1);
+  const dh = uniformInputs(m * h, 6, 1);
   const buf = (n: number) => new Float32Array(n).fill(1);
   const [G, U, H, dH, dG, dU, dx] = [m * h, m * h, m * h, m * h, m * h, m * h, m * d].map(buf);
   const [dWg, dWu, dWd] = [h * d, h * d, d * h].map(buf);

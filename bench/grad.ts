@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import { gradMatrixMain } from './grad-matrix';
-import { UNARY as OPS } from './ops';
+import { UNARY as OPS, uniformInputs } from './ops';
 import { printTable } from './table';
 
 type F32 = Float32Array;
@@ -105,16 +105,6 @@ function bestPair(a: () => void, b: () => void, samples: number): [number, numbe
   return [ba, bb];
 }
 
-function inputs(n: number, seed: number, scale: number): F32 {
-  const x = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    x[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return x;
-}
-
 export function gradMain(argv: string[]): number {
   // The fused matrix backward passes (bench/grad-matrix.ts).
   if (argv.includes('--matrix')) return gradMatrixMain(argv.filter((a) => a !== '--matrix'));
@@ -131,9 +121,9 @@ export function gradMain(argv: string[]): number {
   }
   const saved = { isa: binding.isa(), threads: sg.getNumThreads() };
   sg.setNumThreads(o.threads);
-  const x = inputs(o.n, 7, 8);
-  const dy = inputs(o.n, 11, 2);
-  const u = inputs(o.n, 13, 2);
+  const x = uniformInputs(o.n, 7, 8);
+  const dy = uniformInputs(o.n, 11, 2);
+  const u = uniformInputs(o.n, 13, 2);
   const out = new Float32Array(o.n);
   const out2 = new Float32Array(o.n);
   const rows: string[][] = [];

@@ -102,6 +102,17 @@ export function select<T extends { name: string }>(table: T[], names: string[] |
   return out;
 }
 
+/** n values uniform in [-scale, scale) from a linear congruential stream fixed by seed (the gradient benches). */
+export function uniformInputs(n: number, seed: number, scale: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    x[i] = ((s / 2 ** 32) * 2 - 1) * scale;
+  }
+  return x;
+}
+
 /** Inputs spread over the range where the activations do real work (no shortcut through saturation). */
 export function inputs(n: number, seed = 1): Float32Array {
   const x = new Float32Array(n);
