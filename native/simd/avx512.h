@@ -44,7 +44,7 @@ struct V {
   // -min(|v|, c) for a constant c > 0 (a clamped -|x|). NaN lanes: unspecified (here -c for a quiet NaN,
   // a NaN for a signalling one, where the or and the max give -c); callers carry NaN through x.
   // One vrangeps (AVX512DQ: the smaller magnitude, sign forced) instead of an or and a max. It issues to
-  // the FMA pipes on the cores measured (docs/tuning-log.md), so it pays only in kernels that wait on their
+  // the FMA pipes on Zen 4 and Zen 5 (docs/tuning-log.md), so it pays only in kernels that wait on their
   // add pipes (gelu-tanh, mish); the kernels bound otherwise (sigmoid, silu, gelu, softplus, quickGelu)
   // keep the or and the max.
   static F neg_abs_min(F v, float c) { return _mm512_range_ps(v, _mm512_set1_ps(c), 0x0E); }
