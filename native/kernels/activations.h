@@ -333,17 +333,22 @@ struct Activation<V, kGelu> {
 // tanh(|x|) = -u/(2 + u), u = expm1(-2|x|) in (-1, 0]: relative accurate near 0 (no 1 - e^-2x
 // cancellation), condition of u -> result <= 2. |x| > 43.5 gives u = -1, tanh = 1 exactly.
 // The sign goes back by OR (abs first, so tanh(+-0) = +-0).
+// common: every x but NaN and -Inf; both: the same, NaN kept (max(NaN, -87) is -87). With 8 lanes the
+// exp's short form, as silu's (16 registers hold too few vectors in flight to hide its chain).
 template <class V>
 struct Activation<V, kTanh> {
+  using F = typename V::F;
+  static constexpr bool kShortTm = V::N == 8;
   explicit Activation(const ActParams&) {}
-  typename V::F operator()(typename V::F x) const {
-    using F = typename V::F;
-    const F sgn = math::sign_mask<V>();
+  typename V::M rare(F x) const { return V::nge(x, V::set1(-FLT_MAX)); }
+  F common(F x) const {
     const F h = V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-87.0f));
-    const F u = math::expm1_neg<V>(h);
+    const F u = math::expm1_neg<V, kShortTm>(h);
     const F t = V::div(u, V::add(V::set1(2.0f), u));
-    return keep_nan<V>(x, V::or_(V::abs(t), V::and_(x, sgn)));
+    return V::or_(V::abs(t), V::and_(x, math::sign_mask<V>()));
   }
+  F both(F x) const { return keep_nan<V>(x, common(x)); }
+  F operator()(F x) const { return V::any(rare(x)) ? both(x) : common(x); }
 };
 
 // elu(x; alpha) = x > 0 ? x : alpha expm1(x); selu = scale * (x > 0 ? x : alpha expm1(x)).
