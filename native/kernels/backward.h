@@ -59,28 +59,32 @@ inline typename V::F scaled(math::Split c, typename V::F dy) {
 // into one fma there). (1 + E)^2 = 1 + E (E + 2) rounded once (an fma). Where w < 0 the numerator is times
 // p (offset form) and the quotient times 2^-kOff at the end (exact unless f' is subnormal): f' ~ |t| e^-|w|
 // stays normal where E alone is not (silu near x = -90).
-// The product num * a and the quotient by den round once together: num * a = nh + nl exactly (fms), then
-// q0 = nh / den through r = 1 / den, and q = q0 + (nh - q0 den + nl) r (the residual exact in one fma; the
-// correction, ~1 ulp of q, needs only r's few leading bits): ~0.5 ulp for the pair instead of ~1, for four
-// more FMA-pipe operations and the same one division.
+// The quotient rounds once: num * a = nh + nl exactly (fms), den = (1 + E)^2 as a double-float (1 + E =
+// c + cl exactly, Fast2Sum with E <= 1; c^2 = ch + e2 exactly; den = ch + (2 c cl + e2) to ~2^-48), then
+// q0 = nh / ch through r = 1 / ch and q = q0 + (nh - q0 ch + nl - q0 dl) r (nh - q0 ch exact in one fma;
+// the correction, ~1 ulp of q, needs only r's leading bits): ~0.5 ulp for product, denominator and
+// quotient together, for the same one division.
 // Error: E ~1 ulp (exp), entering with weight |1 + E/nn - 2E/(1 + E)| <= 1 where w < 0 (<= 1/2 where
-// w >= 0); the numerator ~0.5-1; the denominator and the corrected quotient 0.5 each: ~2.5 ulp of f' away
-// from the root (the cancellation in 1 + t + E amplifies the roundings of t and E by |t| / |1 + t + E|,
-// < 4 outside the root window).
+// w >= 0); the numerator ~0.5-1; the corrected quotient 0.5: ~2 ulp of f' away from the root (the
+// cancellation in 1 + t + E amplifies the roundings of t and E by |t| / |1 + t + E|, < 4 outside the root
+// window).
 template <class V>
 inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename V::F t1, typename V::F nn) {
   using F = typename V::F;
   const F one = V::set1(1.0f);
   const F E = V::mul(p, V::set1(math::kInvOff));
-  const F den = V::fma(E, V::add(E, V::set1(2.0f)), one);
+  const F c = V::add(one, E);
+  const F cl = V::sub(E, V::sub(c, one));
+  const F ch = V::mul(c, c);
+  const F dl = V::fma(V::add(c, c), cl, V::fms(c, c, ch));
   const F num = V::select(neg, nn, V::fma(E, t1, one));
   const F a = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
   const F nh = V::mul(num, a);
   const F nl = V::fms(num, a, nh);
-  const F r = V::div(one, den);
+  const F r = V::div(one, ch);
   const F q0 = V::mul(nh, r);
-  const F q = V::fma(V::add(V::fnma(q0, den, nh), nl), r, q0);
-  return V::mul(q, V::set1(math::kInvOff));
+  const F corr = V::fnma(q0, dl, V::add(V::fnma(q0, ch, nh), nl));
+  return V::mul(V::fma(corr, r, q0), V::set1(math::kInvOff));
 }
 
 // sigmoid_chain with t a float: 1 + t, then + E.
