@@ -66,8 +66,9 @@ const char* kind_name(PackKind k) { return k == PackKind::kGate ? "PackedGate" :
 
 size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
-// The layout pack_b / pack_gate give a K x N weight (gate panels or plain), without memory; false on
-// overflow. pack_into() checks it against what they actually built.
+// The panel layout of a K x N weight (gate panels or plain), as pack_b / pack_gate lay it out, without
+// memory; false on overflow. place() points it into the buffer and pack_b_into / pack_gate_into fill it
+// there, following this layout.
 bool panel_layout(PackedB* b, WType type, bool gate, size_t K, size_t N) {
   b->type = type;
   b->gate = gate;
@@ -193,16 +194,6 @@ void release_slack(uint8_t* data, uint8_t* start) {
 #endif
 }
 
-// Copies a pack built by pack_b / pack_gate into its region of the buffer. The region's layout came from
-// panel_layout(); a build whose packer lays panels out otherwise stops here instead of writing a
-// different length.
-void pack_into(const Napi::Env& env, const PackedB& built, PackedB* region, const char* fn) {
-  if (built.bytes != region->bytes || built.panels != region->panels || built.gate != region->gate) {
-    throw Napi::Error::New(env, std::string(fn) + ": internal error: the packer's layout differs from panel_layout's");
-  }
-  if (built.bytes) std::memcpy(region->data.get(), built.data.get(), built.bytes);
-}
-
 // The activation index of argument `index` (absent: silu), one the fused epilogues apply.
 Act fused_act_arg(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || info[index].IsUndefined()) return kSilu;
@@ -250,14 +241,10 @@ Napi::Value PackGate(const Napi::CallbackInfo& info) {
   const size_t bytes = pack_layout(&p);
   if (!bytes) throw Napi::RangeError::New(env, "packGate: the packed weights would be too large");
   uint8_t* data = dest_arg(info, bytes);
-  // 'out-in' (nn.Linear [out][in]) is element (k, n) at w[n*in + k]: the transposed source.
-  PackedB built;
-  if (!pack_gate(&built, {g, !in_out}, {u, !in_out}, p.type, p.in, p.out, addon_data(env).threads, PackStorage::kMapped)) {
-    throw Napi::Error::New(env, "packGate: out of memory");
-  }
   advise_huge_pages(data, bytes);
   uint8_t* start = place(&p, data);
-  pack_into(env, built, &p.gate, "packGate");
+  // 'out-in' (nn.Linear [out][in]) is element (k, n) at w[n*in + k]: the transposed source.
+  pack_gate_into(&p.gate, {g, !in_out}, {u, !in_out}, addon_data(env).threads);
   const Header h = header_of(p);
   std::memcpy(start, &h, sizeof h);
   release_slack(data, start);
@@ -286,16 +273,14 @@ Napi::Value PackFfn(const Napi::CallbackInfo& info) {
   const int threads = addon_data(env).threads;
   // down: 'out-in' is [in][hidden] = element (k=h, n=i) at d[i*hidden + h] (transposed source);
   // 'in-out' is [hidden][in].
-  PackedB first, down;
-  const bool ok = p.gated ? pack_gate(&first, {g, !in_out}, {u, !in_out}, p.type, p.in, p.out, threads, PackStorage::kMapped)
-                          : pack_b(&first, {u, !in_out}, p.type, p.in, p.out, threads, PackStorage::kMapped);
-  if (!ok || !pack_b(&down, {d, !in_out}, p.type, p.out, p.in, threads, PackStorage::kMapped)) {
-    throw Napi::Error::New(env, "packFfn: out of memory");
-  }
   advise_huge_pages(data, bytes);
   uint8_t* start = place(&p, data);
-  pack_into(env, first, &p.gate, "packFfn");
-  pack_into(env, down, &p.down, "packFfn");
+  if (p.gated) {
+    pack_gate_into(&p.gate, {g, !in_out}, {u, !in_out}, threads);
+  } else {
+    pack_b_into(&p.gate, {u, !in_out}, threads);
+  }
+  pack_b_into(&p.down, {d, !in_out}, threads);
   const Header h = header_of(p);
   std::memcpy(start, &h, sizeof h);
   release_slack(data, start);

@@ -139,17 +139,8 @@ struct AlignedFree {
   void operator()(void* p) const;
 };
 
-// Where a pack's memory comes from. kHeap: the C allocator (per-call packs, reused by it from call to
-// call). kMapped: a mapping of its own (Linux mmap; the C allocator elsewhere), for long-lived packs
-// (packGate / packFfn): freeing one returns all of it to the OS at once. Through the C heap, packs
-// that come and go left it fragmented: glibc's mmap threshold rises to the largest block ever freed,
-// so later packs went to the heap, and the memory test saw RSS grow by 5-10 MB over 1000
-// pack/dispose cycles with nothing alive.
-enum class PackStorage { kHeap, kMapped };
-
-// Frees pack memory from either storage (mapped_bytes = 0: the C heap).
+// Frees pack memory (the C heap; packs in memory the caller owns release it before they go).
 struct PackFree {
-  size_t mapped_bytes = 0;
   void operator()(void* p) const;
 };
 
@@ -181,10 +172,12 @@ struct WeightSrc {
 };
 
 // Returns false if the allocation fails (or the size overflows). Parallel over `threads`.
-bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads,
-            PackStorage storage = PackStorage::kHeap);
-bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads,
-               PackStorage storage = PackStorage::kHeap);
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads);
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads);
+// The same packings into a region whose layout (type, gate, K, N, panels, bytes) and data the caller set:
+// memory the caller owns (the addon's SharedArrayBuffer packs), written once, nothing allocated.
+void pack_b_into(PackedB* region, WeightSrc w, int threads);
+void pack_gate_into(PackedB* region, WeightSrc gate, WeightSrc up, int threads);
 // f32 plain panels of B = [top; bottom] stacked along k: rows k < K1 from top (K1 x N), the K2 after from
 // bottom (K2 x N). The backward's dx = [dG | dU] [Wg; Wu] runs as one GEMM over the stack.
 bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads);

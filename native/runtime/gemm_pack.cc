@@ -14,21 +14,13 @@ namespace swiglu {
 
 void AlignedFree::operator()(void* p) const { std::free(p); }
 
-void PackFree::operator()(void* p) const {
-#if defined(__linux__)
-  if (mapped_bytes) {
-    munmap(p, mapped_bytes);
-    return;
-  }
-#endif
-  std::free(p);
-}
+void PackFree::operator()(void* p) const { std::free(p); }
 
 namespace {
 
 // Big buffers (packed weights streamed at DRAM speed) go on 2 MiB boundaries and ask for transparent
 // huge pages: one TLB entry per 2 MiB instead of 512, which the weight stream and the panel-to-panel
-// jumps of the blocked GEMM otherwise miss on. One policy for heap and mapped packs.
+// jumps of the blocked GEMM otherwise miss on.
 constexpr size_t kHugePage = size_t(2) << 20;
 bool wants_huge_pages(size_t bytes) { return bytes >= 4 * kHugePage; }
 void advise_huge_pages(void* p, size_t bytes) {
@@ -39,31 +31,6 @@ void advise_huge_pages(void* p, size_t bytes) {
   (void)bytes;
 #endif
 }
-
-// `bytes` in a mapping of its own, huge-page aligned and advised as aligned_bytes when big enough, else
-// page aligned; *mapped gets the length to unmap. nullptr if the mapping fails. Linux only.
-#if defined(__linux__)
-void* mapped_alloc(size_t bytes, size_t* mapped) {
-  constexpr size_t kPage = 4096;
-  const bool huge = wants_huge_pages(bytes);
-  const size_t align = huge ? kHugePage : kPage;
-  const size_t len = (bytes + kPage - 1) / kPage * kPage;
-  if (len < bytes || len > (size_t(1) << 56)) return nullptr;
-  // Over-map by the alignment, then unmap the slack on both sides.
-  const size_t over = len + (align > kPage ? align : 0);
-  void* raw = mmap(nullptr, over, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) return nullptr;
-  const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (start + align - 1) / align * align;
-  if (aligned > start) munmap(raw, aligned - start);
-  const uintptr_t end = start + over, used_end = aligned + len;
-  if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
-  void* p = reinterpret_cast<void*>(aligned);
-  if (huge) advise_huge_pages(p, len);
-  *mapped = len;
-  return p;
-}
-#endif
 
 // Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
 // ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
@@ -94,20 +61,14 @@ void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_
 // A source's row stride: its own ld, else dense.
 size_t row_stride(const WeightSrc& w, size_t K, size_t N) { return w.ld ? w.ld : (w.trans ? K : N); }
 
-bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N, PackStorage storage) {
+bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
   const size_t per = gate ? kGateHalf : kPanelWidth;
   const size_t panels = (N + per - 1) / per;
   size_t elems;
   if (__builtin_mul_overflow(panels, K, &elems) || __builtin_mul_overflow(elems, size_t(kPanelWidth), &elems)) return false;
-  size_t bytes, mapped = 0;
+  size_t bytes;
   if (__builtin_mul_overflow(elems, wtype_bytes(type), &bytes)) return false;
-  void* p = nullptr;
-#if defined(__linux__)
-  if (storage == PackStorage::kMapped) p = mapped_alloc(bytes ? bytes : 1, &mapped);
-#else
-  (void)storage;
-#endif
-  if (!mapped) p = aligned_bytes(elems, wtype_bytes(type));  // the heap: asked for, or the mapping failed
+  void* p = aligned_bytes(elems, wtype_bytes(type));
   if (!p) return false;
   out->type = type;
   out->gate = gate;
@@ -115,7 +76,7 @@ bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N, PackStora
   out->N = N;
   out->panels = panels;
   out->bytes = elems * wtype_bytes(type);
-  out->data = std::unique_ptr<void, PackFree>(p, PackFree{mapped});
+  out->data = std::unique_ptr<void, PackFree>(p);
   return true;
 }
 
@@ -156,18 +117,24 @@ void pack_any(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
 
 }  // namespace
 
-bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads, PackStorage storage) {
-  if (!allocate(out, type, false, K, N, storage)) return false;
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads) {
+  if (!allocate(out, type, false, K, N)) return false;
   pack_any(out, &w, 1, threads);
   return true;
 }
 
-bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads,
-               PackStorage storage) {
-  if (!allocate(out, type, true, K, N, storage)) return false;
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads) {
+  if (!allocate(out, type, true, K, N)) return false;
   const WeightSrc srcs[2] = {gate, up};
   pack_any(out, srcs, 2, threads);
   return true;
+}
+
+void pack_b_into(PackedB* region, WeightSrc w, int threads) { pack_any(region, &w, 1, threads); }
+
+void pack_gate_into(PackedB* region, WeightSrc gate, WeightSrc up, int threads) {
+  const WeightSrc srcs[2] = {gate, up};
+  pack_any(region, srcs, 2, threads);
 }
 
 // Panels covering `count` weight rows of this many panels read row by row: one source row feeds the group
@@ -191,7 +158,7 @@ void copy_rows_to_panels(float* base, size_t K, size_t k0, const float* src, siz
 
 bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads) {
   size_t K;
-  if (__builtin_add_overflow(K1, K2, &K) || !allocate(out, WType::kF32, false, K, N, PackStorage::kHeap)) return false;
+  if (__builtin_add_overflow(K1, K2, &K) || !allocate(out, WType::kF32, false, K, N)) return false;
   float* base = static_cast<float*>(out->data.get());
   const size_t ld_top = row_stride(top, K1, N), ld_bottom = row_stride(bottom, K2, N);
   const int t = out->bytes < (size_t(1) << 20) ? 1 : threads;
