@@ -330,24 +330,30 @@ struct Activation<V, kGelu> {
   }
 };
 
-// tanh(|x|) = -u/(2 + u), u = expm1(-2|x|) in (-1, 0]: relative accurate near 0 (no 1 - e^-2x
-// cancellation), condition of u -> result <= 2. |x| > 43.5 gives u = -1, tanh = 1 exactly.
-// The sign goes back by OR (abs first, so tanh(+-0) = +-0).
-// common: every x but NaN and -Inf; both: the same, NaN kept (max(NaN, -87) is -87). With 8 lanes the
-// exp's short form, as silu's (16 registers hold too few vectors in flight to hide its chain).
+// tanh(|x|) = v/(2 - v), v = -expm1(-2|x|) in [0, 1): relative accurate near 0 (no 1 - e^-2x
+// cancellation), condition of v -> result <= 2. |x| > 43.5 gives v = 1, tanh = 1 exactly.
+// v = (1 - 2^n) - 2^n tm (one fnma after the exp: 1 - 2^n is exact for n >= -24), so v is +0 at x = +-0
+// and the quotient is >= 0: x's sign goes back by one OR (tanh(+-0) = +-0).
+// common: |x| <= 43.5 (-2|x| >= -87: 2^n normal without a clamp); both: every x, clamped, NaN kept
+// (max(NaN, -87) is -87). With 8 lanes the exp's short form, as silu's (16 registers hold too few
+// vectors in flight to hide its chain).
 template <class V>
 struct Activation<V, kTanh> {
   using F = typename V::F;
   static constexpr bool kShortTm = V::N == 8;
   explicit Activation(const ActParams&) {}
-  typename V::M rare(F x) const { return V::nge(x, V::set1(-FLT_MAX)); }
-  F common(F x) const {
-    const F h = V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-87.0f));
-    const F u = math::expm1_neg<V, kShortTm>(h);
-    const F t = V::div(u, V::add(V::set1(2.0f), u));
-    return V::or_(V::abs(t), V::and_(x, math::sign_mask<V>()));
+  typename V::M rare(F x) const { return V::nge(V::set1(43.5f), V::abs(x)); }  // |x| > 43.5 or NaN
+  // tanh from h = -2|x| in [-87, 0] and x (for its sign).
+  F from_exponent(F h, F x) const {
+    const math::ExpParts<V> e = math::exp_parts<V, kShortTm>(h);
+    const F s = math::pow2<V, 0>(e.t);
+    const F v = V::fnma(s, e.tm, V::sub(V::set1(1.0f), s));
+    return V::or_(V::div(v, V::sub(V::set1(2.0f), v)), V::and_(x, math::sign_mask<V>()));
   }
-  F both(F x) const { return keep_nan<V>(x, common(x)); }
+  F common(F x) const { return from_exponent(V::mul(V::abs(x), V::set1(-2.0f)), x); }
+  F both(F x) const {
+    return keep_nan<V>(x, from_exponent(V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-87.0f)), x));
+  }
   F operator()(F x) const { return V::any(rare(x)) ? both(x) : common(x); }
 };
 
