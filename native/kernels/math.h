@@ -194,11 +194,10 @@ constexpr float kInvOff = exp2i(-kOff);
 // expm1(h) = 2^n (1 + tm) - 1 = fma(2^n, tm, 2^n - 1): 2^n - 1 is exact for n >= -24 (and rounds to the
 // right neighbour of -1 below), the fma rounds once. For n = 0 this is tm itself, relative accurate;
 // for n <= -1 the result is <= -0.29 and |2^n tm| <= 0.21, so tm's 2^-26 error stays < 0.5 ulp.
-// kShortTm: exp_parts' short polynomial form (its error: <= 2^-26 more in tm).
-template <class V, bool kShortTm = false>
+template <class V>
 inline typename V::F expm1_neg(typename V::F h) {
   using F = typename V::F;
-  const ExpParts<V> e = exp_parts<V, kShortTm>(h);
+  const ExpParts<V> e = exp_parts<V>(h);
   const F s = pow2<V, 0>(e.t);
   return V::fma(s, e.tm, V::sub(s, V::set1(1.0f)));
 }
