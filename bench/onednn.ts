@@ -189,7 +189,10 @@ export function runOnednn(
       delete childEnv.ONEDNN_VERBOSE;
       delete childEnv.DNNL_VERBOSE;
       const args = ['--shapes', kn.join(','), '--m', ms.join(','), '--repeat', String(harness ? Math.max(1, Math.ceil(timing.repeat / rounds)) : timing.repeat), '--min-sample-ms', String(timing.minSampleMs)];
-      const hArgs = ['--isa', isa, '--dtype', 'f32', '--shapes', kn.join(','), '--m', ms.join(','), '--threads', String(t)];
+      // --no-probes: our calls back to back, as the oneDNN program makes its own, so both find the weights
+      // where their previous call left them (with the harness's interleaved read probe between calls, ours
+      // came from DRAM while oneDNN's stayed in L3 wherever they fit: 1024 x 2816 at M = 1).
+      const hArgs = ['--isa', isa, '--dtype', 'f32', '--shapes', kn.join(','), '--m', ms.join(','), '--threads', String(t), '--no-probes'];
       const done: Array<{ ours: ReturnType<typeof parseHarnessFused>; onednn: OnednnProgramRow[] }> = [];
       let onednnIsa: string | null = null;
       let failed: string | null = null;

@@ -7,6 +7,9 @@
 //   gemm_bench [--shapes 1024x2816,2048x5632,4096x11008] [--m 1,8,64,512] [--threads 1,2]
 //              [--dtype f32,bf16,f16] [--isa avx512] [--openblas] [--unfused] [--min-time 0.3]
 //              [--kc N] [--mc N] [--nc N]   (override the GEMM's cache blocking; never changes results)
+//              [--no-probes]   (calls back to back, no FMA / read probe between them: the weights stay where
+//                               the previous call left them, as a plain loop of calls finds them; %peak
+//                               and %DRAM then against the start-up probes)
 //   gemm_bench --matmul [--shapes ...] [--m 1,8] [--threads 1,2]   (small-M matmul: packed vs unpacked B)
 #include <dlfcn.h>
 
@@ -251,7 +254,7 @@ double read_bw(Isa isa, int threads) {
 
 int bench(int argc, char** argv) {
   std::string shapes = "1024x2816,2048x5632,4096x11008", ms = "1,8,64,512", ths = "1,2", dtypes = "f32,bf16", isa_s;
-  bool use_ob = false, unfused = false, matmul_mode = false;
+  bool use_ob = false, unfused = false, matmul_mode = false, probes = true;
   double min_time = 0.3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -263,6 +266,7 @@ int bench(int argc, char** argv) {
     else if (a == "--isa") isa_s = next();
     else if (a == "--openblas") use_ob = true;
     else if (a == "--unfused") unfused = true;
+    else if (a == "--no-probes") probes = false;
     else if (a == "--matmul") matmul_mode = true;
     else if (a == "--min-time") min_time = std::atof(next().c_str());
     else if (a == "--kc") g_tuning.kc = std::strtoull(next().c_str(), nullptr, 10);
@@ -416,12 +420,14 @@ int bench(int argc, char** argv) {
             double t0 = now();
             run_fused();
             vf.push_back(now() - t0);
-            double pf = 0;
-            t0 = now();
-            double pt = fma_pass(isa, th, probe_iters, &pf);
-            if (cpu_clock()) pt = now() - t0;  // the same clock as the calls it is the peak for
-            vp.push_back(pf / pt / 1e9);
-            if (m1) {
+            if (probes) {
+              double pf = 0;
+              t0 = now();
+              double pt = fma_pass(isa, th, probe_iters, &pf);
+              if (cpu_clock()) pt = now() - t0;  // the same clock as the calls it is the peak for
+              vp.push_back(pf / pt / 1e9);
+            }
+            if (m1 && probes) {
               double bytes = 0;
               const double tr = read_pass(isa, rbuf.data(), rbuf.size(), th, &bytes);
               vr.push_back(bytes / tr / 1e9);
@@ -443,8 +449,8 @@ int bench(int argc, char** argv) {
             }
           }
           const double tf = median(vf), tu = median(vu), to = median(vo);
-          const double row_peak = median(vp);
-          const double row_bw = m1 ? median(vr) : bw[ti];
+          const double row_peak = probes ? median(vp) : peak[ti];
+          const double row_bw = m1 && probes ? median(vr) : bw[ti];
           if (row_peak > peak[ti]) peak[ti] = row_peak;  // the best the probe ever saw (conservative %)
           const double gf = flops / tf / 1e9;
           const double wbytes = 2.0 * K * N * wtype_bytes(type);
@@ -452,7 +458,8 @@ int bench(int argc, char** argv) {
                       tf * 1e3, gf, 100 * gf / row_peak, 100 * wbytes / tf / 1e9 / row_bw, tu * 1e3, tu > 0 ? tu / tf : 0.0,
                       to * 1e3, to > 0 ? to / tf : 0.0, row_peak, 100 * gf / peak[ti]);
           if (m1) {
-            std::printf("           M=1: weights %.1f GB/s vs read probe %.1f GB/s (interleaved medians)", wbytes / tf / 1e9, row_bw);
+            std::printf("           M=1: weights %.1f GB/s vs read probe %.1f GB/s (%s)", wbytes / tf / 1e9, row_bw,
+                        probes ? "interleaved medians" : "start-up probe; calls back to back");
             if (vs32) std::printf("; f32 pack %.3f ms -> %s/f32 speedup %.2fx", median(v32) * 1e3, ds.c_str(), median(v32) / tf);
             std::printf("\n");
           }
