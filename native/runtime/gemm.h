@@ -139,11 +139,6 @@ struct AlignedFree {
   void operator()(void* p) const;
 };
 
-// Frees pack memory (the C heap; packs in memory the caller owns release it before they go).
-struct PackFree {
-  void operator()(void* p) const;
-};
-
 // One packed B operand (immutable once built).
 struct PackedB {
   WType type = WType::kF32;
@@ -151,7 +146,7 @@ struct PackedB {
   size_t K = 0, N = 0;  // N: output columns
   size_t panels = 0;
   size_t bytes = 0;
-  std::unique_ptr<void, PackFree> data;
+  std::unique_ptr<void, AlignedFree> data;  // aligned_bytes; a pack in memory the caller owns releases it
 
   size_t cols_per_panel() const { return gate ? kGateHalf : kPanelWidth; }
   // Strip 0 of panel j at k step k0 (strip 1 is strip_elems() elements further).

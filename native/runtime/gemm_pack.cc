@@ -14,8 +14,6 @@ namespace swiglu {
 
 void AlignedFree::operator()(void* p) const { std::free(p); }
 
-void PackFree::operator()(void* p) const { std::free(p); }
-
 namespace {
 
 // Big buffers (packed weights streamed at DRAM speed) go on 2 MiB boundaries and ask for transparent
@@ -76,7 +74,7 @@ bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
   out->N = N;
   out->panels = panels;
   out->bytes = elems * wtype_bytes(type);
-  out->data = std::unique_ptr<void, PackFree>(p);
+  out->data = std::unique_ptr<void, AlignedFree>(p);
   return true;
 }
 
@@ -117,24 +115,23 @@ void pack_any(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
 
 }  // namespace
 
-bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads) {
-  if (!allocate(out, type, false, K, N)) return false;
-  pack_any(out, &w, 1, threads);
-  return true;
-}
-
-bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads) {
-  if (!allocate(out, type, true, K, N)) return false;
-  const WeightSrc srcs[2] = {gate, up};
-  pack_any(out, srcs, 2, threads);
-  return true;
-}
-
 void pack_b_into(PackedB* region, WeightSrc w, int threads) { pack_any(region, &w, 1, threads); }
 
 void pack_gate_into(PackedB* region, WeightSrc gate, WeightSrc up, int threads) {
   const WeightSrc srcs[2] = {gate, up};
   pack_any(region, srcs, 2, threads);
+}
+
+bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads) {
+  if (!allocate(out, type, false, K, N)) return false;
+  pack_b_into(out, w, threads);
+  return true;
+}
+
+bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads) {
+  if (!allocate(out, type, true, K, N)) return false;
+  pack_gate_into(out, gate, up, threads);
+  return true;
 }
 
 // Panels covering `count` weight rows of this many panels read row by row: one source row feeds the group
