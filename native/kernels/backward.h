@@ -51,6 +51,14 @@ inline typename V::F scaled(math::Split c, typename V::F dy) {
   return V::fma(V::set1(c.hi), dy, V::mul(V::set1(c.lo), dy));
 }
 
+// 1 + E = c + cl exactly for 0 <= E <= 1 (Fast2Sum: 1 >= E).
+template <class V>
+inline void one_plus(typename V::F E, typename V::F* c, typename V::F* cl) {
+  const typename V::F one = V::set1(1.0f);
+  *c = V::add(one, E);
+  *cl = V::sub(E, V::sub(*c, one));
+}
+
 // f' = s(w) (1 + t s(-w)) for f = x s(w(x)) with t = x w'(x) (silu: w = t = beta x; gelu-tanh: w = 2u),
 // from p = E 2^kOff, E = e^-|w|, and neg = (w < 0):
 //   w < 0:  E (1 + E + t) / (1 + E)^2       (the sign change of f' at its root is in 1 + t + E)
@@ -73,8 +81,8 @@ inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename 
   using F = typename V::F;
   const F one = V::set1(1.0f);
   const F E = V::mul(p, V::set1(math::kInvOff));
-  const F c = V::add(one, E);
-  const F cl = V::sub(E, V::sub(c, one));
+  F c, cl;
+  one_plus<V>(E, &c, &cl);
   const F ch = V::mul(c, c);
   const F dl = V::fma(V::add(c, c), cl, V::fms(c, c, ch));
   const F num = V::select(neg, nn, V::fma(E, t1, one));
@@ -229,9 +237,8 @@ struct SiluGradKernel {
       // 1 + beta x + E: 1 + E = c + cl exactly (Fast2Sum, E <= 1), then beta_hi x + c in one fma and the
       // small parts after it: ~1 ulp of the sum, which cancels near the root (c alone rounded would cost
       // up to 1 ulp of 1 + E, ~2 ulp of the sum where beta x ~ -0.8).
-      const F E = V::mul(p, V::set1(math::kInvOff));
-      const F c = V::add(one, E);
-      const F cl = V::sub(E, V::sub(c, one));
+      F c, cl;
+      grad::one_plus<V>(V::mul(p, V::set1(math::kInvOff)), &c, &cl);
       nn = V::add(V::fma(V::set1(b.hi), xc, c), V::add(blx, cl));
     }
     return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t1, nn)));
