@@ -8,7 +8,8 @@ export type Command = (typeof COMMANDS)[number];
 export const ISAS = ['avx512', 'avx2', 'neon', 'scalar'] as const;
 export const DTYPES = ['f32', 'bf16', 'f16'] as const;
 export type Dtype = (typeof DTYPES)[number];
-export const FUSED_ACTIVATIONS = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'] as const;
+import { FUSED_ACTIVATIONS } from '../lib/activation-table';
+export { FUSED_ACTIVATIONS };
 export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 export interface Shape {
@@ -65,8 +66,8 @@ options:
   --sizes LIST     elements per call, e.g. 1e3,1e5,1e7
   --shapes LIST    matrix shapes MxKxN, e.g. 1x4096x11008,64x2048x5632
   --dtype LIST     weight dtype for gate/ffn: f32, bf16, f16 (default f32)
-  --activation LIST  gate/ffn: the fused activation(s) to time: silu, gelu, gelu-tanh, relu, sigmoid,
-                   identity (default silu; with others, each is also judged against silu's time)
+  --activation LIST  gate/ffn: the fused activation(s) to time: ${FUSED_ACTIVATIONS.join(', ')}
+                   (default silu; with others, each is also judged against silu's time)
   --repeat N       timed samples per figure (median and spread are over these)
   --warmup N       untimed samples first
   --spin-wait US   let the pool's helpers poll US microseconds between calls of a burst (setSpinWait;

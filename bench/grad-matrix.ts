@@ -14,6 +14,8 @@
 import { performance } from 'node:perf_hooks';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { FUSED_ACTIVATIONS } from '../lib/activation-table';
+import { type GluName, camelName, gluOfGate, publicForm } from '../lib/ops';
 import { printTable } from './table';
 import { uniformInputs } from './ops';
 
@@ -81,33 +83,43 @@ export function parseGradMatrix(argv: string[]): MatrixOptions {
   }
   for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k} (ffn, mlp, glu)`);
   for (const isa of o.isas) if (!binding.runnableIsas().includes(isa as never)) throw new Error(`ISA ${isa} cannot run here`);
-  if (!['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'].includes(o.activation)) throw new Error(`unknown activation ${o.activation}`);
+  if (!(FUSED_ACTIVATIONS as readonly string[]).includes(o.activation)) throw new Error(`unknown activation ${o.activation} (one of ${FUSED_ACTIVATIONS.join(', ')})`);
   return o;
 }
 
-// The elementwise ops of a fused activation (package defaults), each writing into its `out`.
+// The elementwise ops of a fused activation (package defaults), each writing into its `out`: the GLU op
+// whose gate it is (lib/ops.ts's GLU_GATES) and the activation's public form (lib/ops.ts's publicForm).
 type GluGrad = (g: F32, u: F32, dh: F32, outGate: F32, outUp: F32) => void;
+type AnyOp = (...args: unknown[]) => unknown;
+const lib = sg as unknown as Record<string, AnyOp>;
+
+/** The GLU op and options whose gate is fused activation `act`. */
+function gluOf(act: sg.FusedActivation): [GluName, object] {
+  const glu = gluOfGate(camelName(act));
+  if (!glu) throw new Error(`no GLU op has the gate ${act}`);
+  return [glu.name, glu.tanh ? { approximate: 'tanh' } : {}];
+}
 function gluBackward(act: sg.FusedActivation): GluGrad {
-  const op = { silu: sg.swigluBackward, gelu: sg.gegluBackward, 'gelu-tanh': sg.gegluBackward, relu: sg.regluBackward, sigmoid: sg.gluBackward, identity: sg.bilinearBackward }[act];
-  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
+  const [name, extra] = gluOf(act);
+  const op = lib[`${name}Backward`];
   return (g, u, dh, outGate, outUp) => void op(g, u, dh, { ...extra, outGate, outUp });
 }
 function gluForward(act: sg.FusedActivation): (g: F32, u: F32, out: F32) => void {
-  const op = { silu: sg.swiglu, gelu: sg.geglu, 'gelu-tanh': sg.geglu, relu: sg.reglu, sigmoid: sg.glu, identity: sg.bilinear }[act];
-  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
+  const [name, extra] = gluOf(act);
+  const op = lib[name];
   return (g, u, out) => void op(g, u, { ...extra, out });
 }
 function actForward(act: sg.FusedActivation): (x: F32, out: F32) => void {
-  if (act === 'identity') return (x, out) => out.set(x);
-  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
-  const op = { silu: sg.silu, gelu: sg.gelu, 'gelu-tanh': sg.gelu, relu: sg.relu, sigmoid: sg.sigmoid }[act];
-  return (x, out) => void op(x, { ...extra, out });
+  const form = publicForm(camelName(act));
+  if (!form) return (x, out) => out.set(x); // identity
+  const op = lib[form.fn];
+  return (x, out) => void op(x, { ...form.options, out });
 }
 function actBackward(act: sg.FusedActivation): (x: F32, dy: F32, out: F32) => void {
-  if (act === 'identity') return (_x, dy, out) => out.set(dy);
-  const extra = act === 'gelu-tanh' ? { approximate: 'tanh' as const } : {};
-  const op = { silu: sg.siluBackward, gelu: sg.geluBackward, 'gelu-tanh': sg.geluBackward, relu: sg.reluBackward, sigmoid: sg.sigmoidBackward }[act];
-  return (x, dy, out) => void op(x, dy, { ...extra, out });
+  const form = publicForm(camelName(act));
+  if (!form) return (_x, dy, out) => out.set(dy); // identity
+  const op = lib[`${form.fn}Backward`];
+  return (x, dy, out) => void op(x, dy, { ...form.options, out });
 }
 
 /**

@@ -2,7 +2,8 @@
 // reference's scalar functions writing into a Float32Array, the code a user would otherwise write).
 import { sg } from './api';
 import { reference } from '../lib';
-import { type GluName, gluGateName } from '../lib/ops';
+import { ACTIVATIONS, type ActivationInfo } from '../lib/activation-table';
+import { type ActName, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
 import { UsageError } from './args';
 
 const s = reference.scalar;
@@ -26,56 +27,56 @@ export interface GluOp {
   js: (g: F32, u: F32, out: F32) => void;
 }
 
-// The plain-JS baselines, one loop per op, each its own function as a user would write it. Loops made
-// by one helper, loop(f) => (x, out) => { ... f(x[i]) ... }, share one call site f(x[i]): V8 inlines it
-// only while it has seen a single f, so every op timed after the first in a process ran its JS loop at
-// about half speed (sigmoid's 0.084 -> 0.042 Gelem/s on a Zen 4, Node 20) and its "× plain JS" ratio
-// doubled. test/bench.test.ts checks that no two ops share a loop.
-const js = {
-  relu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.relu(x[i]); },
-  leakyRelu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.leakyRelu(x[i], 0.01); },
-  relu6: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.relu6(x[i]); },
-  sigmoid: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.sigmoid(x[i]); },
-  tanh: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.tanh(x[i]); },
-  silu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.silu(x[i], 1); },
-  gelu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.gelu(x[i]); },
-  geluTanh: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.geluTanh(x[i]); },
-  quickGelu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.quickGelu(x[i]); },
-  softplus: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.softplus(x[i], 1, 20); },
-  mish: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.mish(x[i]); },
-  elu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.elu(x[i], 1); },
-  selu: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.selu(x[i]); },
-  hardSigmoid: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.hardSigmoid(x[i]); },
-  hardSwish: (x: F32, out: F32) => { for (let i = 0; i < x.length; i++) out[i] = s.hardSwish(x[i]); },
-  glu: (g: F32, u: F32, out: F32) => { for (let i = 0; i < g.length; i++) out[i] = s.sigmoid(g[i]) * u[i]; },
-  reglu: (g: F32, u: F32, out: F32) => { for (let i = 0; i < g.length; i++) out[i] = s.relu(g[i]) * u[i]; },
-  geglu: (g: F32, u: F32, out: F32) => { for (let i = 0; i < g.length; i++) out[i] = s.gelu(g[i]) * u[i]; },
-  gegluTanh: (g: F32, u: F32, out: F32) => { for (let i = 0; i < g.length; i++) out[i] = s.geluTanh(g[i]) * u[i]; },
-  swiglu: (g: F32, u: F32, out: F32) => { for (let i = 0; i < g.length; i++) out[i] = s.silu(g[i], 1) * u[i]; },
-  bilinear: (g: F32, u: F32, out: F32) => { for (let i = 0; i < g.length; i++) out[i] = s.identity(g[i]) * u[i]; },
+// The plain-JS baselines: a loop over the reference's scalar function, as a user would write it. Each is
+// compiled from its own source text (jsLoop): loops made by one helper closure, loop(f), share one call
+// site f(x[i]), which V8 inlines only while it has seen a single f, so every op timed after the first in a
+// process ran its JS loop at about half speed (sigmoid's 0.084 -> 0.042 Gelem/s on a Zen 4, Node 20) and
+// its "× plain JS" ratio doubled. test/bench.test.ts checks that no two ops share a loop.
+type Loop = (x: F32, out: F32) => void;
+type Loop2 = (g: F32, u: F32, out: F32) => void;
+
+/** The loop out[i] = s.name(x[i], a, b), the trailing parameters that are 0 left out (the reference's defaults). */
+function jsLoop(name: ActName, a: number, b: number): Loop {
+  const params = b !== 0 ? `, ${a}, ${b}` : a !== 0 ? `, ${a}` : '';
+  const source = `return function ${name}Loop(x, out) { for (let i = 0; i < x.length; i++) out[i] = s.${name}(x[i]${params}); };`;
+  return new Function('s', source)(s) as Loop;
+}
+
+const js: Record<GluName | 'gegluTanh', Loop2> = {
+  glu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.sigmoid(g[i]) * u[i]; },
+  reglu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.relu(g[i]) * u[i]; },
+  geglu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.gelu(g[i]) * u[i]; },
+  gegluTanh: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.geluTanh(g[i]) * u[i]; },
+  swiglu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.silu(g[i], 1) * u[i]; },
+  bilinear: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.identity(g[i]) * u[i]; },
 };
 
-// Every activation of native/runtime/activation_list.h but identity (test/op-table.test.ts checks it).
-export const UNARY: UnaryOp[] = [
-  { name: 'relu', native: (x, out) => sg.relu(x, { out }), fresh: (x) => sg.relu(x), js: js.relu, backward: (x, dy, out) => sg.reluBackward(x, dy, { out }) },
-  { name: 'leakyRelu', native: (x, out) => sg.leakyRelu(x, { out }), fresh: (x) => sg.leakyRelu(x), js: js.leakyRelu, backward: (x, dy, out) => sg.leakyReluBackward(x, dy, { out }) },
-  { name: 'relu6', native: (x, out) => sg.relu6(x, { out }), fresh: (x) => sg.relu6(x), js: js.relu6, backward: (x, dy, out) => sg.relu6Backward(x, dy, { out }) },
-  { name: 'sigmoid', native: (x, out) => sg.sigmoid(x, { out }), fresh: (x) => sg.sigmoid(x), js: js.sigmoid, backward: (x, dy, out) => sg.sigmoidBackward(x, dy, { out }) },
-  { name: 'tanh', native: (x, out) => sg.tanh(x, { out }), fresh: (x) => sg.tanh(x), js: js.tanh, backward: (x, dy, out) => sg.tanhBackward(x, dy, { out }) },
-  { name: 'silu', native: (x, out) => sg.silu(x, { out }), fresh: (x) => sg.silu(x), js: js.silu, backward: (x, dy, out) => sg.siluBackward(x, dy, { out }) },
-  { name: 'gelu', native: (x, out) => sg.gelu(x, { out }), fresh: (x) => sg.gelu(x), js: js.gelu, backward: (x, dy, out) => sg.geluBackward(x, dy, { out }) },
-  { name: 'gelu-tanh', native: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), fresh: (x) => sg.gelu(x, { approximate: 'tanh' }), js: js.geluTanh, backward: (x, dy, out) => sg.geluBackward(x, dy, { approximate: 'tanh', out }) },
-  { name: 'quickGelu', native: (x, out) => sg.quickGelu(x, { out }), fresh: (x) => sg.quickGelu(x), js: js.quickGelu, backward: (x, dy, out) => sg.quickGeluBackward(x, dy, { out }) },
-  { name: 'softplus', native: (x, out) => sg.softplus(x, { out }), fresh: (x) => sg.softplus(x), js: js.softplus, backward: (x, dy, out) => sg.softplusBackward(x, dy, { out }) },
-  { name: 'mish', native: (x, out) => sg.mish(x, { out }), fresh: (x) => sg.mish(x), js: js.mish, backward: (x, dy, out) => sg.mishBackward(x, dy, { out }) },
-  { name: 'elu', native: (x, out) => sg.elu(x, { out }), fresh: (x) => sg.elu(x), js: js.elu, backward: (x, dy, out) => sg.eluBackward(x, dy, { out }) },
-  { name: 'selu', native: (x, out) => sg.selu(x, { out }), fresh: (x) => sg.selu(x), js: js.selu, backward: (x, dy, out) => sg.seluBackward(x, dy, { out }) },
-  { name: 'hardSigmoid', native: (x, out) => sg.hardSigmoid(x, { out }), fresh: (x) => sg.hardSigmoid(x), js: js.hardSigmoid, backward: (x, dy, out) => sg.hardSigmoidBackward(x, dy, { out }) },
-  { name: 'hardSwish', native: (x, out) => sg.hardSwish(x, { out }), fresh: (x) => sg.hardSwish(x), js: js.hardSwish, backward: (x, dy, out) => sg.hardSwishBackward(x, dy, { out }) },
-];
+
+type Unary = (x: F32, options?: object) => F32;
+type Backward = (x: F32, dy: F32, options?: object) => F32;
+const lib = sg as unknown as Record<string, Unary & Backward>;
+
+/** The row of activation `row`: its public form (lib/ops.ts's publicForm) with the default options, named
+ * after it (gelu with approximate 'tanh': gelu-tanh). */
+function unaryRow(row: ActivationInfo): UnaryOp {
+  const form = publicForm(row.name)!;
+  const f: Unary = lib[form.fn];
+  const grad: Backward = lib[`${form.fn}Backward`];
+  const o = form.options;
+  return {
+    name: form.options.approximate ? `${form.fn}-${form.options.approximate}` : form.fn,
+    native: (x, out) => f(x, { ...o, out }),
+    fresh: (x) => f(x, o),
+    js: jsLoop(row.name, row.a, row.b),
+    backward: (x, dy, out) => grad(x, dy, { ...o, out }),
+  };
+}
+
+// A row per activation of the native table that has a public function (all but identity).
+export const UNARY: UnaryOp[] = ACTIVATIONS.filter((r) => publicForm(r.name) !== null).map(unaryRow);
 
 // The gate's activation, in the bench's kebab-case names (ONNX graph, --activation), from lib/ops.ts's table.
-const gate = (name: GluName, tanh = false) => gluGateName(name, tanh).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const gate = (name: GluName, tanh = false) => kebabName(gluGateName(name, tanh));
 
 // A row per op of lib/ops.ts's GLU_GATES, geglu's approximateTanh form as geglu-tanh (test/op-table.test.ts
 // checks it). Each row calls its function at a call site of its own, as the plain-JS loops do.

@@ -2,19 +2,14 @@
 // fused activations, and the naming of async errors.
 import type { ActIndex } from './binding-types';
 import * as check from './check';
+import { FUSED_ACTIVATIONS } from './activation-table';
 import type { FusedActivation } from './matrix';
-import { Act } from './ops';
+import { Act, camelName } from './ops';
 
 export const LAYOUTS = ['out-in', 'in-out'] as const;
-export const ACTIVATIONS = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'] as const;
-export const ACT_INDEX: Record<FusedActivation, ActIndex> = {
-  silu: Act.silu,
-  gelu: Act.gelu,
-  'gelu-tanh': Act.geluTanh,
-  relu: Act.relu,
-  sigmoid: Act.sigmoid,
-  identity: Act.identity,
-};
+/** The fused activations (the native table's), by the names packGate takes, and their native indices. */
+export const ACTIVATIONS = FUSED_ACTIVATIONS;
+export const ACT_INDEX = Object.fromEntries(FUSED_ACTIVATIONS.map((a) => [a, Act[camelName(a)]])) as Record<FusedActivation, ActIndex>;
 
 /**
  * Awaits a native async op so that its rejection reads like every other error of `fn`. The native

@@ -4,6 +4,7 @@
 import { binding } from './binding';
 import * as check from './check';
 import { ACT_INDEX, ACTIVATIONS, LAYOUTS, named } from './matrix-internal';
+import type { FUSED_ACTIVATIONS } from './activation-table';
 import type { ClonedPackedFfn, ClonedPackedGate, UsablePack } from './packs';
 import { DTYPES, DTYPE_INDEX, PackedFfn, PackedGate, isPackLike, makeFfn, makeGate, newPack, usablePack } from './packs';
 import type { Float32Result } from './results';
@@ -38,7 +39,7 @@ export type Weight = WeightArray | WeightTensor;
  * 'silu' (SwiGLU), 'gelu' (GEGLU, erf form), 'gelu-tanh' (GEGLU, tanh form), 'relu' (ReGLU), 'sigmoid'
  * (GLU) or 'identity' (bilinear); for a plain MLP (packFfn without gate) the hidden layer's activation.
  */
-export type FusedActivation = 'silu' | 'gelu' | 'gelu-tanh' | 'relu' | 'sigmoid' | 'identity';
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 /** Options of {@link matmul} and {@link matmulAsync}: the shapes, the transposes, accumulation and `out`. */
 export interface MatmulOptions {

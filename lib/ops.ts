@@ -1,24 +1,7 @@
-// Indices of the native activation table, native/runtime/activation_list.h (test/op-table.test.ts checks
-// them against it).
-export const Act = {
-  relu: 0,
-  leakyRelu: 1,
-  relu6: 2,
-  sigmoid: 3,
-  tanh: 4,
-  silu: 5,
-  gelu: 6,
-  geluTanh: 7,
-  quickGelu: 8,
-  softplus: 9,
-  mish: 10,
-  elu: 11,
-  selu: 12,
-  hardSigmoid: 13,
-  hardSwish: 14,
-  identity: 15,
-} as const;
-export type ActName = keyof typeof Act;
+// The activations' names and N-API indices (Act), generated from the native table
+// (native/runtime/activation_list.h) into lib/activation-table.ts.
+import { Act, type ActName } from './activation-table';
+export { Act, type ActName };
 
 // Domains of the scale parameters (see check.scale): the kernels split them into float hi/lo pairs;
 // slope/alpha down to the smallest normal float, beta down to 2^-20 (below it the kernels' argument
@@ -48,7 +31,44 @@ export function gluGateName(name: GluName, tanh = false): ActName {
   return tanh && g.approximateTanh !== undefined ? g.approximateTanh : g.act;
 }
 
+/** The GLU op whose gate is activation `act`, and whether as its approximateTanh form; null if none is. */
+export function gluOfGate(act: ActName): { name: GluName; tanh: boolean } | null {
+  for (const tanh of [false, true]) {
+    for (const name of Object.keys(GLU_GATES) as GluName[]) if (gluGateName(name, tanh) === act) return { name, tanh };
+  }
+  return null;
+}
+
 /** The native activation index and parameter that GLU op `name` passes to the addon. */
 export function gluGate(name: GluName, tanh = false): readonly [number, number] {
   return [Act[gluGateName(name, tanh)], GLU_GATES[name].a];
+}
+
+/** How the public API reaches an activation: a function of lib/activations.ts and the options that pick it. */
+export interface PublicForm {
+  /** The function's name (its gradient is `${fn}Backward`). */
+  fn: string;
+  options: { approximate?: 'tanh' };
+}
+
+/**
+ * The public form of activation `name`: the function of the same name, or for a tanh approximation
+ * `xTanh` the function `x` with approximate 'tanh' (geluTanh: gelu); null for identity, the bilinear
+ * GLU's gate, which has no elementwise function. The tests and the bench reach every activation of the
+ * table through this rule; test/op-table.test.ts checks each form against the kernel.
+ */
+export function publicForm(name: ActName): PublicForm | null {
+  if (name === 'identity') return null;
+  const tanhForm = /^(.+)Tanh$/.exec(name);
+  return tanhForm ? { fn: tanhForm[1], options: { approximate: 'tanh' } } : { fn: name, options: {} };
+}
+
+/** The name packGate's `activation` and the bench give an activation: kebab case (geluTanh: 'gelu-tanh'). */
+export function kebabName(name: ActName): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The activation of a kebab-case name ('gelu-tanh': geluTanh); the caller checks that it is one. */
+export function camelName(name: string): ActName {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as ActName;
 }

@@ -1,11 +1,14 @@
 // The one table of the elementwise activations. Every other list derives from it: enum Act and kActInfo
 // below, the kernel tables (an entry per row: kernels/elementwise_table.h, kernels/grad_entries.h), the
-// activations the GEMM epilogue fuses (runtime/gemm.h), the accuracy sweep's cases and edge checks
-// (tools/accuracy.cc), act_bench's ops, and through the addon's _testing.activations() the test suite's
-// bars; test/op-table.test.ts checks lib/ops.ts, lib's default parameters, the test cases and the bench's
-// op lists against it. Adding an activation: a row here; its Activation<V, kId> and Grad<V, kId>
-// (kernels/activations.h, kernels/backward.h); its float64 references (lib/reference/, tools/accuracy.cc);
-// its public functions (lib/activations.ts, lib/backward.ts), test case and bench entry.
+// activations the GEMM epilogue fuses (runtime/gemm.h), the accuracy sweep's cases, roots and edge checks
+// (tools/accuracy.cc), act_bench's ops; and on the TypeScript side lib/activation-table.ts, generated from
+// these rows by scripts/gen-activation-table.js (npm run generate): lib's Act indices and fused
+// activations, and through them the test cases, the bench's rows and their plain-JS loops
+// (test/op-table.test.ts checks the generated file against this header and the compiled addon).
+// Adding an activation: a row here, then npm run generate; its kernels Activation<V, kId> and
+// Grad<V, kId> (kernels/activations.h, kernels/backward.h); its float64 definition, f and f' (lib/reference/
+// and tools/accuracy.cc's reference() and derivative()); its public functions with their documentation
+// (lib/activations.ts, lib/backward.ts). test/op-table.test.ts names what is missing.
 // ISA-neutral (plain C++), shared by every translation unit.
 //
 // A row: X(Id, name, a, b, bar, grad_bar, f_pos, f_neg, fp_pos, fp_neg, fused)
