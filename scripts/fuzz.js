@@ -133,7 +133,10 @@ function loadLib() {
   if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npx tsc -p .\` (npm run build) first`);
   const sg = require(dist);
   const { binding } = require(path.join(ROOT, 'dist', 'lib', 'binding.js'));
-  return { sg, binding, R: sg.reference.scalar, D: sg.reference.derivative };
+  const table = require(path.join(ROOT, 'dist', 'lib', 'activation-table.js'));
+  UNARY = unaryModels(table);
+  const { rootsOf } = require(path.join(ROOT, 'dist', 'lib', 'reference', 'roots.js'));
+  return { sg, binding, R: sg.reference.scalar, D: sg.reference.derivative, rootsOf };
 }
 
 // ---- input construction -----------------------------------------------------------------------------
@@ -337,25 +340,53 @@ function stringParam(ctx, allowed, def) {
 // native/kernels/activations.h documents the 2^-20 floor of silu/softplus). Outside: RangeError expected.
 const slopeDomain = (v) => v === 0 || (Math.abs(v) >= 2 ** -126 && Math.abs(v) <= 2 ** 64);
 const betaDomain = (v) => v === 0 || (Math.abs(v) >= 2 ** -20 && Math.abs(v) <= 2 ** 64);
-const UNARY = {
-  relu: { bar: 0, ref: (R) => (v) => R.relu(v) },
-  relu6: { bar: 0, ref: (R) => (v) => R.relu6(v) },
-  leakyRelu: { bar: 1, params: { slope: { lo: -3, hi: 3, def: 0.01, name: 'slope (0 or 2^-126 <= |slope| <= 2^64)', domain: slopeDomain } }, ref: (R, p) => (v) => R.leakyRelu(v, p.slope) },
-  sigmoid: { bar: 4, ref: (R) => (v) => R.sigmoid(v) },
-  tanh: { bar: 4, ref: (R) => (v) => R.tanh(v) },
-  silu: { bar: 4, params: { beta: { lo: -3, hi: 3, def: 1, name: 'beta (0 or 2^-20 <= |beta| <= 2^64)', domain: betaDomain } }, ref: (R, p) => (v) => R.silu(v, p.beta) },
-  swish: { bar: 4, params: { beta: { lo: -3, hi: 3, def: 1, name: 'beta (0 or 2^-20 <= |beta| <= 2^64)', domain: betaDomain } }, ref: (R, p) => (v) => R.silu(v, p.beta) },
-  gelu: { bar: 4, strings: { approximate: [['none', 'tanh'], 'none'] }, ref: (R, p) => (p.approximate === 'tanh' ? (v) => R.geluTanh(v) : (v) => R.gelu(v)) },
-  quickGelu: { bar: 4, ref: (R) => (v) => R.quickGelu(v) },
-  softplus: { bar: 4, params: { beta: { lo: 0.05, hi: 4, def: 1, positive: true, name: 'beta (2^-20 <= beta <= 2^64)', domain: (v) => v >= 2 ** -20 && v <= 2 ** 64 },
-    threshold: { lo: -5, hi: 30, def: 20, name: 'threshold', domain: () => true } },
-    ref: (R, p) => (v) => R.softplus(v, p.beta, p.threshold) },
-  mish: { bar: 8, ref: (R) => (v) => R.mish(v) },
-  elu: { bar: 4, params: { alpha: { lo: -2, hi: 3, def: 1, name: 'alpha (0 or 2^-126 <= |alpha| <= 2^64)', domain: slopeDomain } }, ref: (R, p) => (v) => R.elu(v, p.alpha) },
-  selu: { bar: 4, ref: (R) => (v) => R.selu(v) },
-  hardSigmoid: { bar: 4, ref: (R) => (v) => R.hardSigmoid(v) },
-  hardSwish: { bar: 4, ref: (R) => (v) => R.hardSwish(v) },
+// The elementwise ops: which activation of the native table a call computes (act, by its options: gelu's
+// approximate picks geluTanh) and its options' domains, written here apart from lib/check.ts so that the
+// fuzzer stays an independent oracle of the errors. Numeric parameters reach the float64 reference
+// (reference.scalar / reference.derivative) in the order listed. The bars come from the table itself
+// (dist/lib/activation-table.js, generated from native/runtime/activation_list.h), and an activation of
+// the table without options needs no model here: unaryModels() adds it. test/op-table.test.ts checks that
+// every activation with a public function is fuzzed.
+const PARAMETER_MODELS = {
+  leakyRelu: { params: { slope: { lo: -3, hi: 3, def: 0.01, name: 'slope (0 or 2^-126 <= |slope| <= 2^64)', domain: slopeDomain } } },
+  silu: { params: { beta: { lo: -3, hi: 3, def: 1, name: 'beta (0 or 2^-20 <= |beta| <= 2^64)', domain: betaDomain } } },
+  swish: { act: () => 'silu', params: { beta: { lo: -3, hi: 3, def: 1, name: 'beta (0 or 2^-20 <= |beta| <= 2^64)', domain: betaDomain } } },
+  gelu: { act: (p) => (p.approximate === 'tanh' ? 'geluTanh' : 'gelu'), strings: { approximate: [['none', 'tanh'], 'none'] } },
+  softplus: { params: { beta: { lo: 0.05, hi: 4, def: 1, positive: true, name: 'beta (2^-20 <= beta <= 2^64)', domain: (v) => v >= 2 ** -20 && v <= 2 ** 64 },
+    threshold: { lo: -5, hi: 30, def: 20, name: 'threshold', domain: () => true } } },
+  elu: { params: { alpha: { lo: -2, hi: 3, def: 1, name: 'alpha (0 or 2^-126 <= |alpha| <= 2^64)', domain: slopeDomain } } },
 };
+
+/**
+ * The model of every elementwise op lib exports, by function name: PARAMETER_MODELS, and for each other
+ * activation of the table (identity aside, and the tanh forms, which their base function's approximate
+ * picks) a model without options. Each model gets act(p) (the activation) and row(p) (its table row).
+ */
+function unaryModels(table) {
+  const rows = new Map(table.ACTIVATIONS.map((r) => [r.name, r]));
+  const models = {};
+  for (const r of table.ACTIVATIONS) {
+    if (r.name === 'identity' || /.Tanh$/.test(r.name)) continue;
+    models[r.name] = PARAMETER_MODELS[r.name] ?? {};
+  }
+  for (const [name, m] of Object.entries(PARAMETER_MODELS)) models[name] = m;
+  for (const [name, m] of Object.entries(models)) {
+    const act = m.act ?? (() => name);
+    const row = (p) => rows.get(act(p));
+    if (!row({})) throw new Error(`scripts/fuzz.js: ${name} computes ${act({})}, which the native table does not have`);
+    models[name] = { ...m, act, row };
+  }
+  return models;
+}
+
+/** The float64 function fns[act] of a call with effective options p, its numeric parameters passed in order. */
+function refOf(model, fns, p) {
+  const f = fns[model.act(p)];
+  const args = Object.keys(model.params || {}).map((k) => p[k]);
+  return (v) => f(v, ...args);
+}
+
+let UNARY = {}; // set by loadLib: unaryModels of the table it loads
 // gate: the activation the op applies to the gate (gelu: either form, by options.approximate); act: that
 // activation from the float64 reference. Written here apart from lib/ops.ts's GLU_GATES, so that the
 // fuzzer stays an independent oracle; test/op-table.test.ts checks that both agree.
@@ -584,9 +615,9 @@ function genUnary(ctx, name, fn) {
       if (out.present && y !== out.out) return 'did not return options.out';
       if (!xs) return null;
       if (realLength(y) !== xLen) return `result length ${realLength(y)}, want ${xLen}`;
-      const f = model.ref(lib.R, o.eff);
+      const f = refOf(model, lib.R, o.eff);
       const want = xs.map(f);
-      return compare(y, want, model.bar, null, name, (i) => `x=${fmt(xs[i])}`);
+      return compare(y, want, model.row(o.eff).bar, null, name, (i) => `x=${fmt(xs[i])}`);
     },
   };
 }
@@ -685,20 +716,6 @@ function genGlu(ctx, name, fn) {
 // opBackward(x, dy, options): the forward's options plus out (which may be x or dy). The reference is
 // dy·f′(x) in float64 (reference.derivative), 0 on the flat pieces; accepted besides the bar: 2^-23·|dy|
 // within 0.25·max(1, |r|) of a root r of f′, 2^-126·max(1, |dy|) where f′ or the result is subnormal.
-const SILU_ROOT = -1.2784645427610738;
-const GRAD_ROOTS = { silu: (p) => (p.beta ? [SILU_ROOT / p.beta] : []), swish: (p) => (p.beta ? [SILU_ROOT / p.beta] : []),
-  gelu: (p) => [p.approximate === 'tanh' ? -0.7524614 : -0.7517916243], quickGelu: () => [SILU_ROOT / 1.702], mish: () => [-1.1924218], hardSwish: () => [-1.5] };
-const GRAD_FLAT = { relu: (x) => x <= 0, relu6: (x) => x <= 0 || x >= 6, hardSigmoid: (x) => x <= -3 || x >= 3, hardSwish: (x) => x <= -3 };
-function derivativeOf(D, base, p) {
-  switch (base) {
-    case 'leakyRelu': return (v) => D.leakyRelu(v, p.slope);
-    case 'silu': case 'swish': return (v) => D.silu(v, p.beta);
-    case 'gelu': return p.approximate === 'tanh' ? (v) => D.geluTanh(v) : (v) => D.gelu(v);
-    case 'softplus': return (v) => D.softplus(v, p.beta, p.threshold);
-    case 'elu': return (v) => D.elu(v, p.alpha);
-    default: return (v) => D[base](v);
-  }
-}
 function gradSlack(fp, r, x, dy, roots) {
   let slack = 0;
   if (Math.abs(fp) < MIN_NORMAL || Math.abs(r) < MIN_NORMAL) slack = MIN_NORMAL * Math.max(1, Math.abs(dy));
@@ -714,7 +731,6 @@ function genBackward(ctx, name, fn) {
   const { rng: r, lib } = ctx;
   const base = name.slice(0, -'Backward'.length);
   const model = UNARY[base];
-  const bar = model.bar === 0 ? 0 : base === 'gelu' || base === 'mish' ? 8 : base === 'leakyRelu' ? 1 : 4;
   const n = ctx.length();
   const faults = [];
   let x = ctx.array(n, 'x'), dy = ctx.array(n, 'dy');
@@ -747,9 +763,10 @@ function genBackward(ctx, name, fn) {
       if (out.present && y !== out.out) return 'did not return options.out';
       if (!xs || !ds) return null;
       if (realLength(y) !== n) return `result length ${realLength(y)}, want ${n}`;
-      const fp = derivativeOf(lib.D, base, o.eff);
-      const flat = GRAD_FLAT[base];
-      const roots = GRAD_ROOTS[base] ? GRAD_ROOTS[base](o.eff) : [];
+      const fp = refOf(model, lib.D, o.eff);
+      const flat = lib.D.flat[model.act(o.eff)];
+      const roots = lib.rootsOf(fp);
+      const bar = model.row(o.eff).gradBar;
       const fps = Array.from(xs, (v) => fp(v));
       const want = Array.from(xs, (v, i) => (Number.isNaN(v) ? NaN : flat && flat(v) ? 0 : ds[i] * fps[i]));
       return compare(y, want, bar, (i) => gradSlack(fps[i], want[i], xs[i], ds[i], roots), name, (i) => `x=${fmt(xs[i])} dy=${fmt(ds[i])}`);
@@ -797,7 +814,7 @@ function genGluBackward(ctx, name, fn) {
       const act = model.act(lib.R, o.eff);
       const D = lib.D;
       const fp = actName === null ? () => 1 : actName === 'gelu' ? (o.eff.approximate === 'tanh' ? (v) => D.geluTanh(v) : (v) => D.gelu(v)) : actName === 'silu' ? (v) => D.silu(v, 1) : (v) => D[actName](v);
-      const roots = actName === 'silu' ? [SILU_ROOT] : actName === 'gelu' ? [-0.7517916243, -0.7524614] : [];
+      const roots = lib.rootsOf(fp);
       const wantUp = Array.from(gs, (g, i) => gluRef(act(g), hs[i]));
       const e1 = compare(res.dUp, wantUp, model.bar + 1, (i) => 2 ** -126 * Math.abs(hs[i]), `${name} dUp`, (i) => `gate=${fmt(gs[i])} dh=${fmt(hs[i])}`);
       if (e1) return e1;
@@ -1529,4 +1546,4 @@ if (require.main === module) {
   main(a).catch((e) => { console.error(e && e.stack || e); process.exit(3); });
 }
 
-module.exports = { Rng, generate, execute, ulpError, GLU };
+module.exports = { Rng, generate, execute, ulpError, GLU, unaryModels };

@@ -6,6 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as sg from '../lib';
+import { ELEMENTWISE_FUNCTIONS } from './helpers/cases';
 
 type F32 = Float32Array;
 
@@ -49,7 +50,7 @@ const y = rand(1000, 5);
 
 // [name, default form, out form, result length]
 const ELEMENTWISE: Array<[string, () => F32, (out: F32) => F32, number]> = [
-  ...(['relu', 'relu6', 'sigmoid', 'tanh', 'silu', 'gelu', 'quickGelu', 'mish', 'selu', 'hardSigmoid', 'hardSwish', 'leakyRelu', 'softplus', 'elu'] as const).map(
+  ...(ELEMENTWISE_FUNCTIONS as Array<keyof typeof sg>).map(
     (n): [string, () => F32, (out: F32) => F32, number] => [n, () => (sg[n] as (a: F32) => F32)(x), (out) => (sg[n] as (a: F32, o: object) => F32)(x, { out }), x.length],
   ),
   ['gelu tanh', () => sg.gelu(x, { approximate: 'tanh' }), (out) => sg.gelu(x, { approximate: 'tanh', out }), x.length],

@@ -2,12 +2,9 @@
 // wrong length, option value or overlap, each naming the function and the argument.
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
+import { ELEMENTWISE_FUNCTIONS } from './helpers/cases';
 
-const NAMES = [
-  'reluBackward', 'leakyReluBackward', 'relu6Backward', 'sigmoidBackward', 'tanhBackward', 'siluBackward', 'swishBackward',
-  'geluBackward', 'quickGeluBackward', 'softplusBackward', 'mishBackward', 'eluBackward', 'seluBackward',
-  'hardSigmoidBackward', 'hardSwishBackward',
-] as const;
+const NAMES = ELEMENTWISE_FUNCTIONS.map((f) => `${f}Backward` as keyof typeof sg);
 
 describe('elementwise gradient argument errors', () => {
   it.each(NAMES)('%s', (name) => {

@@ -1,31 +1,40 @@
 // The float64 reference derivatives (lib/reference/backward.ts) are the derivatives of the float64
 // reference forwards: central differences at many points away from the kinks, in the tails too.
 import { describe, expect, it } from 'vitest';
+import type { ActName } from '../lib/ops';
 import * as d from '../lib/reference/backward';
 import * as f from '../lib/reference/activations';
+import { PUBLIC_ACTIVATIONS, caseName } from './helpers/cases';
+import { GRAD_PARAMETERS } from './helpers/grad-cases';
 
-type Fn = (x: number) => number;
-const CASES: Array<[string, Fn, Fn, number[]]> = [
-  ['relu', f.relu, d.relu, [0]],
-  ['leakyRelu(0.2)', (x) => f.leakyRelu(x, 0.2), (x) => d.leakyRelu(x, 0.2), [0]],
-  ['relu6', f.relu6, d.relu6, [0, 6]],
-  ['sigmoid', f.sigmoid, d.sigmoid, []],
-  ['tanh', f.tanh, d.tanh, []],
-  ['silu', (x) => f.silu(x), (x) => d.silu(x), []],
-  ['silu(1.5)', (x) => f.silu(x, 1.5), (x) => d.silu(x, 1.5), []],
-  ['silu(-0.5)', (x) => f.silu(x, -0.5), (x) => d.silu(x, -0.5), []],
-  ['gelu', f.gelu, d.gelu, []],
-  ['geluTanh', f.geluTanh, d.geluTanh, []],
-  ['quickGelu', f.quickGelu, d.quickGelu, []],
-  ['softplus', (x) => f.softplus(x), (x) => d.softplus(x), [20]],
-  ['softplus(2,10)', (x) => f.softplus(x, 2, 10), (x) => d.softplus(x, 2, 10), [5]],
-  ['mish', f.mish, d.mish, []],
-  ['elu', (x) => f.elu(x), (x) => d.elu(x), [0]],
-  ['elu(0.5)', (x) => f.elu(x, 0.5), (x) => d.elu(x, 0.5), [0]],
-  ['selu', f.selu, d.selu, [0]],
-  ['hardSigmoid', f.hardSigmoid, d.hardSigmoid, [-3, 3]],
-  ['hardSwish', f.hardSwish, d.hardSwish, [-3, 3]],
-];
+type Fn = (x: number, a?: number, b?: number) => number;
+const fs = f as unknown as Record<string, Fn>;
+const ds = d as unknown as Record<string, Fn>;
+
+// Where f is not differentiable (its pieces' ends), for the activations that have such points, as a
+// function of the parameters a, b: no difference quotient is taken across them (a quotient across an
+// unlisted kink, where a point falls within its stencil, fails the test).
+const KINKS: Partial<Record<ActName, (a: number, b: number) => number[]>> = {
+  relu: () => [0],
+  leakyRelu: () => [0],
+  relu6: () => [0, 6],
+  softplus: (beta, threshold) => [threshold / beta],
+  elu: () => [0],
+  selu: () => [0],
+  hardSigmoid: () => [-3, 3],
+  hardSwish: () => [-3, 3],
+};
+
+/** [name, f, f′, kinks]: every activation of the table with its defaults, then the gradient cases' other parameters. */
+const CASES: Array<[string, (x: number) => number, (x: number) => number, number[]]> = [
+  ...PUBLIC_ACTIVATIONS.map((r) => ({ act: r.name, a: r.a, b: r.b, options: {} })),
+  ...GRAD_PARAMETERS.map((p) => ({ act: p.act, a: p.a, b: p.b ?? PUBLIC_ACTIVATIONS.find((r) => r.name === p.act)!.b, options: p.options })),
+].map(({ act, a, b, options }) => [
+  caseName(act, options),
+  (x: number) => fs[act](x, a, b),
+  (x: number) => ds[act](x, a, b),
+  KINKS[act]?.(a, b) ?? [],
+]);
 
 // 4000 points over [-40, 40] (dense near 0) plus the far tails where the derivatives are tiny but normal
 const POINTS = (() => {

@@ -23,7 +23,8 @@ function around(x: number, k: number): number[] {
   return out;
 }
 
-const KINKS = [0, -0, 6, -3, 3, -1.5, -1.2784645, -0.7517916, -0.7524614, -1.1924218, -0.7511, 20, 10, 5, 87.3, -87.3, -88.7, -103, -150, 150, 12, -12, 14.5, -14.5];
+// The pieces' ends and the exp/erfc ranges' edges, and every root of every case's f′.
+const KINKS = [0, -0, 6, -3, 3, 20, 10, 5, 87.3, -87.3, -88.7, -103, -150, 150, 12, -12, 14.5, -14.5, ...new Set(GRAD_CASES.flatMap((c) => c.roots))];
 const INPUTS = (() => {
   const random = randomBitPatterns(100_000, 0x9a1d);
   const dense = linspace(-20, 20, 20_001);

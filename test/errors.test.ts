@@ -3,11 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { ELEMENTWISE_FUNCTIONS } from './helpers/cases';
 
-const UNARY = [
-  'relu', 'leakyRelu', 'relu6', 'sigmoid', 'tanh', 'silu', 'swish', 'gelu', 'quickGelu',
-  'softplus', 'mish', 'elu', 'selu', 'hardSigmoid', 'hardSwish',
-] as const;
+const UNARY = ELEMENTWISE_FUNCTIONS as Array<keyof typeof sg>;
 const GLU = ['glu', 'reglu', 'geglu', 'swiglu', 'bilinear'] as const;
 
 describe('elementwise argument errors', () => {

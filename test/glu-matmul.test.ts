@@ -5,6 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { FUSED_ACTIVATIONS as ACTIVATIONS } from '../lib/activation-table';
+import { camelName, gluOfGate, publicForm } from '../lib/ops';
 import * as ref from '../lib/reference/matrix';
 import { expectClose, rand as randIn, sameBits } from './helpers/matrix';
 
@@ -12,42 +14,19 @@ import { expectClose, rand as randIn, sameBits } from './helpers/matrix';
 const rand = (n: number, seed: number, lo = -1, hi = 1) => randIn(n, seed, lo, hi);
 
 type Activation = sg.FusedActivation;
-const ACTIVATIONS: Activation[] = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'];
+type Op = (...args: unknown[]) => Float32Array;
+const lib = sg as unknown as Record<string, Op>;
 
-/** The elementwise GLU op that act(gate) ⊙ up is, unfused. */
+/** The elementwise GLU op that act(gate) ⊙ up is, unfused (lib/ops.ts's GLU_GATES, checked in op-table.test.ts). */
 function unfusedGlu(act: Activation, g: Float32Array, u: Float32Array): Float32Array {
-  switch (act) {
-    case 'silu':
-      return sg.swiglu(g, u);
-    case 'gelu':
-      return sg.geglu(g, u);
-    case 'gelu-tanh':
-      return sg.geglu(g, u, { approximate: 'tanh' });
-    case 'relu':
-      return sg.reglu(g, u);
-    case 'sigmoid':
-      return sg.glu(g, u);
-    case 'identity':
-      return sg.bilinear(g, u);
-  }
+  const glu = gluOfGate(camelName(act))!;
+  return lib[glu.name](g, u, glu.tanh ? { approximate: 'tanh' } : {});
 }
 
-/** The elementwise activation, unfused. */
+/** The elementwise activation, unfused: its public function (identity: a copy). */
 function unfusedAct(act: Activation, h: Float32Array): Float32Array {
-  switch (act) {
-    case 'silu':
-      return sg.silu(h);
-    case 'gelu':
-      return sg.gelu(h);
-    case 'gelu-tanh':
-      return sg.gelu(h, { approximate: 'tanh' });
-    case 'relu':
-      return sg.relu(h);
-    case 'sigmoid':
-      return sg.sigmoid(h);
-    case 'identity':
-      return h.slice();
-  }
+  const form = publicForm(camelName(act));
+  return form ? lib[form.fn](h, form.options) : h.slice();
 }
 
 const initialIsa = binding.isa();

@@ -6,11 +6,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { FUSED_ACTIVATIONS as ACTIVATIONS } from '../lib/activation-table';
 import * as ref from '../lib/reference';
 import { expectClose, rand as randIn, sameBits } from './helpers/matrix';
 
 const rand = (n: number, seed: number) => randIn(n, seed, -1, 1);
-const ACTIVATIONS: sg.FusedActivation[] = ['silu', 'gelu', 'gelu-tanh', 'relu', 'sigmoid', 'identity'];
 const LAYOUTS: sg.Layout[] = ['out-in', 'in-out'];
 
 const initialIsa = binding.isa();

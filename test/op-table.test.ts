@@ -1,23 +1,30 @@
-// The lists of activations written outside native/runtime/activation_list.h, checked against it (through
-// the addon's _testing.activations()): lib/ops.ts's indices, the parameters lib passes by default, the test
-// cases, the bench's op lists and the activations the fused GEMM epilogue takes. Then the GLU family's
-// gates, lib/ops.ts's GLU_GATES: against the native table, lib's functions, the bench's rows and the
-// fuzzer's models (scripts/fuzz.js, written apart from lib).
+// The native table of activations (native/runtime/activation_list.h) and what derives from it:
+// lib/activation-table.ts (generated from the header: the TypeScript side's names, indices, parameters,
+// bars and fused list) against the header and against the compiled addon's table; then what lib, the
+// tests and the bench derive from those rows: each activation's public form, its float64 references,
+// its test cases and bench row. Then the GLU family's gates, lib/ops.ts's GLU_GATES: against the native
+// table, lib's functions, the bench's rows and the fuzzer's models (scripts/fuzz.js, written apart from lib).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
-import { FUSED_ACTIVATIONS } from '../bench/args';
+import { FUSED_ACTIVATIONS } from '../lib/activation-table';
 import { GLU, select, UNARY } from '../bench/ops';
 import { reference } from '../lib';
 import { binding } from '../lib/binding';
-import { Act, GLU_GATES, type GluName, gluGateName } from '../lib/ops';
-import { CASES } from './helpers/cases';
+import * as derivatives from '../lib/reference/backward';
+import { _testing } from '../lib/testing';
+import { Act, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
+import { CASES, PUBLIC_ACTIVATIONS } from './helpers/cases';
 import { GRAD_CASES } from './helpers/grad-cases';
 import { ACTIVATIONS, activation } from './helpers/op-table';
 
-// identity serves the bilinear GLU; it has no elementwise function, test case or bench row of its own.
-const PUBLIC = ACTIVATIONS.filter((r) => r.name !== 'identity');
+const ROOT = path.join(__dirname, '..');
+const GENERATOR = path.join(ROOT, 'scripts', 'gen-activation-table.js');
+const FUZZ = createRequire(__filename)(path.join(ROOT, 'scripts', 'fuzz.js'));
+const generator: { readRows(h: string): Array<Record<string, unknown>>; render(rows: unknown[]): string } = createRequire(__filename)(GENERATOR);
 
 /** Inputs over every piece of every activation: the thresholds of softplus (20), relu6 (6), the hard ones (±3). */
 function inputs(): Float32Array {
@@ -32,15 +39,60 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 }
 
 describe('native/runtime/activation_list.h', () => {
-  it('gives lib/ops.ts its names and indices', () => {
-    expect(Object.entries(Act)).toEqual(ACTIVATIONS.map((r) => [r.name, r.index]));
-    expect(ACTIVATIONS.map((r) => r.index)).toEqual(ACTIVATIONS.map((_, i) => i));
+  it('is what lib/activation-table.ts holds (npm run generate writes it)', () => {
+    expect(() => execFileSync(process.execPath, [GENERATOR, '--check'], { stdio: 'pipe' })).not.toThrow();
+    // and the check sees a change of any row
+    const header = fs.readFileSync(path.join(ROOT, 'native', 'runtime', 'activation_list.h'), 'utf8');
+    const rows = generator.readRows(header);
+    expect(rows.map((r) => r.name)).toEqual(Object.keys(Act));
+    const changed = header.replace('X(Tanh, tanh, 0.0, 0.0, 4, 4,', 'X(Tanh, tanh, 0.0, 0.0, 5, 4,');
+    expect(changed).not.toBe(header);
+    expect(generator.render(generator.readRows(changed))).not.toBe(generator.render(rows));
   });
 
-  it('has an accuracy case and a gradient case per activation, the first with the default options', () => {
-    for (const r of PUBLIC) {
-      expect(CASES.some((c) => c.act === r.name), `${r.name}: no case in test/helpers/cases.ts`).toBe(true);
-      expect(GRAD_CASES.some((c) => c.act === r.name), `${r.name}: no case in test/helpers/grad-cases.ts`).toBe(true);
+  it("is the compiled addon's table, row for row", () => {
+    const native = _testing.activations();
+    expect(native.length).toBe(ACTIVATIONS.length);
+    native.forEach((n, i) => {
+      const r = ACTIVATIONS[i] as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(n)) expect(Object.is(r[k], v), `${n.name}.${k}: addon ${v}, lib/activation-table.ts ${r[k]}`).toBe(true);
+    });
+  });
+
+  it('has, for every activation but identity, its public functions and float64 references', () => {
+    const lib = sg as unknown as Record<string, unknown>;
+    const ref = reference as unknown as Record<string, unknown>;
+    const scalar = reference.scalar as unknown as Record<string, unknown>;
+    const d = derivatives as unknown as Record<string, unknown>;
+    for (const r of ACTIVATIONS) {
+      const form = publicForm(r.name);
+      if (!form) {
+        expect(r.name).toBe('identity');
+        continue;
+      }
+      for (const fn of [form.fn, `${form.fn}Backward`]) {
+        expect(typeof lib[fn], `lib/index.ts exports no function ${fn} (activation ${r.name})`).toBe('function');
+        expect(typeof ref[fn], `lib/reference exports no function ${fn} (activation ${r.name})`).toBe('function');
+      }
+      expect(typeof scalar[r.name], `lib/reference/activations.ts has no ${r.name}`).toBe('function');
+      expect(typeof d[r.name], `lib/reference/backward.ts has no ${r.name}`).toBe('function');
+    }
+    expect(PUBLIC_ACTIVATIONS.length).toBe(ACTIVATIONS.length - 1);
+  });
+
+  it("is fuzzed: scripts/fuzz.js has a model of each public function, computing that activation", () => {
+    const models: Record<string, { act(p: object): string }> = FUZZ.unaryModels({ ACTIVATIONS });
+    for (const r of PUBLIC_ACTIVATIONS) {
+      const form = publicForm(r.name)!;
+      expect(models[form.fn], `scripts/fuzz.js: no model of ${form.fn}`).toBeDefined();
+      expect(models[form.fn].act(form.options), `scripts/fuzz.js: ${form.fn}(${JSON.stringify(form.options)})`).toBe(r.name);
+    }
+  });
+
+  it('gives each activation a forward and a gradient test case, the first with the default options', () => {
+    for (const r of PUBLIC_ACTIVATIONS) {
+      expect(CASES.find((c) => c.act === r.name)?.bar, r.name).toBe(r.bar);
+      expect(GRAD_CASES.find((c) => c.act === r.name)?.bar, r.name).toBe(r.gradBar);
     }
     for (const c of [...CASES, ...GRAD_CASES]) expect(Act).toHaveProperty(c.act);
   });
@@ -50,7 +102,7 @@ describe('native/runtime/activation_list.h', () => {
   it("passes the table's default parameters from lib, forward and gradient", () => {
     const x = inputs();
     const dy = x.map((v, i) => (i % 2 ? 1 : -0.75) + v * 1e-3);
-    for (const r of PUBLIC) {
+    for (const r of PUBLIC_ACTIVATIONS) {
       const fwd = CASES.find((c) => c.act === r.name)!;
       const want = binding.unary(r.index, x, new Float32Array(x.length), r.a, r.b);
       expect(sameBits(fwd.run(x), want), `${fwd.name} against unary(${r.name}, a = ${r.a}, b = ${r.b})`).toBe(true);
@@ -60,8 +112,8 @@ describe('native/runtime/activation_list.h', () => {
     }
   });
 
-  it('has a bench row per activation, forward and gradient (bench/ops.ts)', () => {
-    for (const r of PUBLIC) {
+  it('has a bench row per activation: forward, gradient and the plain-JS loop (bench/ops.ts)', () => {
+    for (const r of PUBLIC_ACTIVATIONS) {
       const [op] = select(UNARY, [r.name], []);
       const x = inputs();
       const out = new Float32Array(x.length);
@@ -70,13 +122,15 @@ describe('native/runtime/activation_list.h', () => {
       const dy = new Float32Array(x.length).fill(1);
       op.backward(x, dy, out);
       expect(sameBits(out, binding.unaryBackward(r.index, x, dy, new Float32Array(x.length), r.a, r.b)), `bench row ${op.name}, backward`).toBe(true);
+      op.js(x, out);
+      const f = scalar(r.name);
+      expect(sameBits(out, x.map((v) => f(v, r.a, r.b))), `bench row ${op.name}: plain-JS loop against reference.scalar.${r.name}`).toBe(true);
     }
-    expect(UNARY).toHaveLength(PUBLIC.length);
+    expect(UNARY).toHaveLength(PUBLIC_ACTIVATIONS.length);
   });
 
-  it('names the activations the fused epilogue applies: lib and the bench take exactly those', () => {
-    // packGate's names are the table's in kebab case (geluTanh: 'gelu-tanh').
-    const fused = ACTIVATIONS.filter((r) => r.fused).map((r) => r.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  it('names the activations the fused epilogue applies: lib takes exactly those, the addon refuses the others', () => {
+    const fused = ACTIVATIONS.filter((r) => r.fused).map((r) => kebabName(r.name));
     expect([...FUSED_ACTIVATIONS].sort()).toEqual(fused.sort());
     const w = new Float32Array(4);
     for (const r of ACTIVATIONS) {
@@ -89,7 +143,7 @@ describe('native/runtime/activation_list.h', () => {
   });
 });
 
-type Scalar = (x: number, a?: number) => number;
+type Scalar = (x: number, a?: number, b?: number) => number;
 /** The float64 reference of activation `name` (reference.scalar's keys are lib/ops.ts's). */
 const scalar = (name: string): Scalar => (reference.scalar as unknown as Record<string, Scalar>)[name];
 const GLU_NAMES = Object.keys(GLU_GATES) as GluName[];
@@ -100,7 +154,7 @@ interface FuzzGlu {
   gate: string;
   act: (R: unknown, p: { approximate?: string }) => (v: number) => number;
 }
-const FUZZ_GLU: Record<string, FuzzGlu> = createRequire(__filename)(path.join(__dirname, '..', 'scripts', 'fuzz.js')).GLU;
+const FUZZ_GLU: Record<string, FuzzGlu> = FUZZ.GLU;
 
 /** gate, up: pairs over every piece of every gate (inputs()), up varying in sign and size. */
 function gluInputs(): [Float32Array, Float32Array] {

@@ -165,18 +165,37 @@ constexpr int kGluUp = 2;    // the case checks dUp = dh f(gate)
 
 const float kInf = std::numeric_limits<float>::infinity();
 
-// The roots of f' for activation `act` with parameters p (gradient cases; README, "Training").
+int sign(double v) { return (v > 0) - (v < 0); }  // 0 for NaN too
+
+// The roots of f' for activation `act` with parameters p (gradient cases; README, "Training"), found in
+// the float64 reference rather than listed per activation (as lib/reference/roots.ts does for the tests):
+// derivative() sampled at 64 points per binade from +-2^-149 to +-2^128 and at 0, so that a root is found
+// at any scale, each sign change narrowed by bisection to double precision. A piece where f' is 0 is no root.
 std::vector<double> grad_roots(int act, const ActParams& p) {
-  constexpr double kSiluRoot = -1.2784645427610738;  // of silu' at beta = 1; beta scales it by 1 / beta
-  switch (act) {
-    case kSilu: return {kSiluRoot / p.a};
-    case kQuickGelu: return {kSiluRoot / 1.702};
-    case kGelu: return {-0.75179162426};
-    case kGeluTanh: return {-0.7524614};
-    case kMish: return {-1.1924218};
-    case kHardSwish: return {-1.5};
-    default: return {};
+  std::vector<double> xs;
+  for (int e = 127; e >= -149; --e)
+    for (int k = 63; k >= 0; --k) xs.push_back(-std::ldexp(1 + k / 64.0, e));
+  xs.push_back(0);
+  for (size_t i = xs.size() - 1; i-- > 0;) xs.push_back(-xs[i]);
+  std::vector<double> roots;
+  double prev_x = 0;
+  int prev_s = 0;
+  for (const double x : xs) {
+    const int s = sign(derivative(act, x, p));
+    if (s == 0) continue;
+    if (prev_s != 0 && s != prev_s) {
+      double a = prev_x, b = x;
+      for (double m = a + (b - a) / 2; m != a && m != b; m = a + (b - a) / 2) {
+        const int sm = sign(derivative(act, m, p));
+        if (sm == 0) { a = b = m; break; }
+        (sm == prev_s ? a : b) = m;
+      }
+      roots.push_back(a + (b - a) / 2);
+    }
+    prev_x = x;
+    prev_s = s;
   }
+  return roots;
 }
 
 // Every activation of runtime/activation_list.h (identity aside) with its default parameters, then some

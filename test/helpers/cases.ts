@@ -1,8 +1,11 @@
-// The elementwise ops under test: the public function, its activation (lib/ops.ts's key), its reference
-// and options, and its bar: the max ULP error of native/runtime/activation_list.h (the README's Accuracy
-// section; 0 means bitwise exact). An activation's first case calls it with its default options.
+// The elementwise ops under test, derived from the native table (lib/activation-table.ts, generated from
+// native/runtime/activation_list.h): every activation with its default options, called through its public
+// form (lib/ops.ts's publicForm), against reference.scalar's function of the same name with the table's
+// parameters, held to the table's bar (the max ULP error; 0: bitwise exact); then a few activations with
+// other parameters. An activation's first case is its default one.
 import * as sg from '../../lib';
-import type { ActName } from '../../lib/ops';
+import { ACTIVATIONS } from '../../lib/activation-table';
+import { type ActName, publicForm } from '../../lib/ops';
 import * as ref from '../../lib/reference/activations';
 import { activation } from './op-table';
 
@@ -14,26 +17,53 @@ export interface Case {
   bar: number;
 }
 
-const SPECS: Omit<Case, 'bar'>[] = [
-  { name: 'relu', act: 'relu', run: (x, out) => sg.relu(x, { out }), ref: ref.relu },
-  { name: 'relu6', act: 'relu6', run: (x, out) => sg.relu6(x, { out }), ref: ref.relu6 },
-  { name: 'leakyRelu', act: 'leakyRelu', run: (x, out) => sg.leakyRelu(x, { out }), ref: (v) => ref.leakyRelu(v, 0.01) },
-  { name: 'leakyRelu(0.2)', act: 'leakyRelu', run: (x, out) => sg.leakyRelu(x, { slope: 0.2, out }), ref: (v) => ref.leakyRelu(v, 0.2) },
-  { name: 'sigmoid', act: 'sigmoid', run: (x, out) => sg.sigmoid(x, { out }), ref: ref.sigmoid },
-  { name: 'tanh', act: 'tanh', run: (x, out) => sg.tanh(x, { out }), ref: ref.tanh },
-  { name: 'silu', act: 'silu', run: (x, out) => sg.silu(x, { out }), ref: (v) => ref.silu(v, 1) },
-  { name: 'swish(1.5)', act: 'silu', run: (x, out) => sg.swish(x, { beta: 1.5, out }), ref: (v) => ref.silu(v, 1.5) },
-  { name: 'gelu', act: 'gelu', run: (x, out) => sg.gelu(x, { out }), ref: ref.gelu },
-  { name: 'gelu(tanh)', act: 'geluTanh', run: (x, out) => sg.gelu(x, { approximate: 'tanh', out }), ref: ref.geluTanh },
-  { name: 'quickGelu', act: 'quickGelu', run: (x, out) => sg.quickGelu(x, { out }), ref: ref.quickGelu },
-  { name: 'softplus', act: 'softplus', run: (x, out) => sg.softplus(x, { out }), ref: (v) => ref.softplus(v, 1, 20) },
-  { name: 'softplus(2,10)', act: 'softplus', run: (x, out) => sg.softplus(x, { beta: 2, threshold: 10, out }), ref: (v) => ref.softplus(v, 2, 10) },
-  { name: 'mish', act: 'mish', run: (x, out) => sg.mish(x, { out }), ref: ref.mish },
-  { name: 'elu', act: 'elu', run: (x, out) => sg.elu(x, { out }), ref: (v) => ref.elu(v, 1) },
-  { name: 'elu(0.5)', act: 'elu', run: (x, out) => sg.elu(x, { alpha: 0.5, out }), ref: (v) => ref.elu(v, 0.5) },
-  { name: 'selu', act: 'selu', run: (x, out) => sg.selu(x, { out }), ref: ref.selu },
-  { name: 'hardSigmoid', act: 'hardSigmoid', run: (x, out) => sg.hardSigmoid(x, { out }), ref: ref.hardSigmoid },
-  { name: 'hardSwish', act: 'hardSwish', run: (x, out) => sg.hardSwish(x, { out }), ref: ref.hardSwish },
+/** A call with other parameters than the table's: the options given, the reference's a and b that match. */
+export interface ParameterSpec {
+  act: ActName;
+  /** The public function if not the activation's own (swish for silu). */
+  fn?: string;
+  options: Record<string, number>;
+  a: number;
+  b?: number;
+}
+
+type Unary = (x: Float32Array, options?: object) => Float32Array;
+type Scalar = (x: number, a?: number, b?: number) => number;
+const lib = sg as unknown as Record<string, Unary>;
+const scalar = ref as unknown as Record<string, Scalar>;
+
+/** The activations that have a public function (all but identity, the bilinear GLU's gate). */
+export const PUBLIC_ACTIVATIONS = ACTIVATIONS.filter((r) => publicForm(r.name) !== null);
+
+/** The elementwise functions lib exports: each activation's public form, and swish (silu's other name). */
+export const ELEMENTWISE_FUNCTIONS: readonly string[] = [...new Set(PUBLIC_ACTIVATIONS.map((r) => publicForm(r.name)!.fn)), 'swish'];
+
+/** `fn(v1,v2)` for a call of fn with options {k1: v1, k2: v2}; `fn` without options. */
+export function caseName(fn: string, options: object): string {
+  const values = Object.values(options);
+  const show = (v: unknown) => (typeof v === 'number' && Math.abs(v) >= 1e6 ? v.toExponential() : String(v));
+  return values.length ? `${fn}(${values.map(show).join(',')})` : fn;
+}
+
+function makeCase(act: ActName, fn: string, options: object, a: number, b: number): Case {
+  const f = lib[fn];
+  const r = scalar[act];
+  if (typeof f !== 'function') throw new Error(`lib has no function ${fn} (activation ${act})`);
+  if (typeof r !== 'function') throw new Error(`lib/reference/activations.ts has no ${act}`);
+  return { name: caseName(fn, options), act, run: (x, out) => f(x, { ...options, out }), ref: (v) => r(v, a, b), bar: activation(act).bar };
+}
+
+const PARAMETERS: ParameterSpec[] = [
+  { act: 'leakyRelu', options: { slope: 0.2 }, a: 0.2 },
+  { act: 'silu', fn: 'swish', options: { beta: 1.5 }, a: 1.5 },
+  { act: 'softplus', options: { beta: 2, threshold: 10 }, a: 2, b: 10 },
+  { act: 'elu', options: { alpha: 0.5 }, a: 0.5 },
 ];
 
-export const CASES: Case[] = SPECS.map((c) => ({ ...c, bar: activation(c.act).bar }));
+export const CASES: Case[] = [
+  ...PUBLIC_ACTIVATIONS.map((r) => {
+    const form = publicForm(r.name)!;
+    return makeCase(r.name, form.fn, form.options, r.a, r.b);
+  }),
+  ...PARAMETERS.map((p) => makeCase(p.act, p.fn ?? p.act, p.options, p.a, p.b ?? activation(p.act).b)),
+];

@@ -1,14 +1,13 @@
-// The native table of activations (native/runtime/activation_list.h), read through the addon's
-// _testing.activations(): the bars the suites hold each case to, and what test/op-table.test.ts checks
-// lib/ops.ts, lib's default parameters, the cases and the bench's lists against.
-import type { ActivationRow } from '../../lib/binding-types';
+// The native table of activations (native/runtime/activation_list.h) as lib reads it: lib/activation-table.ts,
+// generated from it. test/op-table.test.ts checks that file against the header and against the compiled
+// addon's table (_testing.activations()); the suites hold each case to the bars here.
+import { ACTIVATIONS, type ActivationInfo } from '../../lib/activation-table';
 import type { ActName } from '../../lib/ops';
-import { _testing } from '../../lib/testing';
 
-export const ACTIVATIONS: readonly ActivationRow[] = _testing.activations();
+export { ACTIVATIONS };
 
-/** The row of activation `name`; throws if the native table has none. */
-export function activation(name: ActName): ActivationRow {
+/** The row of activation `name`; throws if the table has none. */
+export function activation(name: ActName): ActivationInfo {
   const row = ACTIVATIONS.find((r) => r.name === name);
   if (!row) throw new Error(`native/runtime/activation_list.h has no activation '${name}'`);
   return row;
