@@ -84,7 +84,6 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     dramReadAt(th) {
       let f = report.roofline.dramRead.find((r) => r.threads === th);
       if (!f) {
-        if (typeof testing.readBandwidth !== 'function') return null;
         const passes = Math.max(3, timing.repeat);
         f = { threads: th, bufferBytes: DRAM_READ_MIB << 20, gbPerSec: stat(testing.readBandwidth(DRAM_READ_MIB, th, passes)) };
         report.roofline.dramRead.push(f);

@@ -1,9 +1,7 @@
 // `gate` and `ffn`: the fused SwiGLU gate H = SiLU(X·Wg) ⊙ (X·Wu) (and the whole FFN, Y = H·Wd) in
 // GFLOP/s and % of the FMA peak measured in the same run, beside the package's own unfused path
 // (2 × matmul + swiglu [+ matmul]) and onnxruntime-node (MatMul, MatMul, Sigmoid, Mul, Mul [, MatMul]).
-// If the loaded addon lacks the matrix ops (built from older sources than lib/), these subcommands say
-// "not available in this build" and skip.
-import { has, sg, testing } from './api';
+import { sg, testing } from './api';
 import { Dtype, FusedActivation, Shape } from './args';
 import { Context, DRAM_READ_MIB } from './context';
 import { GLU, inputs } from './ops';
@@ -83,17 +81,7 @@ const msAndFlops = (secs: number[], flop: number) => ({
   gflopsPerSec: stat(secs.map((s) => flop / s / 1e9)),
 });
 
-export function gemmAvailable(kind: 'gate' | 'ffn'): boolean {
-  return kind === 'gate' ? has('packGate', 'swigluMatmul') && typeof sg.gluMatmul === 'function' : has('packFfn', 'swigluFfn') && typeof sg.ffn === 'function';
-}
-
 export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shape[]): Promise<void> {
-  if (!gemmAvailable(kind)) {
-    const need = kind === 'gate' ? 'packGate/swigluMatmul' : 'packFfn/swigluFfn';
-    ctx.report.notes.push(`${kind}: not available in this build (the loaded addon has no ${need})`);
-    ctx.progress.note(`swiglu-bench: ${kind}: not available in this build (the loaded addon has no ${need})`);
-    return;
-  }
   const shapes = ctx.opts.shapes ?? defaults;
   const dtypes: Dtype[] = ctx.opts.dtype ?? ['f32'];
   const acts: FusedActivation[] = ctx.opts.activation ?? ['silu'];
@@ -109,13 +97,18 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
       const wd = ffn ? inputs(k * n, 17).map((v) => (v * 0.1) / Math.sqrt(n)) : undefined;
       const flop = (ffn ? 6 : 4) * m * k * n;
       const outLen = ffn ? m * k : m * n;
-      const unfusedOk = has('matmul');
       for (const dtype of dtypes) for (const activation of acts) {
-        const packed = ffn
-          ? sg.packFfn!({ gate: weights(wg, dtype), up: weights(wu, dtype), down: weights(wd!, dtype), inFeatures: k, hiddenFeatures: n, dtype, activation })
-          : sg.packGate!(weights(wg, dtype), weights(wu, dtype), { inFeatures: k, outFeatures: n, dtype, activation });
+        const asDtype = (w: Float32Array) => weights(w, dtype);
+        let packed: { dispose(): void };
+        let fused: () => unknown;
         const out = new Float32Array(outLen);
-        const fused = ffn ? () => sg.ffn!(x, packed, { out }) : () => sg.gluMatmul!(x, packed, { out });
+        if (ffn) {
+          const p = sg.packFfn({ gate: asDtype(wg), up: asDtype(wu), down: asDtype(wd!), inFeatures: k, hiddenFeatures: n, dtype, activation });
+          [packed, fused] = [p, () => sg.ffn(x, p, { out })];
+        } else {
+          const p = sg.packGate(asDtype(wg), asDtype(wu), { inFeatures: k, outFeatures: n, dtype, activation });
+          [packed, fused] = [p, () => sg.gluMatmul(x, p, { out })];
+        }
         const gluOp = unfusedGlu(activation);
         // The unfused path, f32 weights: the package's matmul twice, swiglu, (matmul).
         const g = new Float32Array(m * n);
@@ -123,10 +116,10 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
         const h = new Float32Array(m * n);
         const y = new Float32Array(outLen);
         const unfused = () => {
-          sg.matmul!(x, wg, { m, k, n, transB: true, out: g });
-          sg.matmul!(x, wu, { m, k, n, transB: true, out: u });
+          sg.matmul(x, wg, { m, k, n, transB: true, out: g });
+          sg.matmul(x, wu, { m, k, n, transB: true, out: u });
           gluOp(g, u, h);
-          if (ffn) sg.matmul!(h, wd!, { m, k: n, n: k, transB: true, out: y });
+          if (ffn) sg.matmul(h, wd!, { m, k: n, n: k, transB: true, out: y });
         };
         for (const th of ctx.threads) {
           ctx.progress.tick(`${kind} ${m}x${k}x${n} ${dtype} ${activation} ${th}T ${isa}`);
@@ -135,26 +128,26 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           // sample took, on the same threads: both see the same clock, neighbours and vCPU state (on this
           // VM two cores sustain ~525 GFLOP/s under a long load where a short burst reaches ~545).
           const probes: number[] = [];
-          const probe = typeof testing.fmaPeak === 'function' ? testing.fmaPeak : null;
+          const probe = testing.fmaPeak;
           // M ≤ 8 is bound by the weight stream: its roofline is the DRAM read probe, taken right before and
           // right after the row's samples (three passes each) rather than once per run: on this VM the
           // bandwidth drifts by tens of % from one minute to the next.
-          const readProbe = m <= 8 && typeof testing.readBandwidth === 'function' ? () => testing.readBandwidth!(DRAM_READ_MIB, th, 3) : null;
+          const readProbe = m <= 8 ? () => testing.readBandwidth(DRAM_READ_MIB, th, 3) : null;
           const readBefore = readProbe ? readProbe() : [];
           // With --pause the probe runs after the row instead: a probe between a call and the next one's
           // pause leaves the cores and the pool's helpers busy-warm, which is what the pause is there to undo.
           const paused = (ctx.timing.pauseMs ?? 0) > 0;
           const f = msAndFlops(
             await timeCalls(fused, ctx.timing, (secs, timed) => {
-              if (probe && timed && !paused) probes.push(probe(Math.min(Math.max(secs, 0.005), 10), th));
+              if (timed && !paused) probes.push(probe(Math.min(Math.max(secs, 0.005), 10), th));
             }),
             flop,
           );
-          if (probe && paused) for (let i = 0; i < 3; i++) probes.push(probe(0.02, th));
+          if (paused) for (let i = 0; i < 3; i++) probes.push(probe(0.02, th));
           const dramBracket = readProbe ? stat([...readBefore, ...readProbe()]) : null;
           const peakInterleaved = probes.length ? stat(probes) : null;
           let uf: GemmRow['unfused'] = null;
-          if (unfusedOk && dtype === 'f32') {
+          if (dtype === 'f32') {
             uf = msAndFlops(await timeCalls(unfused, ctx.timing), flop);
             const err = relErr(out, ffn ? y : h);
             if (!(err <= 1e-4)) ctx.report.notes.push(`${kind} ${m}x${k}x${n} ${isa}: fused and unfused differ (relative error ${err.toExponential(2)})`);
@@ -209,7 +202,7 @@ export async function runGemm(ctx: Context, kind: 'gate' | 'ffn', defaults: Shap
           };
           (ffn ? ctx.report.ffn : ctx.report.gate).push(row);
         }
-        packed.dispose?.();
+        packed.dispose();
       }
     }
   });

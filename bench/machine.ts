@@ -1,7 +1,6 @@
 // `machine`: the roofline of this machine, measured now. Copy bandwidth per cache level (the working
 // set is half the level's size: L1, L2 and L3 per thread for private levels, L3 shared; DRAM far beyond
-// L3) and the FP32 FMA peak. The peak needs native code: the addon's `fmaPeak(seconds, threads)` when it
-// has one; otherwise the best GFLOP/s of a large matmul, a lower bound, when the addon has matmul.
+// L3) and the FP32 FMA peak, from the addon's probe `fmaPeak(seconds, threads)` (lib/testing.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { copyBandwidth } from './copy';
@@ -28,7 +27,7 @@ export interface PeakFigure {
   /** The kernels active when it was measured (the probe runs the active ISA's widest FMA). */
   isa?: string;
   gflopsPerSec: Stat | null;
-  source: 'fmaPeak' | 'matmul-lower-bound' | 'unavailable';
+  source: 'fmaPeak';
   note?: string;
 }
 
@@ -143,38 +142,12 @@ export function measurePeak(threads: number[], t: TimingOptions, progress: Progr
   for (const th of threads) {
     progress.tick(`FMA peak ${th}T`);
     sg.setNumThreads(th);
-    if (typeof testing.fmaPeak === 'function') {
-      const vals: number[] = [];
-      for (let i = 0; i < t.warmup + t.repeat; i++) {
-        const v = testing.fmaPeak(Math.max(0.05, t.minSampleMs / 1e3), th); // GFLOP/s
-        if (i >= t.warmup) vals.push(v);
-      }
-      out.push({ threads: th, isa: sg.isa(), gflopsPerSec: stat(vals), source: 'fmaPeak' });
-    } else if (typeof sg.matmul === 'function') {
-      // A matmul big enough to be compute-bound; its best sample is a lower bound on the peak.
-      const m = 256, k = 1024, n = 1024;
-      const a = new Float32Array(m * k).fill(0.5);
-      const b = new Float32Array(k * n).fill(0.25);
-      const c = new Float32Array(m * n);
-      const flop = 2 * m * k * n;
-      const vals: number[] = [];
-      sg.matmul(a, b, { m, k, n, out: c });
-      for (let i = 0; i < t.warmup + t.repeat; i++) {
-        const t0 = performance.now();
-        let reps = 0;
-        do {
-          sg.matmul(a, b, { m, k, n, out: c });
-          reps++;
-        } while (performance.now() - t0 < t.minSampleMs);
-        const sec = (performance.now() - t0) / 1e3 / reps;
-        if (i >= t.warmup) vals.push(flop / sec / 1e9);
-      }
-      const s = stat(vals);
-      const best = { ...s, median: s.max }; // a lower bound: the best sample is the closest to the peak
-      out.push({ threads: th, isa: sg.isa(), gflopsPerSec: best, source: 'matmul-lower-bound', note: `best of ${m}x${k}x${n} matmul` });
-    } else {
-      out.push({ threads: th, isa: sg.isa(), gflopsPerSec: null, source: 'unavailable', note: 'the addon has neither fmaPeak() nor matmul()' });
+    const vals: number[] = [];
+    for (let i = 0; i < t.warmup + t.repeat; i++) {
+      const v = testing.fmaPeak(Math.max(0.05, t.minSampleMs / 1e3), th); // GFLOP/s
+      if (i >= t.warmup) vals.push(v);
     }
+    out.push({ threads: th, isa: sg.isa(), gflopsPerSec: stat(vals), source: 'fmaPeak' });
   }
   return out;
 }
