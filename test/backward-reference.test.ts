@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActName } from '../lib/ops';
 import * as d from '../lib/reference/backward';
 import * as f from '../lib/reference/activations';
-import { PUBLIC_ACTIVATIONS, caseName } from './helpers/cases';
+import { calls, caseName } from './helpers/cases';
 import { GRAD_PARAMETERS } from './helpers/grad-cases';
 
 type Fn = (x: number, a?: number, b?: number) => number;
@@ -26,11 +26,8 @@ const KINKS: Partial<Record<ActName, (a: number, b: number) => number[]>> = {
 };
 
 /** [name, f, f′, kinks]: every activation of the table with its defaults, then the gradient cases' other parameters. */
-const CASES: Array<[string, (x: number) => number, (x: number) => number, number[]]> = [
-  ...PUBLIC_ACTIVATIONS.map((r) => ({ act: r.name, a: r.a, b: r.b, options: {} })),
-  ...GRAD_PARAMETERS.map((p) => ({ act: p.act, a: p.a, b: p.b ?? PUBLIC_ACTIVATIONS.find((r) => r.name === p.act)!.b, options: p.options })),
-].map(({ act, a, b, options }) => [
-  caseName(act, options),
+const CASES: Array<[string, (x: number) => number, (x: number) => number, number[]]> = calls(GRAD_PARAMETERS, (act, fn, options, a, b) => [
+  caseName(fn, options),
   (x: number) => fs[act](x, a, b),
   (x: number) => ds[act](x, a, b),
   KINKS[act]?.(a, b) ?? [],

@@ -60,10 +60,15 @@ const PARAMETERS: ParameterSpec[] = [
   { act: 'elu', options: { alpha: 0.5 }, a: 0.5 },
 ];
 
-export const CASES: Case[] = [
-  ...PUBLIC_ACTIVATIONS.map((r) => {
-    const form = publicForm(r.name)!;
-    return makeCase(r.name, form.fn, form.options, r.a, r.b);
-  }),
-  ...PARAMETERS.map((p) => makeCase(p.act, p.fn ?? p.act, p.options, p.a, p.b ?? activation(p.act).b)),
-];
+/** One call per activation with its default options through its public form, then `parameters`: what make builds a case from. */
+export function calls<T>(parameters: ParameterSpec[], make: (act: ActName, fn: string, options: object, a: number, b: number) => T): T[] {
+  return [
+    ...PUBLIC_ACTIVATIONS.map((r) => {
+      const form = publicForm(r.name)!;
+      return make(r.name, form.fn, form.options, r.a, r.b);
+    }),
+    ...parameters.map((p) => make(p.act, p.fn ?? p.act, p.options, p.a, p.b ?? activation(p.act).b)),
+  ];
+}
+
+export const CASES: Case[] = calls(PARAMETERS, makeCase);

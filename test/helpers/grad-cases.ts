@@ -5,10 +5,9 @@
 // (README, Training: the bars relax near them) and the table's gradient bar (0: bitwise exact).
 import * as sg from '../../lib';
 import type { ActName } from '../../lib/ops';
-import { publicForm } from '../../lib/ops';
 import * as ref from '../../lib/reference';
 import * as d from '../../lib/reference/backward';
-import { PUBLIC_ACTIVATIONS, type ParameterSpec, caseName } from './cases';
+import { type ParameterSpec, calls, caseName } from './cases';
 import { activation } from './op-table';
 import { rootsOf } from '../../lib/reference/roots';
 
@@ -59,10 +58,4 @@ export const GRAD_PARAMETERS: ParameterSpec[] = [
   { act: 'elu', options: { alpha: 1e18 }, a: 1e18 },
 ];
 
-export const GRAD_CASES: GradCase[] = [
-  ...PUBLIC_ACTIVATIONS.map((r) => {
-    const form = publicForm(r.name)!;
-    return makeCase(r.name, form.fn, form.options, r.a, r.b);
-  }),
-  ...GRAD_PARAMETERS.map((p) => makeCase(p.act, p.fn ?? p.act, p.options, p.a, p.b ?? activation(p.act).b)),
-];
+export const GRAD_CASES: GradCase[] = calls(GRAD_PARAMETERS, makeCase);
