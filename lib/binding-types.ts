@@ -3,8 +3,9 @@
 // native side still validates types, lengths and overlap so that no call can corrupt memory.
 // It lives in lib/ as a .ts file so that tsc emits its declarations into dist/lib/ beside the
 // files that import them: the published .d.ts files resolve without anything outside dist/.
+import type { ActivationInfo } from './activation-table';
 
-/** Index of an activation in the native dispatch table; order fixed by native/runtime/op_table.h. */
+/** Index of an activation in the native dispatch table: lib/activation-table.ts's Act (native/runtime/activation_list.h's order). */
 export type ActIndex = number;
 
 export interface RuntimeBinding {
@@ -121,25 +122,8 @@ export interface TestingBinding {
   activations(): ActivationRow[];
 }
 
-/** One row of native/runtime/activation_list.h. */
-export interface ActivationRow {
-  /** lib/ops.ts's key. */
-  name: string;
-  index: ActIndex;
-  /** The parameters the public function passes by default. */
-  a: number;
-  b: number;
-  /** Max ULP error of f and of dy·f′ over every float32 input (0: bitwise exact). */
-  bar: number;
-  gradBar: number;
-  /** f(±Inf) (bitwise) and f′(±Inf). */
-  fPosInf: number;
-  fNegInf: number;
-  fpPosInf: number;
-  fpNegInf: number;
-  /** Whether the GEMM epilogue applies it (packGate's activation). */
-  fused: boolean;
-}
+/** One row of native/runtime/activation_list.h, as the addon returns it (lib/activation-table.ts holds the same rows). */
+export type ActivationRow = ActivationInfo;
 
 export interface Binding extends RuntimeBinding, ElementwiseBinding, GradBinding, MatrixBinding, MatrixBackwardBinding, ConvertBinding {
   /** Not part of the API: the tests' and the bench's hooks. */
