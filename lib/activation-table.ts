@@ -63,3 +63,15 @@ export const ACTIVATIONS: readonly ActivationInfo[] = [
 
 /** The activations the GEMM epilogue fuses, by the names packGate's `activation` takes. */
 export const FUSED_ACTIVATIONS = ['relu', 'sigmoid', 'silu', 'gelu', 'gelu-tanh', 'identity'] as const;
+
+/**
+ * The GLU family, op(gate, up) = act(gate) ⊙ up: each op's gate activation, the parameter passed with it
+ * (that activation's default), and the activation its approximate 'tanh' form takes instead, if any.
+ */
+export const GLU_GATES = {
+  glu: { act: 'sigmoid', a: 0 },
+  reglu: { act: 'relu', a: 0 },
+  geglu: { act: 'gelu', a: 0, approximateTanh: 'geluTanh' },
+  swiglu: { act: 'silu', a: 1 },
+  bilinear: { act: 'identity', a: 0 },
+} as const;

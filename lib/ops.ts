@@ -1,7 +1,8 @@
-// The activations' names and N-API indices (Act), generated from the native table
-// (native/runtime/activation_list.h) into lib/activation-table.ts.
-import { Act, type ActName } from './activation-table';
-export { Act, type ActName };
+// The activations' names and N-API indices (Act) and the GLU family's gates (GLU_GATES), generated from
+// the native table (native/runtime/activation_list.h) into lib/activation-table.ts; the rules lib, the
+// tests and the bench use to reach them.
+import { Act, type ActName, GLU_GATES } from './activation-table';
+export { Act, type ActName, GLU_GATES };
 
 // Domains of the scale parameters (see check.scale): the kernels split them into float hi/lo pairs;
 // slope/alpha down to the smallest normal float, beta down to 2^-20 (below it the kernels' argument
@@ -10,19 +11,10 @@ export const SLOPE_MIN = 2 ** -126;
 export const BETA_MIN = 2 ** -20;
 export const SCALE_MAX = 2 ** 64;
 
-// The GLU family, op(gate, up) = act(gate) ⊙ up: each op's gate activation (a key of Act) and the
-// parameter passed with it (the activation's default in native/runtime/activation_list.h: silu's
-// beta = 1). geglu with options.approximate 'tanh' takes approximateTanh instead of act. The one place
-// this mapping is written: lib/glu.ts and lib/backward.ts read it through gluGate, the bench's GLU rows
-// derive from it, and test/op-table.test.ts checks it against the native table, the bench's plain-JS
-// loops and the fuzzer's models (scripts/fuzz.js), which are written independently.
-export const GLU_GATES = {
-  glu: { act: 'sigmoid', a: 0 },
-  reglu: { act: 'relu', a: 0 },
-  geglu: { act: 'gelu', a: 0, approximateTanh: 'geluTanh' },
-  swiglu: { act: 'silu', a: 1 },
-  bilinear: { act: 'identity', a: 0 },
-} as const satisfies Record<string, { act: ActName; a: number; approximateTanh?: ActName }>;
+// The GLU family's gates (GLU_GATES: each op's gate activation, its parameter, its approximate 'tanh'
+// form), generated from native/runtime/activation_list.h's SWIGLU_GLU_OPS: lib/glu.ts and lib/backward.ts
+// read them through gluGate, the bench's GLU rows derive from them, and test/op-table.test.ts checks them
+// against the bench's plain-JS loops and the fuzzer's models (scripts/fuzz.js), written independently.
 export type GluName = keyof typeof GLU_GATES;
 
 /** The gate activation of GLU op `name` (its approximateTanh form if `tanh` and it has one). */

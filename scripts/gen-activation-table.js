@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes lib/activation-table.ts from native/runtime/activation_list.h, the one table of the elementwise
 // activations, so that TypeScript reads the same rows as the kernels: the names and N-API indices
-// (lib/ops.ts's Act), the default parameters, the bars and which activations the GEMM epilogue fuses.
+// (lib/ops.ts's Act), the default parameters, the bars, which activations the GEMM epilogue fuses, and
+// the GLU family's gates (SWIGLU_GLU_OPS).
 //
 //   node scripts/gen-activation-table.js           rewrite lib/activation-table.ts
 //   node scripts/gen-activation-table.js --check   exit 1 if it is not what the table gives
@@ -26,27 +27,42 @@ function literal(text, where) {
   return m[1] ? -v : v;
 }
 
-/** The rows of SWIGLU_ACTIVATIONS, in index order. */
-function readRows(header) {
-  const start = header.indexOf('#define SWIGLU_ACTIVATIONS(X)');
-  if (start < 0) throw new Error(`${SOURCE}: no #define SWIGLU_ACTIVATIONS(X)`);
+/** The cells of each X(...) row of the X-macro `macro`, in order, each row of `width` cells. */
+function readMacro(header, macro, width) {
+  const start = header.indexOf(`#define ${macro}(X)`);
+  if (start < 0) throw new Error(`${SOURCE}: no #define ${macro}(X)`);
   const body = [];
   for (const line of header.slice(start).split('\n').slice(1)) {
     body.push(line.replace(/\\\s*$/, ''));
     if (!/\\\s*$/.test(line)) break;
   }
-  const rows = [];
-  for (const m of body.join('\n').matchAll(/X\(([^)]*)\)/g)) {
-    const cells = m[1].split(',').map((s) => s.trim());
-    if (cells.length !== FIELDS.length) throw new Error(`${SOURCE}: row ${m[0]} has ${cells.length} cells, not ${FIELDS.length}`);
-    const row = { index: rows.length };
+  const rows = [...body.join('\n').matchAll(/X\(([^)]*)\)/g)].map((m) => {
+    const cells = m[1].split(',').map((c) => c.trim());
+    if (cells.length !== width) throw new Error(`${SOURCE}: ${macro} row ${m[0]} has ${cells.length} cells, not ${width}`);
+    return cells;
+  });
+  if (rows.length === 0) throw new Error(`${SOURCE}: ${macro} has no rows`);
+  return rows;
+}
+
+/** The rows of SWIGLU_ACTIVATIONS, in index order. */
+function readRows(header) {
+  return readMacro(header, 'SWIGLU_ACTIVATIONS', FIELDS.length).map((cells, index) => {
+    const row = { index };
     FIELDS.forEach((f, i) => {
       row[f] = f === 'id' || f === 'name' ? cells[i] : literal(cells[i], `${cells[1]}.${f}`);
     });
-    rows.push(row);
-  }
-  if (rows.length === 0) throw new Error(`${SOURCE}: SWIGLU_ACTIVATIONS has no rows`);
-  return rows;
+    return row;
+  });
+}
+
+/** The rows of SWIGLU_GLU_OPS: {op, gate, tanhGate}, the gates as activation rows. */
+function readGluOps(header, rows) {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return readMacro(header, 'SWIGLU_GLU_OPS', 3).map(([op, gate, tanhGate]) => {
+    for (const id of [gate, tanhGate]) if (!byId.has(id)) throw new Error(`${SOURCE}: SWIGLU_GLU_OPS ${op}: no activation ${id}`);
+    return { op, gate: byId.get(gate), tanhGate: byId.get(tanhGate) };
+  });
 }
 
 /** A number as TypeScript source; a float cell keeps the float's value (f(−Inf) of selu is a float). */
@@ -60,7 +76,7 @@ function num(v, float) {
 /** The kebab-case name packGate and the bench take ('geluTanh' → 'gelu-tanh'). */
 const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function render(rows) {
+function render(rows, glu) {
   const out = [];
   out.push(`// Generated from ${SOURCE} by scripts/gen-activation-table.js (npm run generate); do not edit.`);
   out.push('// test/op-table.test.ts fails while this file differs from what the table gives, and checks the compiled');
@@ -103,12 +119,24 @@ function render(rows) {
   out.push("/** The activations the GEMM epilogue fuses, by the names packGate's `activation` takes. */");
   out.push(`export const FUSED_ACTIVATIONS = [${rows.filter((r) => r.fused).map((r) => `'${kebab(r.name)}'`).join(', ')}] as const;`);
   out.push('');
+  out.push('/**');
+  out.push(' * The GLU family, op(gate, up) = act(gate) ⊙ up: each op\'s gate activation, the parameter passed with it');
+  out.push(" * (that activation's default), and the activation its approximate 'tanh' form takes instead, if any.");
+  out.push(' */');
+  out.push('export const GLU_GATES = {');
+  for (const g of glu) {
+    const tanh = g.tanhGate === g.gate ? '' : `, approximateTanh: '${g.tanhGate.name}'`;
+    out.push(`  ${g.op}: { act: '${g.gate.name}', a: ${num(g.gate.a)}${tanh} },`);
+  }
+  out.push('} as const;');
+  out.push('');
   return out.join('\n');
 }
 
 function main() {
   const header = fs.readFileSync(path.join(ROOT, SOURCE), 'utf8');
-  const text = render(readRows(header));
+  const rows = readRows(header);
+  const text = render(rows, readGluOps(header, rows));
   const target = path.join(ROOT, TARGET);
   if (process.argv.includes('--check')) {
     const now = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
@@ -122,4 +150,4 @@ function main() {
 }
 
 if (require.main === module) main();
-module.exports = { readRows, render };
+module.exports = { readRows, readGluOps, render };

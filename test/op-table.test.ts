@@ -24,7 +24,13 @@ import { ACTIVATIONS, activation } from './helpers/op-table';
 const ROOT = path.join(__dirname, '..');
 const GENERATOR = path.join(ROOT, 'scripts', 'gen-activation-table.js');
 const FUZZ = createRequire(__filename)(path.join(ROOT, 'scripts', 'fuzz.js'));
-const generator: { readRows(h: string): Array<Record<string, unknown>>; render(rows: unknown[]): string } = createRequire(__filename)(GENERATOR);
+type Rows = Array<Record<string, unknown>>;
+const generator: { readRows(h: string): Rows; readGluOps(h: string, rows: Rows): unknown[]; render(rows: Rows, glu: unknown[]): string } = createRequire(__filename)(GENERATOR);
+/** What the generator writes for header text h. */
+const generated = (h: string) => {
+  const rows = generator.readRows(h);
+  return generator.render(rows, generator.readGluOps(h, rows));
+};
 
 /** Inputs over every piece of every activation: the thresholds of softplus (20), relu6 (6), the hard ones (±3). */
 function inputs(): Float32Array {
@@ -39,15 +45,17 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 }
 
 describe('native/runtime/activation_list.h', () => {
-  it('is what lib/activation-table.ts holds (npm run generate writes it)', () => {
+  it('is what lib/activation-table.ts holds, the GLU family too (npm run generate writes it)', () => {
     expect(() => execFileSync(process.execPath, [GENERATOR, '--check'], { stdio: 'pipe' })).not.toThrow();
     // and the check sees a change of any row
     const header = fs.readFileSync(path.join(ROOT, 'native', 'runtime', 'activation_list.h'), 'utf8');
     const rows = generator.readRows(header);
     expect(rows.map((r) => r.name)).toEqual(Object.keys(Act));
-    const changed = header.replace('X(Tanh, tanh, 0.0, 0.0, 4, 4,', 'X(Tanh, tanh, 0.0, 0.0, 5, 4,');
-    expect(changed).not.toBe(header);
-    expect(generator.render(generator.readRows(changed))).not.toBe(generator.render(rows));
+    for (const [from, to] of [['X(Tanh, tanh, 0.0, 0.0, 4, 4,', 'X(Tanh, tanh, 0.0, 0.0, 5, 4,'], ['X(geglu, Gelu, GeluTanh)', 'X(geglu, Gelu, Gelu)']]) {
+      const changed = header.replace(from, to);
+      expect(changed).not.toBe(header);
+      expect(generated(changed)).not.toBe(generated(header));
+    }
   });
 
   it("is the compiled addon's table, row for row", () => {

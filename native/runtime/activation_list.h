@@ -2,8 +2,9 @@
 // below, the kernel tables (an entry per row: kernels/elementwise_table.h, kernels/grad_entries.h), the
 // activations the GEMM epilogue fuses (runtime/gemm.h), the accuracy sweep's cases, roots and edge checks
 // (tools/accuracy.cc), act_bench's ops; and on the TypeScript side lib/activation-table.ts, generated from
-// these rows by scripts/gen-activation-table.js (npm run generate): lib's Act indices and fused
-// activations, and through them the test cases, the bench's rows and their plain-JS loops
+// these rows and SWIGLU_GLU_OPS below by scripts/gen-activation-table.js (npm run generate): lib's Act
+// indices, fused activations and GLU gates, and through them the test cases, the bench's rows and their
+// plain-JS loops
 // (test/op-table.test.ts checks the generated file against this header and the compiled addon).
 // Adding an activation: a row here, then npm run generate; its kernels Activation<V, kId> and
 // Grad<V, kId> (kernels/activations.h, kernels/backward.h); its float64 definition, f and f' (lib/reference/
@@ -43,6 +44,18 @@
   X(HardSigmoid, hardSigmoid, 0.0, 0.0, 4, 1, 1.0f, 0.0f, 0.0f, 0.0f, false)                                    \
   X(HardSwish, hardSwish, 0.0, 0.0, 4, 4, kInf, 0.0f, 1.0f, 0.0f, false)                                        \
   X(Identity, identity, 0.0, 0.0, 0, 0, kInf, -kInf, 1.0f, 1.0f, true)
+
+// The GLU family, op(gate, up) = act(gate) ⊙ up, each op with its gate's activation (a row above, taken
+// with that row's default parameters) and the activation its approximate 'tanh' form takes instead (the
+// same where it has none). lib's GLU_GATES (lib/activation-table.ts) and the accuracy sweep's GLU cases
+// derive from it.
+//   X(op, Gate, TanhGate)   op: the public function's name; Gate, TanhGate: the rows' Id
+#define SWIGLU_GLU_OPS(X)          \
+  X(glu, Sigmoid, Sigmoid)         \
+  X(reglu, Relu, Relu)             \
+  X(geglu, Gelu, GeluTanh)         \
+  X(swiglu, Silu, Silu)            \
+  X(bilinear, Identity, Identity)
 
 namespace swiglu {
 

@@ -224,9 +224,13 @@ std::vector<Case> elementwise_cases() {
 // gradient allowances for dy = dh up) and dUp = dh act(gate) (the forward's bar + 1; exact forwards: 1).
 // inf_pos / inf_neg: act'(+-Inf) for dGate, act(+-Inf) for dUp (dh = up = 1).
 std::vector<Case> glu_cases() {
-  const std::pair<const char*, int> ops[] = {{"gluBackward", kSigmoid},          {"regluBackward", kRelu},
-                                             {"gegluBackward", kGelu},           {"gegluBackward(tanh)", kGeluTanh},
-                                             {"swigluBackward", kSilu},          {"bilinearBackward", kIdentity}};
+  // Each op of runtime/activation_list.h's SWIGLU_GLU_OPS, and its approximate 'tanh' form where it has one.
+  std::vector<std::pair<std::string, int>> ops;
+#define SWIGLU_GLU_CASE(op, Gate, TanhGate)                                   \
+  ops.emplace_back(#op "Backward", k##Gate);                                  \
+  if (k##TanhGate != k##Gate) ops.emplace_back(#op "Backward(tanh)", k##TanhGate);
+  SWIGLU_GLU_OPS(SWIGLU_GLU_CASE)
+#undef SWIGLU_GLU_CASE
   std::vector<Case> v;
   for (const auto& [name, act] : ops) {
     const ActInfo& a = kActInfo[act];
