@@ -4,8 +4,7 @@
 // (tools/accuracy.cc), act_bench's ops; and on the TypeScript side lib/activation-table.ts, generated from
 // these rows and SWIGLU_GLU_OPS below by scripts/gen-activation-table.js (npm run generate): lib's Act
 // indices, fused activations and GLU gates, and through them the test cases, the bench's rows and their
-// plain-JS loops
-// (test/op-table.test.ts checks the generated file against this header and the compiled addon).
+// plain-JS loops (test/op-table.test.ts checks the generated file against this header and the addon).
 // Adding an activation: a row here, then npm run generate; its kernels Activation<V, kId> and
 // Grad<V, kId> (kernels/activations.h, kernels/backward.h); its float64 definition, f and f' (lib/reference/
 // and tools/accuracy.cc's reference() and derivative()); its public functions with their documentation
