@@ -6,6 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as sg from '../lib';
+import { GLU_GATES, type GluName } from '../lib/ops';
 import { ELEMENTWISE_FUNCTIONS } from './helpers/cases';
 
 type F32 = Float32Array;
@@ -55,7 +56,7 @@ const ELEMENTWISE: Array<[string, () => F32, (out: F32) => F32, number]> = [
   ),
   ['gelu tanh', () => sg.gelu(x, { approximate: 'tanh' }), (out) => sg.gelu(x, { approximate: 'tanh', out }), x.length],
   ['silu beta', () => sg.silu(x, { beta: 1.5 }), (out) => sg.silu(x, { beta: 1.5, out }), x.length],
-  ...(['glu', 'reglu', 'geglu', 'swiglu', 'bilinear'] as const).map((n): [string, () => F32, (out: F32) => F32, number] => [
+  ...(Object.keys(GLU_GATES) as GluName[]).map((n): [string, () => F32, (out: F32) => F32, number] => [
     n,
     () => sg[n](x, y),
     (out) => sg[n](x, y, { out }),

@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
+import { GLU_GATES, type GluName } from '../lib/ops';
 import { ELEMENTWISE_FUNCTIONS } from './helpers/cases';
 
 const UNARY = ELEMENTWISE_FUNCTIONS as Array<keyof typeof sg>;
-const GLU = ['glu', 'reglu', 'geglu', 'swiglu', 'bilinear'] as const;
+const GLU = Object.keys(GLU_GATES) as GluName[];
 
 describe('elementwise argument errors', () => {
   it.each(UNARY)('%s rejects wrong input types with a TypeError naming x', (name) => {

@@ -4,24 +4,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from '../lib';
 import { binding } from '../lib/binding';
-import * as ref from '../lib/reference';
-import * as d from '../lib/reference/backward';
+import { GLU_GATES } from '../lib/ops';
 import { worstGrad } from './helpers/grad';
+import { GLU_GRAD_CASES } from './helpers/glu-cases';
 import { rootsOf } from '../lib/reference/roots';
 import { SPECIALS, hex, linspace, randomBitPatterns, worstUlp } from './helpers/ulp';
 
-type Fwd = (gate: Float32Array, up: Float32Array, dh: Float32Array, o?: object) => { dGate: Float32Array; dUp: Float32Array };
 type Split = (x: Float32Array, dh: Float32Array, o: object) => Float32Array;
-type Ref = (gate: ArrayLike<number>, up: ArrayLike<number>, dh: ArrayLike<number>) => { dGate: Float64Array; dUp: Float64Array };
 
-const CASES: Array<{ name: string; f: Fwd; opts: object; r: Ref; fp: (x: number) => number; upBar: number }> = [
-  { name: 'gluBackward', f: sg.gluBackward as Fwd, opts: {}, r: ref.gluBackward, fp: d.sigmoid, upBar: 5 },
-  { name: 'regluBackward', f: sg.regluBackward as Fwd, opts: {}, r: ref.regluBackward, fp: d.relu, upBar: 1 },
-  { name: 'gegluBackward', f: sg.gegluBackward as Fwd, opts: {}, r: ref.gegluBackward, fp: d.gelu, upBar: 5 },
-  { name: "gegluBackward(tanh)", f: sg.gegluBackward as Fwd, opts: { approximate: 'tanh' }, r: (g, u, h) => ref.gegluBackward(g, u, h, { approximate: 'tanh' }), fp: d.geluTanh, upBar: 5 },
-  { name: 'swigluBackward', f: sg.swigluBackward as Fwd, opts: {}, r: ref.swigluBackward, fp: (x) => d.silu(x), upBar: 5 },
-  { name: 'bilinearBackward', f: sg.bilinearBackward as Fwd, opts: {}, r: ref.bilinearBackward, fp: () => 1, upBar: 1 },
-];
+const CASES = GLU_GRAD_CASES;
 
 afterAll(() => binding._testing.setIsa(binding.runnableIsas().at(-1)!));
 
@@ -96,7 +87,7 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
 describe('GLU gradient errors', () => {
   const n = 8;
   const g = new Float32Array(n), u = new Float32Array(n), h = new Float32Array(n);
-  it.each(['gluBackward', 'regluBackward', 'gegluBackward', 'swigluBackward', 'bilinearBackward'] as const)('%s names the argument at fault', (name) => {
+  it.each(Object.keys(GLU_GATES).map((op) => `${op}Backward` as keyof typeof sg))('%s names the argument at fault', (name) => {
     const f = sg[name] as unknown as (...a: unknown[]) => unknown;
     expect(() => f(g, u, new Float32Array(7))).toThrow(RangeError);
     expect(() => f(g, u, new Float32Array(7))).toThrow(new RegExp(`${name}: dh must have the length of gate`));
