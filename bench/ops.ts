@@ -3,7 +3,7 @@
 import { sg } from './api';
 import { reference } from '../lib';
 import { ACTIVATIONS, type ActivationInfo } from '../lib/activation-table';
-import { type ActName, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
+import { type ActName, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
 import { UsageError } from './args';
 
 const s = reference.scalar;
@@ -31,25 +31,27 @@ export interface GluOp {
 // compiled from its own source text (jsLoop): loops made by one helper closure, loop(f), share one call
 // site f(x[i]), which V8 inlines only while it has seen a single f, so every op timed after the first in a
 // process ran its JS loop at about half speed (sigmoid's 0.084 -> 0.042 Gelem/s on a Zen 4, Node 20) and
-// its "× plain JS" ratio doubled. test/bench.test.ts checks that no two ops share a loop.
+// its "× plain JS" ratio doubled. test/bench.test.ts checks that no two ops share a loop (jsLoop, jsGluLoop).
 type Loop = (x: F32, out: F32) => void;
 type Loop2 = (g: F32, u: F32, out: F32) => void;
 
-/** The loop out[i] = s.name(x[i], a, b), the trailing parameters that are 0 left out (the reference's defaults). */
-function jsLoop(name: ActName, a: number, b: number): Loop {
+/** s.name(v, a, b) as source text, the trailing parameters that are 0 left out (the reference's defaults). */
+function callSource(name: ActName, v: string, a: number, b: number): string {
   const params = b !== 0 ? `, ${a}, ${b}` : a !== 0 ? `, ${a}` : '';
-  const source = `return function ${name}Loop(x, out) { for (let i = 0; i < x.length; i++) out[i] = s.${name}(x[i]${params}); };`;
+  return `s.${name}(${v}${params})`;
+}
+
+/** The loop out[i] = s.name(x[i], a, b). */
+function jsLoop(name: ActName, a: number, b: number): Loop {
+  const source = `return function ${name}Loop(x, out) { for (let i = 0; i < x.length; i++) out[i] = ${callSource(name, 'x[i]', a, b)}; };`;
   return new Function('s', source)(s) as Loop;
 }
 
-const js: Record<GluName | 'gegluTanh', Loop2> = {
-  glu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.sigmoid(g[i]) * u[i]; },
-  reglu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.relu(g[i]) * u[i]; },
-  geglu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.gelu(g[i]) * u[i]; },
-  gegluTanh: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.geluTanh(g[i]) * u[i]; },
-  swiglu: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.silu(g[i], 1) * u[i]; },
-  bilinear: (g, u, out) => { for (let i = 0; i < g.length; i++) out[i] = s.identity(g[i]) * u[i]; },
-};
+/** The loop out[i] = s.act(g[i], a) * u[i], GLU op `op`'s (act its gate). */
+function jsGluLoop(op: string, act: ActName, a: number): Loop2 {
+  const source = `return function ${op}Loop(g, u, out) { for (let i = 0; i < g.length; i++) out[i] = ${callSource(act, 'g[i]', a, 0)} * u[i]; };`;
+  return new Function('s', source)(s) as Loop2;
+}
 
 
 type Unary = (x: F32, options?: object) => F32;
@@ -75,19 +77,27 @@ function unaryRow(row: ActivationInfo): UnaryOp {
 // A row per activation of the native table that has a public function (all but identity).
 export const UNARY: UnaryOp[] = ACTIVATIONS.filter((r) => publicForm(r.name) !== null).map(unaryRow);
 
-// The gate's activation, in the bench's kebab-case names (ONNX graph, --activation), from lib/ops.ts's table.
-const gate = (name: GluName, tanh = false) => kebabName(gluGateName(name, tanh));
+type Glu = (g: F32, u: F32, options?: object) => F32;
+const glu = sg as unknown as Record<GluName, Glu>;
 
-// A row per op of lib/ops.ts's GLU_GATES, geglu's approximateTanh form as geglu-tanh (test/op-table.test.ts
-// checks it). Each row calls its function at a call site of its own, as the plain-JS loops do.
-export const GLU: GluOp[] = [
-  { name: 'glu', act: gate('glu'), native: (g, u, out) => sg.glu(g, u, { out }), fresh: (g, u) => sg.glu(g, u), js: js.glu },
-  { name: 'reglu', act: gate('reglu'), native: (g, u, out) => sg.reglu(g, u, { out }), fresh: (g, u) => sg.reglu(g, u), js: js.reglu },
-  { name: 'geglu', act: gate('geglu'), native: (g, u, out) => sg.geglu(g, u, { out }), fresh: (g, u) => sg.geglu(g, u), js: js.geglu },
-  { name: 'geglu-tanh', act: gate('geglu', true), native: (g, u, out) => sg.geglu(g, u, { approximate: 'tanh', out }), fresh: (g, u) => sg.geglu(g, u, { approximate: 'tanh' }), js: js.gegluTanh },
-  { name: 'swiglu', act: gate('swiglu'), native: (g, u, out) => sg.swiglu(g, u, { out }), fresh: (g, u) => sg.swiglu(g, u), js: js.swiglu },
-  { name: 'bilinear', act: gate('bilinear'), native: (g, u, out) => sg.bilinear(g, u, { out }), fresh: (g, u) => sg.bilinear(g, u), js: js.bilinear },
-];
+/** The row of GLU op `op` (with approximate 'tanh' if `tanh`: `${op}-tanh`), named act its gate in kebab case (ONNX graph, --activation). */
+function gluRow(op: GluName, tanh: boolean): GluOp {
+  const f = glu[op];
+  const o = tanh ? { approximate: 'tanh' } : {};
+  const act = gluGateName(op, tanh);
+  return {
+    name: tanh ? `${op}-tanh` : op,
+    act: kebabName(act),
+    native: (g, u, out) => f(g, u, { ...o, out }),
+    fresh: (g, u) => f(g, u, o),
+    js: jsGluLoop(tanh ? `${op}Tanh` : op, act, GLU_GATES[op].a),
+  };
+}
+
+// A row per op of lib/ops.ts's GLU_GATES, and one for each approximate 'tanh' form (geglu-tanh).
+export const GLU: GluOp[] = (Object.keys(GLU_GATES) as GluName[]).flatMap((op) =>
+  gluGateName(op, true) !== gluGateName(op) ? [gluRow(op, false), gluRow(op, true)] : [gluRow(op, false)],
+);
 
 const ALIASES: Record<string, string> = { swish: 'silu', geluTanh: 'gelu-tanh', 'gelu_tanh': 'gelu-tanh', gegluTanh: 'geglu-tanh' };
 

@@ -198,7 +198,7 @@ describe("lib/ops.ts's GLU_GATES: the GLU family's gate activations", () => {
       binding.gluBackward(idx, g, u, dh, dGate, dUp, a);
       expect(sameBits(got.dGate, dGate) && sameBits(got.dUp, dUp), `${label}Backward against gluBackward(${act}, a = ${a})`).toBe(true);
 
-      // The bench: its row runs the op, its plain-JS loop (written by hand) computes act(gate)·up, and the
+      // The bench: its row runs the op, its plain-JS loop (compiled from its own source text) computes act(gate)·up, and the
       // row names act for the ONNX graph.
       const row = GLU.find((o) => o.name === (tanh ? `${n}-tanh` : n));
       expect(row, `bench/ops.ts: no GLU row for ${label}`).toBeDefined();
