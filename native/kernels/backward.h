@@ -182,13 +182,27 @@ struct Grad<V, kHardSwish> {
 };
 
 // sigmoid' = s(x) s(-x) = E / (1 + E)^2, E = e^-|x| (|x| clamped to 150: past it f' < 2^-216).
+// with_value also gives sigmoid(x) from the same p = E 2^kOff (the GLU backward's dUp and dGate share one
+// exp): 1 / c for x >= 0 and (p / c) 2^-kOff below, c = 1 + E rounded (dropping cl, <= half an ulp of c):
+// E's ~1 ulp plus c and the division, <= ~2 ulp; the last scaling rounds only in the subnormals.
+// sigmoid(-Inf) = 0, sigmoid(+Inf) = 1, sigmoid(-0) = 1/2; NaN stays NaN.
 template <class V>
 struct Grad<V, kSigmoid> {
+  static constexpr bool kWithValue = true;
   explicit Grad(const ActParams&) {}
   typename V::F operator()(typename V::F x, typename V::F dy) const {
-    const typename V::F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
-    const typename V::F fp = grad::bell<V, 0>(grad::offset_exp<V>(math::exp_parts<V>(ah)));
-    return keep_nan<V>(x, V::mul(dy, fp));
+    typename V::F value;
+    return with_value(x, dy, &value);
+  }
+  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
+    using F = typename V::F;
+    const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
+    const F p = grad::offset_exp<V>(math::exp_parts<V>(ah));
+    const auto neg = V::lt(x, V::zero());
+    const F one = V::set1(1.0f);
+    const F q = V::div(V::select(neg, p, one), V::add(one, V::mul(p, V::set1(math::kInvOff))));
+    *value = keep_nan<V>(x, V::select(neg, V::mul(q, V::set1(math::kInvOff)), q));
+    return keep_nan<V>(x, V::mul(dy, grad::bell<V, 0>(p)));
   }
 };
 
@@ -212,9 +226,19 @@ enum SiluGradMode { kSiluGradUnit, kSiluGradGeneral };
 
 template <class V, int kMode>
 struct SiluGradKernel {
+  static constexpr bool kWithValue = kMode == kSiluGradUnit;  // with_value gives silu(x) too
   BetaArg z;
   math::Split b;  // beta
   typename V::F operator()(typename V::F x, typename V::F dy) const {
+    typename V::F value;
+    return with_value(x, dy, &value);
+  }
+  // The same, and for beta = 1 also *value = silu(x), from the same p = E 2^kOff (the GLU backward's dUp
+  // and dGate share one exp): silu(x) = x / c for x >= 0 and (xc p / c) 2^-kOff below (xc = x clamped to
+  // -150, p keeping x E normal down to the underflow), c = 1 + E rounded (dropping cl = 1 + E - c, <= half
+  // an ulp of c): E's ~1 ulp plus the product, the division and c, <= ~2.5 ulp; the last scaling rounds
+  // only in the subnormals. silu(-Inf) = -0, silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
+  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
     F p, t1, nn;
     typename V::M neg;
@@ -222,8 +246,13 @@ struct SiluGradKernel {
       const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
       p = grad::offset_exp<V>(math::exp_parts<V>(ah));
       neg = V::lt(x, V::zero());
-      t1 = V::add(V::set1(1.0f), grad::with_sign_of<V>(ah, x));  // 1 + x, x clamped to [-150, 150]
-      nn = V::add(t1, V::mul(p, V::set1(math::kInvOff)));
+      const F xc = grad::with_sign_of<V>(ah, x);
+      t1 = V::add(V::set1(1.0f), xc);  // 1 + x, x clamped to [-150, 150]
+      const F E = V::mul(p, V::set1(math::kInvOff));
+      nn = V::add(t1, E);
+      const F c = V::add(V::set1(1.0f), E);
+      const F q = V::div(V::select(neg, V::mul(xc, p), x), c);
+      *value = keep_nan<V>(x, V::select(neg, V::mul(q, V::set1(math::kInvOff)), q));
     } else {
       const F xa = V::min(V::abs(x), V::set1(z.xmax));
       F ah, al;

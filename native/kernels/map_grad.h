@@ -48,13 +48,30 @@ __attribute__((flatten)) inline void map_grad(const float* x, const float* dy, f
 // (a rare vector: one branch per vector), those lanes take grad(g, dh) up instead (|f'| <= 1.13 for every
 // GLU activation, so that overflows only where the result does), and where grad(g, dh) is 0 (a flat piece,
 // f' underflowed) that 0, whatever up is. Loads all three inputs before either store.
+// Where the gradient's kernel also gives act(G) from the same exponential (ValueOf: silu at beta = 1), dup
+// takes that value instead of the forward kernel's.
+template <class Gr, class = void>
+struct ValueOf {
+  static constexpr bool value = false;
+};
+template <class Gr>
+struct ValueOf<Gr, decltype(void(&Gr::with_value))> {
+  static constexpr bool value = Gr::kWithValue;
+};
+
 template <class V, class Act, class Gr>
 inline void glu_grad_vector(const float* g, const float* u, const float* h, float* dg, float* du, const Act& act,
                             const Gr& gr) {
   const typename V::F G = V::load(g), U = V::load(u), H = V::load(h);
-  const typename V::F dup = V::mul(H, act(G));
   const typename V::F hu = V::mul(H, U);
-  typename V::F dgate = gr(G, hu);
+  typename V::F dgate, av;
+  if constexpr (ValueOf<Gr>::value) {
+    dgate = gr.with_value(G, hu, &av);
+  } else {
+    av = act(G);
+    dgate = gr(G, hu);
+  }
+  const typename V::F dup = V::mul(H, av);
   const auto over = V::eq(V::abs(hu), V::set1(__builtin_inff()));
   if (V::any(over)) {
     const typename V::F gd = gr(G, H);
