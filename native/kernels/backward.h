@@ -315,13 +315,25 @@ struct Grad<V, kGeluTanh> {
     ta = static_cast<float>(A);
     tb = static_cast<float>(3.0 * A * 0.044715);
   }
+  static constexpr bool kWithValue = true;
   typename V::F operator()(typename V::F x, typename V::F dy) const {
+    typename V::F value;
+    return with_value(x, dy, &value);
+  }
+  // with_value also gives gelu-tanh(x) = x s(w) from the same p = E 2^kOff (the GLU backward's dUp and
+  // dGate share one exp), as silu's with_value does: x / c for x >= 0, (xc p / c) 2^-kOff below (xc = x
+  // clamped to -12, past which the result underflows), c = 1 + E rounded: <= ~2.5 ulp.
+  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
     const F nx = V::neg_abs_min(x, 12.0f);
     const auto z = fwd.exponent(nx);  // -|w| log2(e) = zh + zl, as the forward
     const F p = grad::offset_exp<V>(math::exp2_parts<V>(z.zh, z.zl));
     const auto neg = V::lt(x, V::zero());
-    const F t = V::mul(grad::with_sign_of<V>(nx, x), V::fma(V::set1(tb), z.sh, V::set1(ta)));
+    const F xc = grad::with_sign_of<V>(nx, x);
+    const F t = V::mul(xc, V::fma(V::set1(tb), z.sh, V::set1(ta)));
+    const F c = V::add(V::set1(1.0f), V::mul(p, V::set1(math::kInvOff)));
+    const F q = V::div(V::select(neg, V::mul(xc, p), x), c);
+    *value = keep_nan<V>(x, V::select(neg, V::mul(q, V::set1(math::kInvOff)), q));
     return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t)));
   }
 };
