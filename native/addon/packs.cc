@@ -66,25 +66,6 @@ const char* kind_name(PackKind k) { return k == PackKind::kGate ? "PackedGate" :
 
 size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
-// The panel layout of a K x N weight (gate panels or plain), as pack_b / pack_gate lay it out, without
-// memory; false on overflow. place() points it into the buffer and pack_b_into / pack_gate_into fill it
-// there, following this layout.
-bool panel_layout(PackedB* b, WType type, bool gate, size_t K, size_t N) {
-  b->type = type;
-  b->gate = gate;
-  b->K = K;
-  b->N = N;
-  const size_t per = b->cols_per_panel();
-  b->panels = (N + per - 1) / per;
-  size_t elems, bytes;
-  if (__builtin_mul_overflow(b->panels, K, &elems) || __builtin_mul_overflow(elems, size_t(kPanelWidth), &elems) ||
-      __builtin_mul_overflow(elems, wtype_bytes(type), &bytes)) {
-    return false;
-  }
-  b->bytes = bytes;
-  return true;
-}
-
 // Sets p's panel layouts from its dimensions; returns the buffer length they need (0: too large).
 size_t pack_layout(Packed* p) {
   const bool ffn = p->kind == PackKind::kFfn;
@@ -115,9 +96,16 @@ uint8_t* place(Packed* p, uint8_t* data) {
 std::string describe(const Header& h) {
   const bool gate = h.kind == 0;
   const char* dtype = h.dtype == 0 ? "'f32'" : h.dtype == 1 ? "'bf16'" : h.dtype == 2 ? "'f16'" : "unknown";
-  const Act a = static_cast<Act>(h.act);
-  const char* act = a == kSilu ? "'silu'" : a == kGelu ? "'gelu'" : a == kGeluTanh ? "'gelu-tanh'" : a == kRelu ? "'relu'"
-                  : a == kSigmoid ? "'sigmoid'" : a == kIdentity ? "'identity'" : "unknown";
+  // The activation as the option names it: the table's name in kebab case (geluTanh: 'gelu-tanh').
+  std::string act = "unknown";
+  if (h.act < uint32_t(kActCount) && kActInfo[h.act].fused) {
+    act = "'";
+    for (const char* c = kActInfo[h.act].name; *c; ++c) {
+      if (*c >= 'A' && *c <= 'Z') act += '-', act += char(*c - 'A' + 'a');
+      else act += *c;
+    }
+    act += "'";
+  }
   return std::string(gate ? "a PackedGate" : "a PackedFfn") + " of inFeatures " + std::to_string(h.in) +
          (gate ? ", outFeatures " : ", hiddenFeatures ") + std::to_string(h.out) + ", dtype " + dtype + ", activation " + act +
          (gate ? "" : h.gated ? ", gated" : ", not gated");

@@ -169,6 +169,10 @@ struct WeightSrc {
 // Returns false if the allocation fails (or the size overflows). Parallel over `threads`.
 bool pack_b(PackedB* out, WeightSrc w, WType type, size_t K, size_t N, int threads);
 bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K, size_t N, int threads);
+// The panel layout of a K x N weight (gate panels or plain): type, gate, K, N, panels and bytes, no
+// memory; false on overflow. pack_b / pack_gate allocate by it; a caller with memory of its own sets it,
+// points data at `bytes` of it and fills it with pack_b_into / pack_gate_into.
+bool panel_layout(PackedB* b, WType type, bool gate, size_t K, size_t N);
 // The same packings into a region whose layout (type, gate, K, N, panels, bytes) and data the caller set:
 // memory the caller owns (the addon's SharedArrayBuffer packs), written once, nothing allocated.
 void pack_b_into(PackedB* region, WeightSrc w, int threads);

@@ -60,20 +60,9 @@ void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_
 size_t row_stride(const WeightSrc& w, size_t K, size_t N) { return w.ld ? w.ld : (w.trans ? K : N); }
 
 bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
-  const size_t per = gate ? kGateHalf : kPanelWidth;
-  const size_t panels = (N + per - 1) / per;
-  size_t elems;
-  if (__builtin_mul_overflow(panels, K, &elems) || __builtin_mul_overflow(elems, size_t(kPanelWidth), &elems)) return false;
-  size_t bytes;
-  if (__builtin_mul_overflow(elems, wtype_bytes(type), &bytes)) return false;
-  void* p = aligned_bytes(elems, wtype_bytes(type));
+  if (!panel_layout(out, type, gate, K, N)) return false;
+  void* p = aligned_bytes(out->bytes / wtype_bytes(type), wtype_bytes(type));
   if (!p) return false;
-  out->type = type;
-  out->gate = gate;
-  out->K = K;
-  out->N = N;
-  out->panels = panels;
-  out->bytes = elems * wtype_bytes(type);
   out->data = std::unique_ptr<void, AlignedFree>(p);
   return true;
 }
@@ -114,6 +103,22 @@ void pack_any(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
 }
 
 }  // namespace
+
+bool panel_layout(PackedB* b, WType type, bool gate, size_t K, size_t N) {
+  b->type = type;
+  b->gate = gate;
+  b->K = K;
+  b->N = N;
+  const size_t per = b->cols_per_panel();
+  b->panels = (N + per - 1) / per;
+  size_t elems, bytes;
+  if (__builtin_mul_overflow(b->panels, K, &elems) || __builtin_mul_overflow(elems, size_t(kPanelWidth), &elems) ||
+      __builtin_mul_overflow(elems, wtype_bytes(type), &bytes)) {
+    return false;
+  }
+  b->bytes = bytes;
+  return true;
+}
 
 void pack_b_into(PackedB* region, WeightSrc w, int threads) { pack_any(region, &w, 1, threads); }
 
