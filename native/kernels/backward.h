@@ -59,6 +59,18 @@ inline void one_plus(typename V::F E, typename V::F* c, typename V::F* cl) {
   *cl = V::sub(E, V::sub(*c, one));
 }
 
+// m s(w) from the gradient's p = E 2^kOff (E = e^-|w|, neg = (w < 0)), for the GLU backward's act(gate)
+// from the gradient's own exponential (with_value below): m / c where w >= 0, (m p / c) 2^-kOff below
+// (m p in offset form stays normal where m E would not), c = 1 + E rounded (dropping its low part, <= half
+// an ulp of c). E's ~1 ulp plus the product, c and the division: <= ~2.5 ulp; the last scaling rounds only
+// in the subnormals. The numerators as the caller has them: mp = m (w >= 0), np = m p (w < 0; sigmoid's
+// m = 1 makes it p itself).
+template <class V>
+inline typename V::F times_sigmoid(typename V::M neg, typename V::F E, typename V::F np, typename V::F mp) {
+  const typename V::F q = V::div(V::select(neg, np, mp), V::add(V::set1(1.0f), E));
+  return V::select(neg, V::mul(q, V::set1(math::kInvOff)), q);
+}
+
 // f' = s(w) (1 + t s(-w)) for f = x s(w(x)) with t = x w'(x) (silu: w = t = beta x; gelu-tanh: w = 2u),
 // from p = E 2^kOff, E = e^-|w|, and neg = (w < 0):
 //   w < 0:  E (1 + E + t) / (1 + E)^2       (the sign change of f' at its root is in 1 + t + E)
@@ -182,26 +194,24 @@ struct Grad<V, kHardSwish> {
 };
 
 // sigmoid' = s(x) s(-x) = E / (1 + E)^2, E = e^-|x| (|x| clamped to 150: past it f' < 2^-216).
-// with_value also gives sigmoid(x) from the same p = E 2^kOff (the GLU backward's dUp and dGate share one
-// exp): 1 / c for x >= 0 and (p / c) 2^-kOff below, c = 1 + E rounded (dropping cl, <= half an ulp of c):
-// E's ~1 ulp plus c and the division, <= ~2 ulp; the last scaling rounds only in the subnormals.
-// sigmoid(-Inf) = 0, sigmoid(+Inf) = 1, sigmoid(-0) = 1/2; NaN stays NaN.
+// with_value also gives sigmoid(x) from the same exp (grad::times_sigmoid with m = 1; the GLU backward's dUp
+// and dGate share it): sigmoid(-Inf) = 0, sigmoid(+Inf) = 1, sigmoid(-0) = 1/2; NaN stays NaN.
 template <class V>
 struct Grad<V, kSigmoid> {
   static constexpr bool kWithValue = true;
   explicit Grad(const ActParams&) {}
-  typename V::F operator()(typename V::F x, typename V::F dy) const {
-    typename V::F value;
-    return with_value(x, dy, &value);
-  }
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return eval<false>(x, dy, nullptr); }
   typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
+    return eval<true>(x, dy, value);
+  }
+  // kValue: also *value; the elementwise gradient (kValue false) computes no more than its own.
+  template <bool kValue>
+  __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
     const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
     const F p = grad::offset_exp<V>(math::exp_parts<V>(ah));
-    const auto neg = V::lt(x, V::zero());
     const F one = V::set1(1.0f);
-    const F q = V::div(V::select(neg, p, one), V::add(one, V::mul(p, V::set1(math::kInvOff))));
-    *value = keep_nan<V>(x, V::select(neg, V::mul(q, V::set1(math::kInvOff)), q));
+    if constexpr (kValue) *value = keep_nan<V>(x, grad::times_sigmoid<V>(V::lt(x, V::zero()), V::mul(p, V::set1(math::kInvOff)), p, one));
     return keep_nan<V>(x, V::mul(dy, grad::bell<V, 0>(p)));
   }
 };
@@ -229,16 +239,16 @@ struct SiluGradKernel {
   static constexpr bool kWithValue = kMode == kSiluGradUnit;  // with_value gives silu(x) too
   BetaArg z;
   math::Split b;  // beta
-  typename V::F operator()(typename V::F x, typename V::F dy) const {
-    typename V::F value;
-    return with_value(x, dy, &value);
-  }
-  // The same, and for beta = 1 also *value = silu(x), from the same p = E 2^kOff (the GLU backward's dUp
-  // and dGate share one exp): silu(x) = x / c for x >= 0 and (xc p / c) 2^-kOff below (xc = x clamped to
-  // -150, p keeping x E normal down to the underflow), c = 1 + E rounded (dropping cl = 1 + E - c, <= half
-  // an ulp of c): E's ~1 ulp plus the product, the division and c, <= ~2.5 ulp; the last scaling rounds
-  // only in the subnormals. silu(-Inf) = -0, silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return eval<false>(x, dy, nullptr); }
+  // The same, and for beta = 1 also *value = silu(x) from the same exp (grad::times_sigmoid with m = x, x
+  // clamped to -150 on the negative side; the GLU backward's dUp and dGate share it): silu(-Inf) = -0,
+  // silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
   typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
+    return eval<true>(x, dy, value);
+  }
+  // kValue: also *value; the elementwise gradient (kValue false) computes no more than its own.
+  template <bool kValue>
+  __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
     F p, t1, nn;
     typename V::M neg;
@@ -250,9 +260,7 @@ struct SiluGradKernel {
       t1 = V::add(V::set1(1.0f), xc);  // 1 + x, x clamped to [-150, 150]
       const F E = V::mul(p, V::set1(math::kInvOff));
       nn = V::add(t1, E);
-      const F c = V::add(V::set1(1.0f), E);
-      const F q = V::div(V::select(neg, V::mul(xc, p), x), c);
-      *value = keep_nan<V>(x, V::select(neg, V::mul(q, V::set1(math::kInvOff)), q));
+      if constexpr (kValue) *value = keep_nan<V>(x, grad::times_sigmoid<V>(neg, E, V::mul(xc, p), x));
     } else {
       const F xa = V::min(V::abs(x), V::set1(z.xmax));
       F ah, al;
@@ -316,14 +324,15 @@ struct Grad<V, kGeluTanh> {
     tb = static_cast<float>(3.0 * A * 0.044715);
   }
   static constexpr bool kWithValue = true;
-  typename V::F operator()(typename V::F x, typename V::F dy) const {
-    typename V::F value;
-    return with_value(x, dy, &value);
-  }
-  // with_value also gives gelu-tanh(x) = x s(w) from the same p = E 2^kOff (the GLU backward's dUp and
-  // dGate share one exp), as silu's with_value does: x / c for x >= 0, (xc p / c) 2^-kOff below (xc = x
-  // clamped to -12, past which the result underflows), c = 1 + E rounded: <= ~2.5 ulp.
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return eval<false>(x, dy, nullptr); }
+  // with_value also gives gelu-tanh(x) = x s(w) from the same exp (grad::times_sigmoid with m = x, x clamped
+  // to -12 on the negative side, past which the result underflows; the GLU backward's dUp and dGate share it).
   typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
+    return eval<true>(x, dy, value);
+  }
+  // kValue: also *value; the elementwise gradient (kValue false) computes no more than its own.
+  template <bool kValue>
+  __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
     const F nx = V::neg_abs_min(x, 12.0f);
     const auto z = fwd.exponent(nx);  // -|w| log2(e) = zh + zl, as the forward
@@ -331,9 +340,7 @@ struct Grad<V, kGeluTanh> {
     const auto neg = V::lt(x, V::zero());
     const F xc = grad::with_sign_of<V>(nx, x);
     const F t = V::mul(xc, V::fma(V::set1(tb), z.sh, V::set1(ta)));
-    const F c = V::add(V::set1(1.0f), V::mul(p, V::set1(math::kInvOff)));
-    const F q = V::div(V::select(neg, V::mul(xc, p), x), c);
-    *value = keep_nan<V>(x, V::select(neg, V::mul(q, V::set1(math::kInvOff)), q));
+    if constexpr (kValue) *value = keep_nan<V>(x, grad::times_sigmoid<V>(neg, V::mul(p, V::set1(math::kInvOff)), V::mul(xc, p), x));
     return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t)));
   }
 };

@@ -48,14 +48,14 @@ __attribute__((flatten)) inline void map_grad(const float* x, const float* dy, f
 // (a rare vector: one branch per vector), those lanes take grad(g, dh) up instead (|f'| <= 1.13 for every
 // GLU activation, so that overflows only where the result does), and where grad(g, dh) is 0 (a flat piece,
 // f' underflowed) that 0, whatever up is. Loads all three inputs before either store.
-// Where the gradient's kernel also gives act(G) from the same exponential (ValueOf: silu at beta = 1), dup
-// takes that value instead of the forward kernel's.
+// Where the gradient's kernel also gives act(G) from its own exponential (Gr::kWithValue: silu at beta = 1,
+// sigmoid, gelu-tanh), dup takes that value instead of running the forward kernel.
 template <class Gr, class = void>
 struct ValueOf {
   static constexpr bool value = false;
 };
 template <class Gr>
-struct ValueOf<Gr, decltype(void(&Gr::with_value))> {
+struct ValueOf<Gr, decltype(void(Gr::kWithValue))> {
   static constexpr bool value = Gr::kWithValue;
 };
 
