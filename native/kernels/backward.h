@@ -193,18 +193,27 @@ struct Grad<V, kHardSwish> {
   }
 };
 
+// The entry points of a gradient kernel that can also give act(x) from its own exponential (the GLU
+// backward's dUp, map_grad.h): operator() the gradient alone, with_value both; Derived::eval<kValue> does
+// the work and computes the value only for with_value (always_inline there: g++ otherwise kept the GLU
+// loop's copy apart, and slower).
+template <class V, class Derived>
+struct WithValue {
+  static constexpr bool kWithValue = true;
+  typename V::F operator()(typename V::F x, typename V::F dy) const {
+    return static_cast<const Derived&>(*this).template eval<false>(x, dy, nullptr);
+  }
+  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
+    return static_cast<const Derived&>(*this).template eval<true>(x, dy, value);
+  }
+};
+
 // sigmoid' = s(x) s(-x) = E / (1 + E)^2, E = e^-|x| (|x| clamped to 150: past it f' < 2^-216).
 // with_value also gives sigmoid(x) from the same exp (grad::times_sigmoid with m = 1; the GLU backward's dUp
 // and dGate share it): sigmoid(-Inf) = 0, sigmoid(+Inf) = 1, sigmoid(-0) = 1/2; NaN stays NaN.
 template <class V>
-struct Grad<V, kSigmoid> {
-  static constexpr bool kWithValue = true;
+struct Grad<V, kSigmoid> : WithValue<V, Grad<V, kSigmoid>> {
   explicit Grad(const ActParams&) {}
-  typename V::F operator()(typename V::F x, typename V::F dy) const { return eval<false>(x, dy, nullptr); }
-  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
-    return eval<true>(x, dy, value);
-  }
-  // kValue: also *value; the elementwise gradient (kValue false) computes no more than its own.
   template <bool kValue>
   __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
@@ -235,18 +244,13 @@ struct Grad<V, kTanh> {
 enum SiluGradMode { kSiluGradUnit, kSiluGradGeneral };
 
 template <class V, int kMode>
-struct SiluGradKernel {
-  static constexpr bool kWithValue = kMode == kSiluGradUnit;  // with_value gives silu(x) too
+struct SiluGradKernel : WithValue<V, SiluGradKernel<V, kMode>> {
+  // For beta = 1 with_value also gives silu(x) from the same exp (grad::times_sigmoid with m = x, x
+  // clamped to -150 on the negative side): silu(-Inf) = -0, silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
+  static constexpr bool kWithValue = kMode == kSiluGradUnit;
   BetaArg z;
   math::Split b;  // beta
-  typename V::F operator()(typename V::F x, typename V::F dy) const { return eval<false>(x, dy, nullptr); }
-  // The same, and for beta = 1 also *value = silu(x) from the same exp (grad::times_sigmoid with m = x, x
-  // clamped to -150 on the negative side; the GLU backward's dUp and dGate share it): silu(-Inf) = -0,
-  // silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
-  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
-    return eval<true>(x, dy, value);
-  }
-  // kValue: also *value; the elementwise gradient (kValue false) computes no more than its own.
+  SiluGradKernel(BetaArg z_, math::Split b_) : z(z_), b(b_) {}
   template <bool kValue>
   __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
@@ -315,7 +319,7 @@ struct Grad<V, kQuickGelu> {
 // it f' is 1 or below 2^-200); t in float (three roundings, ~1.5 ulp of t, which only enters 1 + t + E:
 // <= ~6 ulp of f' at the root window's edges, far less elsewhere).
 template <class V>
-struct Grad<V, kGeluTanh> {
+struct Grad<V, kGeluTanh> : WithValue<V, Grad<V, kGeluTanh>> {
   Activation<V, kGeluTanh> fwd;  // its exponent (in base 2) and constants
   float ta, tb;                  // A and 3B in base e, for t
   explicit Grad(const ActParams& p) : fwd(p) {
@@ -323,14 +327,8 @@ struct Grad<V, kGeluTanh> {
     ta = static_cast<float>(A);
     tb = static_cast<float>(3.0 * A * 0.044715);
   }
-  static constexpr bool kWithValue = true;
-  typename V::F operator()(typename V::F x, typename V::F dy) const { return eval<false>(x, dy, nullptr); }
   // with_value also gives gelu-tanh(x) = x s(w) from the same exp (grad::times_sigmoid with m = x, x clamped
-  // to -12 on the negative side, past which the result underflows; the GLU backward's dUp and dGate share it).
-  typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
-    return eval<true>(x, dy, value);
-  }
-  // kValue: also *value; the elementwise gradient (kValue false) computes no more than its own.
+  // to -12 on the negative side, past which the result underflows).
   template <bool kValue>
   __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
