@@ -10,7 +10,7 @@ import * as sg from '../lib';
 import { binding } from '../lib/binding';
 import { gradMatrixMain } from './grad-matrix';
 import { UNARY as OPS, uniformInputs } from './ops';
-import { GLU_GATES, type GluName, gluGateName } from '../lib/ops';
+import { GLU_FORMS } from '../lib/ops';
 import { printTable } from './table';
 
 type F32 = Float32Array;
@@ -37,18 +37,15 @@ const UNARY: GradOp[] = OPS.flatMap((o) => {
 type GluForward = (g: F32, u: F32, options: object) => unknown;
 type GluBackward = (g: F32, u: F32, dh: F32, options: object) => unknown;
 const lib = sg as unknown as Record<string, GluForward & GluBackward>;
-const GLU: GluGradOp[] = (Object.keys(GLU_GATES) as GluName[]).flatMap((op) =>
-  (gluGateName(op, true) !== gluGateName(op) ? [false, true] : [false]).map((tanh) => {
-    const o = tanh ? { approximate: 'tanh' } : {};
-    const f = lib[op];
-    const b = lib[`${op}Backward`];
-    return {
-      name: tanh ? `${op}-tanh` : op,
-      fwd: (g: F32, u: F32, out: F32) => void f(g, u, { ...o, out }),
-      bwd: (g: F32, u: F32, dh: F32, og: F32, ou: F32) => void b(g, u, dh, { ...o, outGate: og, outUp: ou }),
-    };
-  }),
-);
+const GLU: GluGradOp[] = GLU_FORMS.map(({ op, tanh, options: o }) => {
+  const f = lib[op];
+  const b = lib[`${op}Backward`];
+  return {
+    name: tanh ? `${op}-tanh` : op,
+    fwd: (g: F32, u: F32, out: F32) => void f(g, u, { ...o, out }),
+    bwd: (g: F32, u: F32, dh: F32, og: F32, ou: F32) => void b(g, u, dh, { ...o, outGate: og, outUp: ou }),
+  };
+});
 
 interface GradOptions {
   isas: string[];

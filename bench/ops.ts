@@ -3,7 +3,7 @@
 import { sg } from './api';
 import { reference } from '../lib';
 import { ACTIVATIONS, type ActivationInfo } from '../lib/activation-table';
-import { type ActName, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
+import { type ActName, GLU_FORMS, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
 import { UsageError } from './args';
 
 const s = reference.scalar;
@@ -95,9 +95,7 @@ function gluRow(op: GluName, tanh: boolean): GluOp {
 }
 
 // A row per op of lib/ops.ts's GLU_GATES, and one for each approximate 'tanh' form (geglu-tanh).
-export const GLU: GluOp[] = (Object.keys(GLU_GATES) as GluName[]).flatMap((op) =>
-  gluGateName(op, true) !== gluGateName(op) ? [gluRow(op, false), gluRow(op, true)] : [gluRow(op, false)],
-);
+export const GLU: GluOp[] = GLU_FORMS.map((f) => gluRow(f.op, f.tanh));
 
 const ALIASES: Record<string, string> = { swish: 'silu', geluTanh: 'gelu-tanh', 'gelu_tanh': 'gelu-tanh', gegluTanh: 'geglu-tanh' };
 

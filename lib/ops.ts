@@ -23,6 +23,26 @@ export function gluGateName(name: GluName, tanh = false): ActName {
   return tanh && g.approximateTanh !== undefined ? g.approximateTanh : g.act;
 }
 
+/** One form of a GLU op: the op, and whether with approximate 'tanh' (geglu's tanh form). */
+export interface GluForm {
+  op: GluName;
+  tanh: boolean;
+  /** The options that pick it: {} or {approximate: 'tanh'}. */
+  options: { approximate?: 'tanh' };
+  /** Its gate's activation. */
+  act: ActName;
+}
+
+/** Every GLU op, and after it its approximate 'tanh' form where it has one: what the tests and the bench run. */
+export const GLU_FORMS: readonly GluForm[] = (Object.keys(GLU_GATES) as GluName[]).flatMap((op) =>
+  (gluGateName(op, true) !== gluGateName(op) ? [false, true] : [false]).map((tanh): GluForm => ({
+    op,
+    tanh,
+    options: tanh ? { approximate: 'tanh' } : {},
+    act: gluGateName(op, tanh),
+  })),
+);
+
 /** The GLU op whose gate is activation `act`, and whether as its approximateTanh form; null if none is. */
 export function gluOfGate(act: ActName): { name: GluName; tanh: boolean } | null {
   for (const tanh of [false, true]) {

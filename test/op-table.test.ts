@@ -16,7 +16,7 @@ import { reference } from '../lib';
 import { binding } from '../lib/binding';
 import * as derivatives from '../lib/reference/backward';
 import { _testing } from '../lib/testing';
-import { Act, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
+import { Act, GLU_FORMS, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
 import { CASES, PUBLIC_ACTIVATIONS } from './helpers/cases';
 import { GRAD_CASES } from './helpers/grad-cases';
 import { ACTIVATIONS, activation } from './helpers/op-table';
@@ -156,7 +156,7 @@ type Scalar = (x: number, a?: number, b?: number) => number;
 const scalar = (name: string): Scalar => (reference.scalar as unknown as Record<string, Scalar>)[name];
 const GLU_NAMES = Object.keys(GLU_GATES) as GluName[];
 /** Each GLU op with each of its gate forms: [op, tanh] (geglu's approximateTanh as tanh = true). */
-const GLU_FORMS: [GluName, boolean][] = GLU_NAMES.flatMap((n) => ('approximateTanh' in GLU_GATES[n] ? [[n, false], [n, true]] : [[n, false]]) as [GluName, boolean][]);
+const GLU_PAIRS: [GluName, boolean][] = GLU_FORMS.map((f) => [f.op, f.tanh]);
 
 interface FuzzGlu {
   gate: string;
@@ -172,11 +172,11 @@ function gluInputs(): [Float32Array, Float32Array] {
 
 describe("lib/ops.ts's GLU_GATES: the GLU family's gate activations", () => {
   it('names activations of the native table, passed with their default parameter; the fused epilogue takes exactly these', () => {
-    for (const [n, tanh] of GLU_FORMS) {
+    for (const [n, tanh] of GLU_PAIRS) {
       const row = activation(gluGateName(n, tanh));
       expect(GLU_GATES[n].a, `${n}${tanh ? ' (tanh)' : ''}: the parameter of ${row.name}`).toBe(row.a);
     }
-    const gates = GLU_FORMS.map(([n, tanh]) => gluGateName(n, tanh));
+    const gates = GLU_PAIRS.map(([n, tanh]) => gluGateName(n, tanh));
     expect([...new Set(gates)].sort()).toEqual(ACTIVATIONS.filter((r) => r.fused).map((r) => r.name).sort());
   });
 
@@ -184,7 +184,7 @@ describe("lib/ops.ts's GLU_GATES: the GLU family's gate activations", () => {
     const [g, u] = gluInputs();
     const dh = u.map((v, i) => v * 0.5 + (i % 5) * 0.125);
     const lib = sg as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const [n, tanh] of GLU_FORMS) {
+    for (const [n, tanh] of GLU_PAIRS) {
       const act = gluGateName(n, tanh);
       const idx = Act[act];
       const a = GLU_GATES[n].a;
@@ -210,13 +210,13 @@ describe("lib/ops.ts's GLU_GATES: the GLU family's gate activations", () => {
       expect(sameBits(out, u.map((v, i) => f(g[i], a) * v)), `bench row ${row!.name}: plain-JS loop against ${act}(gate)·up`).toBe(true);
       expect(row!.act, `bench row ${row!.name}`).toBe(act.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
     }
-    expect(GLU).toHaveLength(GLU_FORMS.length);
+    expect(GLU).toHaveLength(GLU_PAIRS.length);
   });
 
   it("agrees with the fuzzer's models (scripts/fuzz.js): the same ops, gates and reference functions", () => {
     expect(Object.keys(FUZZ_GLU).sort()).toEqual([...GLU_NAMES].sort());
     const [g] = gluInputs();
-    for (const [n, tanh] of GLU_FORMS) {
+    for (const [n, tanh] of GLU_PAIRS) {
       const model = FUZZ_GLU[n];
       expect(model.gate, `scripts/fuzz.js: GLU.${n}.gate`).toBe(GLU_GATES[n].act);
       const act = gluGateName(n, tanh);
