@@ -3,9 +3,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "gemm.h"
 #include "pool.h"
@@ -15,20 +12,6 @@ namespace swiglu {
 void AlignedFree::operator()(void* p) const { std::free(p); }
 
 namespace {
-
-// Big buffers (packed weights streamed at DRAM speed) go on 2 MiB boundaries and ask for transparent
-// huge pages: one TLB entry per 2 MiB instead of 512, which the weight stream and the panel-to-panel
-// jumps of the blocked GEMM otherwise miss on.
-constexpr size_t kHugePage = size_t(2) << 20;
-bool wants_huge_pages(size_t bytes) { return bytes >= 4 * kHugePage; }
-void advise_huge_pages(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
 
 // Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
 // ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
@@ -190,16 +173,17 @@ bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, si
   return true;
 }
 
+// Per-call memory (a matmul's packed B, a backward pass's packs and intermediates, widened copies): 64-byte
+// aligned, and no MADV_HUGEPAGE. With the usual THP setting (defrag "madvise"), a fault in an madvised
+// region compacts memory synchronously when no huge page is free, and per-call buffers fault afresh on
+// every call, so the stall recurs call after call (docs/tuning-log.md, "Per-call buffers"). The packs
+// that live across calls (addon/packs.cc) still ask for huge pages.
 void* aligned_bytes(size_t count, size_t elem) {
   size_t bytes;
   if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
-  const bool huge = wants_huge_pages(bytes);
-  const size_t align = huge ? kHugePage : 64;
-  bytes = (bytes + align - 1) / align * align;  // aligned_alloc wants a multiple of the alignment
+  bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
   if (bytes == 0) bytes = 64;
-  void* p = std::aligned_alloc(align, bytes);
-  if (p && huge) advise_huge_pages(p, bytes);
-  return p;
+  return std::aligned_alloc(64, bytes);
 }
 
 }  // namespace swiglu
