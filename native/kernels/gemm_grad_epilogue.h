@@ -1,6 +1,5 @@
-// The backward epilogues of the GEMM tile (runtime/gemm.h: kGluGrad, kGluSave, kActSave, kScale, and the
-// weight gradients' transposed store kStoreT), on a finished tile (rows x 32 accumulators, row stride
-// kPanelWidth). Written once over the vector layer V and included by gemm_tile.h in each ISA's GEMM unit.
+// The backward epilogues of the GEMM tile (runtime/gemm.h: kGluGrad, kGluSave, kActSave, kScale), on a
+// finished tile (rows x 32 accumulators, row stride kPanelWidth). Written once over the vector layer V and included by gemm_tile.h in each ISA's GEMM unit.
 //
 // The activation's gradient comes from the GradTable of the same ISA (t.grads: the elementwise gradient
 // kernels of backward.h) and its value from the forward epilogue's own kernels (activations.h), applied
@@ -89,12 +88,6 @@ __attribute__((noinline)) void grad_epilogue(const TileArgs& t, float* tile) {
         mul_row<V>(t.c + r * ldc, acc, t.aux + r * t.ld_aux, cols);
         if (t.c2) mul_row<V>(t.c2 + r * ldc, acc, t.aux2 + r * t.ld_aux, cols);
       }
-      return;
-    }
-    case Epilogue::kStoreT: {
-      // Column c of the tile is row c of C (the driver points t.c at this tile's origin in C^T).
-      for (size_t c = 0; c < cols; ++c)
-        for (int r = 0; r < R; ++r) t.c[c * ldc + r] = tile[r * kPanelWidth + c];
       return;
     }
     default:

@@ -131,7 +131,7 @@ struct GemmCall {
   }
   // Points the tile at output row `row`, column `col` of C and of the epilogue's extra matrices.
   void place(TileArgs& ta, size_t row, size_t col) const {
-    ta.c = epi.kind == Epilogue::kStoreT ? C + col * ldc + row : C + row * ldc + col;
+    ta.c = C + row * ldc + col;
     if (!grads) return;
     ta.c2 = epi.c2 ? epi.c2 + row * ldc + col : nullptr;
     ta.c3 = epi.c3 ? epi.c3 + row * ldc + col : nullptr;
@@ -347,10 +347,6 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   const size_t K = B.K, N = B.N;
   if (M == 0 || N == 0) return true;
   if (K == 0) {
-    if (epi.kind == Epilogue::kStoreT) {
-      zero_rows(C, ldc, N, M);
-      return true;
-    }
     if (is_grad_epilogue(epi.kind)) return false;  // they read the accumulators' activations: callers pass K >= 1
     zero_rows(C, ldc, M, N);
     return true;
@@ -366,7 +362,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
   if (!get_a_pack(&apack, a_floats)) return false;
 
   const float* a_end = a_trans ? A + (K - 1) * lda + M : A + (M - 1) * lda + K;
-  const float* c_end = epi.kind == Epilogue::kStoreT ? C + (N - 1) * ldc + M : C + (M - 1) * ldc + N;
+  const float* c_end = C + (M - 1) * ldc + N;
   const uintptr_t a_lo = reinterpret_cast<uintptr_t>(A), a_hi = reinterpret_cast<uintptr_t>(a_end);
   const uintptr_t c_lo = reinterpret_cast<uintptr_t>(C), c_hi = reinterpret_cast<uintptr_t>(c_end);
   const bool c_overlaps_a = c_lo < a_hi && a_lo < c_hi;

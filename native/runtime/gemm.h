@@ -36,16 +36,14 @@ enum class Epilogue : int {
   kStore = 0,  // C[r][c] = acc[r][c], c < cols (cols <= 32)
   kGlu = 1,    // a gate panel: C[r][c] = act(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
   kAct = 2,    // a plain panel: C[r][c] = act(acc[r][c]), c < cols (cols <= 32)
-  // The backward epilogues (kernels/gemm_grad_epilogue.h), with the extra operands of EpilogueOp; all but
-  // kStoreT need K >= 1 (gemm() returns false otherwise). The
-  // activation's value and gradient come from the elementwise kernels of the same ISA (act_fwd / the
+  // The backward epilogues (kernels/gemm_grad_epilogue.h), with the extra operands of EpilogueOp; they
+  // need K >= 1 (gemm() returns false otherwise). The activation's value and gradient come from the elementwise kernels of the same ISA (act_fwd / the
   // GradTable), so each element equals the unfused composition of the same ops bit for bit.
   kGluGrad = 3,  // a gate panel, G = acc[r][c], U = acc[r][16 + c], dh = aux[r][c]:
                  //   C[r][c] = dh U act'(G) (the GLU backward's dGate), C2[r][c] = dh act(G) (dUp)
   kGluSave = 4,  // a gate panel: C = act(G) U (H), C2 = U act'(G), C3 = act(G): what dH is multiplied by
   kActSave = 5,  // a plain panel: C = act(acc) (H), C2 = act'(acc)
   kScale = 6,    // a plain panel: C = acc aux, and C2 = acc aux2 when C2 is given
-  kStoreT = 7,   // a plain panel stored transposed: C[c][r] = acc[r][c], ldc between C's rows (B's columns)
 };
 constexpr bool is_grad_epilogue(Epilogue e) { return e >= Epilogue::kGluGrad; }
 

@@ -1,8 +1,8 @@
 // The fused backward passes (gemm_backward.h). With G = x Wg, U = x Wu, H = act(G) * U:
 //   dG = dH * U * act'(G), dU = dH * act(G); dx = [dG | dU] [Wg; Wu] (one GEMM over the stack);
 //   [dWg; dWu] = [dG | dU]^T x (out-in) or x^T dG, x^T dU (in-out); for the FFN dH = dy Wd^T and
-//   dWd = dy^T H (out-in) or H^T dy (in-out). The weight gradients take x^T or dy^T as the GEMM's A,
-//   read in place (gemm()'s a_trans), and store transposed where the layout asks (kStoreT).
+//   dWd = dy^T H (out-in) or H^T dy (in-out). Each weight gradient is one GEMM stored row by row
+//   (weight_grad below).
 // G and U are recomputed in one GEMM over the gate panels of [Wg | Wu] and never stored: its epilogue
 // writes only what the later GEMMs read (gluMatmulBackward: dG and dU from the given dh; the FFN: H,
 // U act'(G) and act(G), which the dH GEMM's epilogue turns into dG and dU).
@@ -27,39 +27,40 @@ bool gemm_run(const GemmRun& run, const float* A, size_t lda, size_t M, const Pa
   return gemm(run.isa, A, lda, M, B, epi, C, ldc, run.threads, run.tuning, a_trans);
 }
 
+// A weight gradient is a sum over the M rows of a product of two row-major [M x .] arrays: S^T T, with S
+// the one whose columns index the gradient's rows. It runs as one GEMM with S^T as A, read in place
+// (gemm()'s a_trans: each row panel is a copy of a few floats per k) and T packed as B, so the gradient is
+// stored as it is laid out, row by row; the other orientation (T^T S stored transposed) scatters every
+// tile's columns over the gradient's rows. Each element is the same k-ordered sum either way.
+bool weight_grad(const GemmRun& run, const float* S, size_t lds, size_t rows, const float* T, size_t ldt, size_t cols,
+                 size_t M, float* dw) {
+  PackedB bt;
+  return pack_b(&bt, {T, false, ldt}, WType::kF32, M, cols, run.threads) &&
+         gemm_run(run, S, lds, rows, bt, Epilogue::kStore, dw, cols, true);
+}
+
 // The weight gradients of the projections whose output gradient is D [M x parts*N] (row stride parts*N:
 // [dG | dU], or dU alone), given their input x [M x K]: out.d_gate (gated) and out.d_up, N x K floats
-// each. Each is x^T D_j, with x^T the GEMM's A read in place (K rows, small: it stays in cache) and D
-// the packed B, streamed once:
-//   out-in: dW_j = (x^T D_j)^T, stored transposed; when d_up follows d_gate, [dWg; dWu] as one GEMM
-//           over the concatenation [dG | dU];
-//   in-out: dW_j = x^T D_j, one GEMM per part (D_j packed in place).
+// each:
+//   out-in: dW_j = D_j^T x [N x K]; when d_up follows d_gate, [dWg; dWu] = [dG | dU]^T x as one GEMM;
+//   in-out: dW_j = x^T D_j [K x N].
 bool projection_grads(const GemmRun& run, const BackwardPacks& p, const float* D, const float* x,
                       const BackwardOutputs& out) {
   const size_t M = p.M, K = p.K, N = p.N, parts = p.gated ? 2 : 1, width = parts * N;
   float* const dw[2] = {p.gated ? out.d_gate : out.d_up, out.d_up};
-  if (!p.in_out && (parts == 1 || dw[1] == dw[0] + N * K)) {
-    PackedB bd;
-    return pack_b(&bd, {D, false}, WType::kF32, M, width, run.threads) &&
-           gemm_run(run, x, K, K, bd, Epilogue::kStoreT, dw[0], K, true);
+  if (!p.in_out) {
+    if (parts == 1 || dw[1] == dw[0] + N * K) return weight_grad(run, D, width, width, x, K, K, M, dw[0]);
+    return weight_grad(run, D, width, N, x, K, K, M, dw[0]) && weight_grad(run, D + N, width, N, x, K, K, M, dw[1]);
   }
-  for (size_t j = 0; j < parts; ++j) {
-    PackedB bd;
-    if (!pack_b(&bd, {D + j * N, false, width}, WType::kF32, M, N, run.threads) ||
-        !gemm_run(run, x, K, K, bd, p.in_out ? Epilogue::kStore : Epilogue::kStoreT, dw[j], p.in_out ? N : K, true)) {
-      return false;
-    }
-  }
+  for (size_t j = 0; j < parts; ++j)
+    if (!weight_grad(run, x, K, K, D + j * N, width, N, M, dw[j])) return false;
   return true;
 }
 
-// dWd from dy [M x K] and H [M x N]: dy^T H (dy^T read in place as A, H packed), stored as it is for
-// out-in ([K x N]) and transposed for in-out ([N x K]).
+// dWd from dy [M x K] and H [M x N]: dy^T H [K x N] for out-in, H^T dy [N x K] for in-out.
 bool down_grad(const GemmRun& run, const BackwardPacks& p, const float* dy, const float* H, float* dwd) {
   const size_t M = p.M, K = p.K, N = p.N;
-  PackedB bh;
-  return pack_b(&bh, {H, false}, WType::kF32, M, N, run.threads) &&
-         gemm_run(run, dy, K, K, bh, p.in_out ? Epilogue::kStoreT : Epilogue::kStore, dwd, p.in_out ? K : N, true);
+  return p.in_out ? weight_grad(run, H, N, N, dy, K, K, M, dwd) : weight_grad(run, dy, K, K, H, N, N, M, dwd);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The backward passes of the fused gate (gluMatmulBackward) and of the FFN (ffnBackward), from raw f32
 // weights, as a few GEMMs whose epilogues apply the activation and its gradient (runtime/gemm.h:
-// kGluGrad, kGluSave, kActSave, kScale; kStoreT for the weight gradients). ISA-neutral: all arithmetic
+// kGluGrad, kGluSave, kActSave, kScale; the weight gradients are plain stores). ISA-neutral: all arithmetic
 // is in the GEMM tiles and the elementwise gradient kernels they call.
 //
 // Shapes (row-major): x [M x K], the gate's and up's weights map K inputs to N outputs (hidden units),
@@ -9,7 +9,7 @@
 //
 // What each pass materialises, at most (floats): the gate's backward [dG | dU] (2 M N); the FFN's
 // backward H, U act'(G) and act(G) (3 M N, 2 for a plain MLP) and then [dG | dU]; the packed weights,
-// and [dG | dU] and H packed again as the weight gradients' B (x^T and dy^T are read in place). Each
+// and one operand of each weight gradient packed again as its B (the other, transposed, is read in place). Each
 // GEMM reduces every element in k order from zero (gemm_tile.h), so results do not depend on the
 // thread count or the cache blocking.
 #pragma once

@@ -127,7 +127,7 @@ async function checkIsa(isa) {
       pb.dispose();
     }
   }
-  // The fused backward passes (every epilogue: kGluGrad, kGluSave, kActSave, kScale, kStoreT), both
+  // The fused backward passes (every epilogue: kGluGrad, kGluSave, kActSave, kScale), both
   // layouts, GLU and plain, sync and async, against the float64 reference.
   const backward = typeof sg.ffnBackward === 'function';
   if (backward) {
