@@ -88,30 +88,33 @@ inline typename V::F times_sigmoid(typename V::M neg, typename V::F E, typename 
 // w >= 0); the numerator ~0.5-1; the corrected quotient 0.5: ~2 ulp of f' away from the root (the
 // cancellation in 1 + t + E amplifies the roundings of t and E by |t| / |1 + t + E|, < 4 outside the root
 // window).
-template <class V>
+// kPlain: p is E itself (the caller's common range, where E and every intermediate are normal floats): no
+// offset scalings, the same bits, the offset form's scalings being exact there.
+template <class V, bool kPlain = false>
 inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename V::F t1, typename V::F nn) {
   using F = typename V::F;
   const F one = V::set1(1.0f);
-  const F E = V::mul(p, V::set1(math::kInvOff));
+  const F E = kPlain ? p : V::mul(p, V::set1(math::kInvOff));
   F c, cl;
   one_plus<V>(E, &c, &cl);
   const F ch = V::mul(c, c);
   const F dl = V::fma(V::add(c, c), cl, V::fms(c, c, ch));
   const F num = V::select(neg, nn, V::fma(E, t1, one));
-  const F a = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
+  const F a = V::select(neg, p, V::set1(kPlain ? 1.0f : math::kExp2<math::kOff>));
   const F nh = V::mul(num, a);
   const F nl = V::fms(num, a, nh);
   const F r = V::div(one, ch);
   const F q0 = V::mul(nh, r);
   const F corr = V::fnma(q0, dl, V::add(V::fnma(q0, ch, nh), nl));
-  return V::mul(V::fma(corr, r, q0), V::set1(math::kInvOff));
+  const F q = V::fma(corr, r, q0);
+  return kPlain ? q : V::mul(q, V::set1(math::kInvOff));
 }
 
 // sigmoid_chain with t a float: 1 + t, then + E.
-template <class V>
+template <class V, bool kPlain = false>
 inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename V::F t) {
   const typename V::F t1 = V::add(V::set1(1.0f), t);
-  return sigmoid_chain<V>(neg, p, t1, V::add(t1, V::mul(p, V::set1(math::kInvOff))));
+  return sigmoid_chain<V, kPlain>(neg, p, t1, V::add(t1, kPlain ? p : V::mul(p, V::set1(math::kInvOff))));
 }
 
 // E / (1 + E)^2 for p = E 2^kOff (sigmoid' with E = e^-|x|; tanh' / 4 with E = e^-2|x|), times 2^-kOff * k
@@ -130,6 +133,28 @@ template <class V>
 inline typename V::F offset_exp(const math::ExpParts<V>& e) {
   const typename V::F s = math::pow2<V, math::kOff>(e.t);
   return V::fma(s, e.tm, s);
+}
+
+// E itself (one rounding), where it is a normal float: the same bits as offset_exp times 2^-kOff.
+template <class V>
+inline typename V::F plain_exp(const math::ExpParts<V>& e) {
+  const typename V::F s = math::pow2<V, 0>(e.t);
+  return V::fma(s, e.tm, s);
+}
+
+// The lanes outside a gradient kernel's common range |x| <= limit (NaN too). Inside, its clamps are
+// identities and no NaN select is needed, and, with a limit that keeps E = e^-|w| and the kernel's
+// intermediates normal floats, E needs no offset form: each kernel's eval<kValue, true> computes the same
+// bits as eval<kValue, false> with fewer operations (CommonRange below).
+template <class V>
+inline typename V::M outside(typename V::F x, float limit) {
+  return V::nge(V::or_(x, math::sign_mask<V>()), V::set1(-limit));
+}
+
+// keep_nan where the input may be NaN (outside the common range).
+template <class V, bool kCommon>
+inline typename V::F nan_kept(typename V::F x, typename V::F y) {
+  return kCommon ? y : keep_nan<V>(x, y);
 }
 
 }  // namespace grad
@@ -194,44 +219,79 @@ struct Grad<V, kHardSwish> {
 };
 
 // The entry points of a gradient kernel that can also give act(x) from its own exponential (the GLU
-// backward's dUp, map_grad.h): operator() the gradient alone, with_value both; Derived::eval<kValue> does
-// the work and computes the value only for with_value (always_inline there: g++ otherwise kept the GLU
-// loop's copy apart, and slower).
+// backward's dUp, map_grad.h): operator() the gradient alone, with_value both; Derived::eval<kValue, kCommon>
+// does the work and computes the value only for with_value (always_inline there: g++ otherwise kept the
+// GLU loop's copy apart, and slower).
+// A gradient kernel with a common range: Derived::rare(x) masks the lanes outside it (grad::outside) and
+// Derived::eval<kValue, kCommon>(x, dy, value) computes dx (and act(x) into *value when kValue), kCommon
+// only for a vector with no rare lane, the same bits either way. operator() tests one vector; map_grad.h's
+// drivers test a whole loop step at once, so that its independent chains stay in one block.
+// Derived::kCommonRange false: no common range after all (eval<kValue, false> alone; see SiluGradKernel).
 template <class V, class Derived>
-struct WithValue {
-  static constexpr bool kWithValue = true;
-  typename V::F operator()(typename V::F x, typename V::F dy) const {
-    return static_cast<const Derived&>(*this).template eval<false>(x, dy, nullptr);
+struct CommonRange {
+  static constexpr bool kCommonRange = true;
+  typename V::F operator()(typename V::F x, typename V::F dy) const { return run<false>(x, dy, nullptr); }
+
+ protected:
+  template <bool kValue>
+  __attribute__((always_inline)) typename V::F run(typename V::F x, typename V::F dy, typename V::F* value) const {
+    const Derived& d = static_cast<const Derived&>(*this);
+    if constexpr (Derived::kCommonRange) {
+      if (!V::any(d.rare(x))) return d.template eval<kValue, true>(x, dy, value);
+    }
+    return d.template eval<kValue, false>(x, dy, value);
   }
+};
+
+template <class V, class Derived>
+struct WithValue : CommonRange<V, Derived> {
+  static constexpr bool kWithValue = true;
   typename V::F with_value(typename V::F x, typename V::F dy, typename V::F* value) const {
-    return static_cast<const Derived&>(*this).template eval<true>(x, dy, value);
+    return this->template run<true>(x, dy, value);
   }
 };
 
 // sigmoid' = s(x) s(-x) = E / (1 + E)^2, E = e^-|x| (|x| clamped to 150: past it f' < 2^-216).
 // with_value also gives sigmoid(x) from the same exp (grad::times_sigmoid with m = 1; the GLU backward's dUp
 // and dGate share it): sigmoid(-Inf) = 0, sigmoid(+Inf) = 1, sigmoid(-0) = 1/2; NaN stays NaN.
+// Common range |x| <= 87: E >= 2^-126 and both results normal, E plain.
 template <class V>
 struct Grad<V, kSigmoid> : WithValue<V, Grad<V, kSigmoid>> {
   explicit Grad(const ActParams&) {}
-  template <bool kValue>
+  typename V::M rare(typename V::F x) const { return grad::outside<V>(x, 87.0f); }
+  template <bool kValue, bool kCommon>
   __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
-    const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
-    const F p = grad::offset_exp<V>(math::exp_parts<V>(ah));
     const F one = V::set1(1.0f);
+    const F na = V::or_(x, math::sign_mask<V>());
+    if constexpr (kCommon) {
+      const F E = grad::plain_exp<V>(math::exp_parts<V>(na));
+      if constexpr (kValue) *value = V::div(V::select(V::lt(x, V::zero()), E, one), V::add(one, E));
+      return V::mul(dy, V::div(E, V::fma(E, V::add(E, V::set1(2.0f)), one)));
+    }
+    const F p = grad::offset_exp<V>(math::exp_parts<V>(V::max(na, V::set1(-150.0f))));
     if constexpr (kValue) *value = keep_nan<V>(x, grad::times_sigmoid<V>(V::lt(x, V::zero()), V::mul(p, V::set1(math::kInvOff)), p, one));
     return keep_nan<V>(x, V::mul(dy, grad::bell<V, 0>(p)));
   }
 };
 
-// tanh' = 1 - tanh^2 = 4 E / (1 + E)^2, E = e^-2|x| (-2|x| exact; clamped to -150).
+// tanh' = 1 - tanh^2 = 4 E / (1 + E)^2, E = e^-2|x| (-2|x| exact; clamped to -150). Common range
+// |x| <= 43: E >= 2^-124, E plain.
 template <class V>
-struct Grad<V, kTanh> {
+struct Grad<V, kTanh> : CommonRange<V, Grad<V, kTanh>> {
   explicit Grad(const ActParams&) {}
-  typename V::F operator()(typename V::F x, typename V::F dy) const {
-    const typename V::F h = V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-150.0f));
-    const typename V::F fp = grad::bell<V, 2>(grad::offset_exp<V>(math::exp_parts<V>(h)));
+  typename V::M rare(typename V::F x) const { return grad::outside<V>(x, 43.0f); }
+  template <bool, bool kCommon>
+  __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F*) const {
+    using F = typename V::F;
+    const F na = V::or_(x, math::sign_mask<V>());
+    if constexpr (kCommon) {
+      const F E = grad::plain_exp<V>(math::exp_parts<V>(V::add(na, na)));
+      const F den = V::fma(E, V::add(E, V::set1(2.0f)), V::set1(1.0f));
+      return V::mul(dy, V::mul(V::div(E, den), V::set1(4.0f)));
+    }
+    const F h = V::max(V::add(na, na), V::set1(-150.0f));
+    const F fp = grad::bell<V, 2>(grad::offset_exp<V>(math::exp_parts<V>(h)));
     return keep_nan<V>(x, V::mul(dy, fp));
   }
 };
@@ -243,23 +303,36 @@ struct Grad<V, kTanh> {
 // ~1 ulp typically). |x| is clamped to 150/|beta| (f' is 1 or below 2^-200 past it). beta = 0: f' = 1/2.
 enum SiluGradMode { kSiluGradUnit, kSiluGradGeneral };
 
+// Common range (beta = 1 only): |x| <= 60, where E >= 2^-87 and every product of sigmoid_chain stays normal
+// (E plain; the value's x p keeps the offset form, x E would be subnormal for tiny x). With another beta,
+// dropping only the clamps and the NaN selects made the loop slower, not faster: no common range there.
 template <class V, int kMode>
 struct SiluGradKernel : WithValue<V, SiluGradKernel<V, kMode>> {
   // For beta = 1 with_value also gives silu(x) from the same exp (grad::times_sigmoid with m = x, x
   // clamped to -150 on the negative side): silu(-Inf) = -0, silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
   static constexpr bool kWithValue = kMode == kSiluGradUnit;
+  static constexpr bool kCommonRange = kMode == kSiluGradUnit;
   BetaArg z;
   math::Split b;  // beta
   SiluGradKernel(BetaArg z_, math::Split b_) : z(z_), b(b_) {}
-  template <bool kValue>
+  typename V::M rare(typename V::F x) const { return grad::outside<V>(x, 60.0f); }
+  template <bool kValue, bool kCommon>
   __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
     F p, t1, nn;
     typename V::M neg;
     if (kMode == kSiluGradUnit) {
-      const F ah = V::max(V::or_(x, math::sign_mask<V>()), V::set1(-150.0f));
-      p = grad::offset_exp<V>(math::exp_parts<V>(ah));
+      const F na = V::or_(x, math::sign_mask<V>());
       neg = V::lt(x, V::zero());
+      if constexpr (kCommon) {
+        const F E = grad::plain_exp<V>(math::exp_parts<V>(na));
+        t1 = V::add(V::set1(1.0f), x);
+        nn = V::add(t1, E);
+        if constexpr (kValue) *value = grad::times_sigmoid<V>(neg, E, V::mul(x, V::mul(E, V::set1(math::kExp2<math::kOff>))), x);
+        return V::mul(dy, grad::sigmoid_chain<V, true>(neg, E, t1, nn));
+      }
+      const F ah = V::max(na, V::set1(-150.0f));
+      p = grad::offset_exp<V>(math::exp_parts<V>(ah));
       const F xc = grad::with_sign_of<V>(ah, x);
       t1 = V::add(V::set1(1.0f), xc);  // 1 + x, x clamped to [-150, 150]
       const F E = V::mul(p, V::set1(math::kInvOff));
@@ -329,13 +402,22 @@ struct Grad<V, kGeluTanh> : WithValue<V, Grad<V, kGeluTanh>> {
   }
   // with_value also gives gelu-tanh(x) = x s(w) from the same exp (grad::times_sigmoid with m = x, x clamped
   // to -12 on the negative side, past which the result underflows).
-  template <bool kValue>
+  // Common range |x| <= 8: |w| <= 50, E plain (the value's x p in offset form, as silu's).
+  typename V::M rare(typename V::F x) const { return grad::outside<V>(x, 8.0f); }
+  template <bool kValue, bool kCommon>
   __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F* value) const {
     using F = typename V::F;
-    const F nx = V::neg_abs_min(x, 12.0f);
+    const F nx = kCommon ? V::or_(x, math::sign_mask<V>()) : V::neg_abs_min(x, 12.0f);
     const auto z = fwd.exponent(nx);  // -|w| log2(e) = zh + zl, as the forward
-    const F p = grad::offset_exp<V>(math::exp2_parts<V>(z.zh, z.zl));
+    const math::ExpParts<V> e = math::exp2_parts<V>(z.zh, z.zl);
     const auto neg = V::lt(x, V::zero());
+    if constexpr (kCommon) {
+      const F E = grad::plain_exp<V>(e);
+      const F t = V::mul(x, V::fma(V::set1(tb), z.sh, V::set1(ta)));
+      if constexpr (kValue) *value = grad::times_sigmoid<V>(neg, E, V::mul(x, V::mul(E, V::set1(math::kExp2<math::kOff>))), x);
+      return V::mul(dy, grad::sigmoid_chain<V, true>(neg, E, t));
+    }
+    const F p = grad::offset_exp<V>(e);
     const F xc = grad::with_sign_of<V>(nx, x);
     const F t = V::mul(xc, V::fma(V::set1(tb), z.sh, V::set1(ta)));
     if constexpr (kValue) *value = keep_nan<V>(x, grad::times_sigmoid<V>(neg, V::mul(p, V::set1(math::kInvOff)), V::mul(xc, p), x));
@@ -467,16 +549,21 @@ struct Grad<V, kSoftplus> {
 // sigmoid_chain). |x| clamped to 150. Error: E ~1 ulp, B ~1, Q^2 ~1, the product, the division and dy 0.5
 // each: ~5 ulp (bar 8).
 template <class V>
-struct Grad<V, kMish> {
+struct Grad<V, kMish> : CommonRange<V, Grad<V, kMish>> {
   explicit Grad(const ActParams&) {}
-  typename V::F operator()(typename V::F x, typename V::F dy) const {
+  // Common range |x| <= 60: E >= 2^-87 and num E, its quotient normal: E plain.
+  typename V::M rare(typename V::F x) const { return grad::outside<V>(x, 60.0f); }
+  template <bool, bool kCommon>
+  __attribute__((always_inline)) typename V::F eval(typename V::F x, typename V::F dy, typename V::F*) const {
     using F = typename V::F;
-    const F ah = V::neg_abs_min(x, 150.0f);
-    const F p = grad::offset_exp<V>(math::exp_parts<V>(ah));
-    const F E = V::mul(p, V::set1(math::kInvOff));
+    const F na = V::or_(x, math::sign_mask<V>());
+    const F ah = kCommon ? na : V::max(na, V::set1(-150.0f));
+    const math::ExpParts<V> ex = math::exp_parts<V>(ah);
+    const F p = kCommon ? grad::plain_exp<V>(ex) : grad::offset_exp<V>(ex);
+    const F E = kCommon ? p : V::mul(p, V::set1(math::kInvOff));
     const F one = V::set1(1.0f), two = V::set1(2.0f), four = V::set1(4.0f);
     const auto neg = V::lt(x, V::zero());
-    const F x4 = V::mul(grad::with_sign_of<V>(ah, x), four);  // 4x, x clamped to [-150, 150] (exact)
+    const F x4 = V::mul(kCommon ? x : grad::with_sign_of<V>(ah, x), four);  // 4x, x clamped to [-150, 150] (exact)
     const F e2 = V::add(E, two);
     const F k = V::fma(E, two, one);
     const F Q = V::select(neg, V::fma(E, e2, two), V::fma(V::add(E, E), E, k));
@@ -485,9 +572,9 @@ struct Grad<V, kMish> {
     const F E2 = V::mul(E, E);
     const F pos = V::fma(k, Q, V::mul(x4, V::fma(E2, E, E2)));  // 4x E^2 (1 + E)
     const F num = V::select(neg, B, pos);
-    const F sc = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
-    const F fp = V::mul(V::div(V::mul(num, sc), V::mul(Q, Q)), V::set1(math::kInvOff));
-    return keep_nan<V>(x, V::mul(dy, fp));
+    const F sc = V::select(neg, p, V::set1(kCommon ? 1.0f : math::kExp2<math::kOff>));
+    const F q = V::div(V::mul(num, sc), V::mul(Q, Q));
+    return grad::nan_kept<V, kCommon>(x, V::mul(dy, kCommon ? q : V::mul(q, V::set1(math::kInvOff))));
   }
 };
 

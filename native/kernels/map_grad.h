@@ -23,8 +23,19 @@ inline void map_grad_partial(const float* x, const float* dy, float* dx, size_t 
   for (size_t j = 0; j < rest; ++j) dx[j] = xb[j];
 }
 
+// Gradient kernels with a common range (backward.h CommonRange: Op::rare(x), Op::eval<kValue, kCommon>).
+template <class Op, class = void>
+struct GradGuardedOf {
+  static constexpr bool value = false;
+};
+template <class Op>
+struct GradGuardedOf<Op, decltype(void(Op::kCommonRange))> {
+  static constexpr bool value = Op::kCommonRange;
+};
+
 // dx[i] = op(x[i], dy[i]); dx may be exactly x or dy. Four vectors per step (independent chains for the
-// scheduler, as map_unary), spelled out so that g++ keeps each in registers.
+// scheduler, as map_unary), spelled out so that g++ keeps each in registers. A kernel with a common range
+// takes it for a step whose four vectors all lie inside (one test per step, as map.h's map_step).
 template <class V, class Op>
 __attribute__((flatten)) inline void map_grad(const float* x, const float* dy, float* dx, size_t n, const Op& op_ref) {
   const Op op = op_ref;  // a local copy: no store to dx can alias its constants
@@ -34,6 +45,20 @@ __attribute__((flatten)) inline void map_grad(const float* x, const float* dy, f
   for (; i + 4 * N <= n; i += 4 * N) {
     const F x0 = V::load(x + i), x1 = V::load(x + i + N), x2 = V::load(x + i + 2 * N), x3 = V::load(x + i + 3 * N);
     const F d0 = V::load(dy + i), d1 = V::load(dy + i + N), d2 = V::load(dy + i + 2 * N), d3 = V::load(dy + i + 3 * N);
+    if constexpr (GradGuardedOf<Op>::value) {
+      if (!V::any(V::mor(V::mor(op.rare(x0), op.rare(x1)), V::mor(op.rare(x2), op.rare(x3))))) {
+        V::store(dx + i, op.template eval<false, true>(x0, d0, nullptr));
+        V::store(dx + i + N, op.template eval<false, true>(x1, d1, nullptr));
+        V::store(dx + i + 2 * N, op.template eval<false, true>(x2, d2, nullptr));
+        V::store(dx + i + 3 * N, op.template eval<false, true>(x3, d3, nullptr));
+      } else {
+        V::store(dx + i, op.template eval<false, false>(x0, d0, nullptr));
+        V::store(dx + i + N, op.template eval<false, false>(x1, d1, nullptr));
+        V::store(dx + i + 2 * N, op.template eval<false, false>(x2, d2, nullptr));
+        V::store(dx + i + 3 * N, op.template eval<false, false>(x3, d3, nullptr));
+      }
+      continue;
+    }
     V::store(dx + i, op(x0, d0));
     V::store(dx + i + N, op(x1, d1));
     V::store(dx + i + 2 * N, op(x2, d2));
@@ -59,13 +84,16 @@ struct ValueOf<Gr, decltype(void(Gr::kWithValue))> {
   static constexpr bool value = Gr::kWithValue;
 };
 
-template <class V, class Act, class Gr>
+// kCommon (a kernel with a common range and a value, every lane of G inside): its common eval.
+template <class V, bool kCommon = false, class Act, class Gr>
 inline void glu_grad_vector(const float* g, const float* u, const float* h, float* dg, float* du, const Act& act,
                             const Gr& gr) {
   const typename V::F G = V::load(g), U = V::load(u), H = V::load(h);
   const typename V::F hu = V::mul(H, U);
   typename V::F dgate, av;
-  if constexpr (ValueOf<Gr>::value) {
+  if constexpr (kCommon) {
+    dgate = gr.template eval<true, true>(G, hu, &av);
+  } else if constexpr (ValueOf<Gr>::value) {
     dgate = gr.with_value(G, hu, &av);
   } else {
     av = act(G);
@@ -89,6 +117,16 @@ __attribute__((flatten)) inline void map_glu_grad(const float* g, const float* u
   constexpr size_t N = V::N;
   size_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
+    if constexpr (ValueOf<Gr>::value && GradGuardedOf<Gr>::value) {
+      if (!V::any(V::mor(gr.rare(V::load(g + i)), gr.rare(V::load(g + i + N))))) {
+        glu_grad_vector<V, true>(g + i, u + i, h + i, dg + i, du + i, act, gr);
+        glu_grad_vector<V, true>(g + i + N, u + i + N, h + i + N, dg + i + N, du + i + N, act, gr);
+        continue;
+      }
+      glu_grad_vector<V>(g + i, u + i, h + i, dg + i, du + i, act, gr);
+      glu_grad_vector<V>(g + i + N, u + i + N, h + i + N, dg + i + N, du + i + N, act, gr);
+      continue;
+    }
     glu_grad_vector<V>(g + i, u + i, h + i, dg + i, du + i, act, gr);
     glu_grad_vector<V>(g + i + N, u + i + N, h + i + N, dg + i + N, du + i + N, act, gr);
   }
