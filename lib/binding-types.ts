@@ -114,6 +114,8 @@ export interface TestingBinding {
   mallocStats(): { inUse: number; mapped: number } | null;
   /** Packs the addon holds, in the whole process: calls running and async ops not yet settled (0 between calls; for leak tests). */
   livePacks(): number;
+  /** The per-call working blocks kept for reuse (native/runtime/scratch.h), and the most kept. */
+  scratchStats(): { keptBytes: number; keptBlocks: number; maxKeptBytes: number };
   /** The cores this process may run on: the default thread count. */
   availableCores(): number;
   /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */

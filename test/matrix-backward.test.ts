@@ -239,3 +239,26 @@ describe('gluMatmulBackward / ffnBackward: results and errors', () => {
     expect(() => binding.ffnBackward(v.x, v.gate, v.up, v.down, v.dy, dx, null, dwu, dwd, k, n, false, 5)).toThrow(/dGate must be given exactly when gate is/);
   });
 });
+
+describe('per-call working memory (native/runtime/scratch.h)', () => {
+  it('is kept for the next call of the same shape, within its bound, and never read as input', () => {
+    // Big enough that the packed weights and intermediates are kept blocks (1 MiB or more).
+    const [m, k, n] = [48, 384, 704];
+    const call = (v: ReturnType<typeof inputs>) =>
+      sg.ffnBackward(v.x, { gate: v.gate, up: v.up, down: v.down }, v.dy, { inFeatures: k, hiddenFeatures: n, activation: 'silu' });
+    const a = inputs(m, k, n, 900);
+    const first = call(a);
+    const kept = binding._testing.scratchStats();
+    call(inputs(m, k, n, 950)); // the same blocks, other contents
+    const again = call(a);
+    const after = binding._testing.scratchStats();
+    for (const key of ['dx', 'dGate', 'dUp', 'dDown'] as const) expect(sameBits(again[key]!, first[key]!)).toBe(true);
+    if (kept.maxKeptBytes > 0) {
+      expect(kept.keptBytes).toBeGreaterThan(0);
+      expect(after).toEqual(kept); // reused: nothing more kept
+    } else {
+      expect(after.keptBytes).toBe(0); // under AddressSanitizer and off Linux: every block from the C heap
+    }
+    expect(after.keptBytes).toBeLessThanOrEqual(after.maxKeptBytes);
+  });
+});

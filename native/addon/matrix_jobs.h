@@ -102,7 +102,7 @@ struct FfnJob {
   bool run(const float* x, float* y) const {
     if (rows == 0) return true;
     const Packed& p = *packed;
-    std::unique_ptr<void, AlignedFree> h(aligned_bytes(rows * p.out, sizeof(float)));
+    ScratchPtr h(scratch_bytes(rows * p.out, sizeof(float)));
     if (!h) return false;
     float* H = static_cast<float*>(h.get());
     const EpilogueOp first(p.gated ? Epilogue::kGlu : Epilogue::kAct, p.act);

@@ -120,6 +120,16 @@ Napi::Value LivePacks(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(live_packs()));
 }
 
+// scratchStats(): the per-call blocks kept for reuse (runtime/scratch.h) and the most that may be kept.
+Napi::Value ScratchStatsValue(const Napi::CallbackInfo& info) {
+  const ScratchStats s = scratch_stats();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("keptBytes", Napi::Number::New(info.Env(), static_cast<double>(s.kept_bytes)));
+  o.Set("keptBlocks", Napi::Number::New(info.Env(), static_cast<double>(s.kept_blocks)));
+  o.Set("maxKeptBytes", Napi::Number::New(info.Env(), static_cast<double>(s.max_kept_bytes)));
+  return o;
+}
+
 // activations(): the rows of runtime/activation_list.h in index order, as
 // {name, index, a, b, bar, gradBar, fPosInf, fNegInf, fpPosInf, fpNegInf, fused}.
 Napi::Value Activations(const Napi::CallbackInfo& info) {
@@ -154,6 +164,7 @@ void RegisterTesting(Napi::Env env, Napi::Object exports) {
   t.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth, "readBandwidth"));
   t.Set("mallocStats", Napi::Function::New(env, MallocStats, "mallocStats"));
   t.Set("livePacks", Napi::Function::New(env, LivePacks, "livePacks"));
+  t.Set("scratchStats", Napi::Function::New(env, ScratchStatsValue, "scratchStats"));
   t.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   t.Set("activations", Napi::Function::New(env, Activations, "activations"));
   // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).

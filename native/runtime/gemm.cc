@@ -74,7 +74,7 @@ constexpr size_t kKeepA = size_t(8) << 20;
 
 struct APack {
   float* p = nullptr;
-  std::unique_ptr<void, AlignedFree> own;
+  ScratchPtr own;
 };
 
 bool get_a_pack(APack* out, size_t floats) {
@@ -82,7 +82,7 @@ bool get_a_pack(APack* out, size_t floats) {
     static thread_local Scratch keep;
     out->p = keep.get(floats);
   } else {
-    out->own.reset(aligned_bytes(floats, sizeof(float)));
+    out->own.reset(scratch_bytes(floats, sizeof(float)));
     out->p = static_cast<float*>(out->own.get());
   }
   return out->p != nullptr;

@@ -19,6 +19,7 @@
 
 #include "cpu.h"
 #include "op_table.h"
+#include "scratch.h"
 
 namespace swiglu {
 
@@ -144,7 +145,7 @@ struct PackedB {
   size_t K = 0, N = 0;  // N: output columns
   size_t panels = 0;
   size_t bytes = 0;
-  std::unique_ptr<void, AlignedFree> data;  // aligned_bytes; a pack in memory the caller owns releases it
+  ScratchPtr data;  // scratch_bytes (a per-call pack); a pack in memory the caller owns releases it
 
   size_t cols_per_panel() const { return gate ? kGateHalf : kPanelWidth; }
   // Strip 0 of panel j at k step k0 (strip 1 is strip_elems() elements further).

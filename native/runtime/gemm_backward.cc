@@ -15,10 +15,10 @@ namespace swiglu {
 
 namespace {
 
-using Buffer = std::unique_ptr<void, AlignedFree>;
+using Buffer = ScratchPtr;
 
 float* floats(Buffer* b, size_t count) {
-  b->reset(aligned_bytes(count ? count : 1, sizeof(float)));
+  b->reset(scratch_bytes(count ? count : 1, sizeof(float)));
   return static_cast<float*>(b->get());
 }
 

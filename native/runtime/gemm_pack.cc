@@ -44,9 +44,9 @@ size_t row_stride(const WeightSrc& w, size_t K, size_t N) { return w.ld ? w.ld :
 
 bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
   if (!panel_layout(out, type, gate, K, N)) return false;
-  void* p = aligned_bytes(out->bytes / wtype_bytes(type), wtype_bytes(type));
+  void* p = scratch_bytes(out->bytes / wtype_bytes(type), wtype_bytes(type));
   if (!p) return false;
-  out->data = std::unique_ptr<void, AlignedFree>(p);
+  out->data = ScratchPtr(p);
   return true;
 }
 
@@ -173,11 +173,11 @@ bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, si
   return true;
 }
 
-// Per-call memory (a matmul's packed B, a backward pass's packs and intermediates, widened copies): 64-byte
-// aligned, and no MADV_HUGEPAGE. With the usual THP setting (defrag "madvise"), a fault in an madvised
-// region compacts memory synchronously when no huge page is free, and per-call buffers fault afresh on
-// every call, so the stall recurs call after call (docs/tuning-log.md, "Per-call buffers"). The packs
-// that live across calls (addon/packs.cc) still ask for huge pages.
+// Heap buffers (per-thread buffers kept across calls, copies of a call's inputs): 64-byte aligned, and no
+// MADV_HUGEPAGE, as scratch.h's per-call blocks: with the usual THP setting (defrag "madvise"), a fault in
+// an madvised region compacts memory synchronously when no huge page is free, which recurred call after
+// call for memory a call allocates (docs/tuning-log.md, "Per-call buffers"). The packs that live across
+// calls (addon/packs.cc) still ask for huge pages.
 void* aligned_bytes(size_t count, size_t elem) {
   size_t bytes;
   if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
