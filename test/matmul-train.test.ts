@@ -40,6 +40,18 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     const at = rand(k * m, 1);
     const b = rand(k * n, 2);
     expect(sameBits(await sg.matmulAsync(at, b, { m, k, n, transA: true }), sg.matmul(at, b, { m, k, n, transA: true }))).toBe(true);
+    // in place (out === a, m = k = n past the small kernel's rows): A is read transposed in place by the
+    // packed GEMM, all of it before C is stored, on one thread and on two
+    const threads = binding.getNumThreads();
+    for (const t of [1, 2]) {
+      binding.setNumThreads(t);
+      const s = 130; // 2·s³ FLOPs: past the size that runs on the calling thread alone
+      const sq = rand(s * s, 40 + t);
+      const b2 = rand(s * s, 50 + t);
+      const want = sg.matmul(transpose(sq, s, s), b2, { m: s, k: s, n: s });
+      expect(sameBits(sg.matmul(sq, b2, { m: s, k: s, n: s, transA: true, out: sq }), want), `in place, ${t} thread(s)`).toBe(true);
+    }
+    binding.setNumThreads(threads);
   });
 
   it('accumulate: out + the product, sync and async, also in place', async () => {

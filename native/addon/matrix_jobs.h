@@ -40,10 +40,11 @@ struct MatmulJob {
   bool reads_out() const { return accumulate; }
 
   bool run(const float* x, float* y) const {
-    // transA: A row-major first (a private copy, so x may be y too).
+    // transA: the packed GEMM reads A transposed in place (gemm()'s a_trans: A is packed before C is
+    // stored to, so x may be y too); the small kernel reads A row-major, so it gets a private copy.
     std::unique_ptr<float, AlignedFree> at;
     const float* a = a_copy ? a_copy.get() : x;
-    if (trans_a) {
+    if (trans_a && small) {
       at.reset(static_cast<float*>(aligned_bytes(m * k != 0 ? m * k : 1, sizeof(float))));
       if (!at) return false;
       transpose(x, k, m, at.get());
@@ -59,7 +60,7 @@ struct MatmulJob {
     }
     if (small) {
       matmul_small(ctx.isa, a, k, m, b_small, trans, k, n, c, n, ctx.threads);
-    } else if (!gemm(ctx.isa, a, k, m, *b_packed, Epilogue::kStore, c, n, ctx.threads, ctx.tuning)) {
+    } else if (!gemm(ctx.isa, a, trans_a ? m : k, m, *b_packed, Epilogue::kStore, c, n, ctx.threads, ctx.tuning, trans_a)) {
       return false;
     }
     if (accumulate)
