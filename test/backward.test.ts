@@ -116,6 +116,25 @@ describe.each(ISAS)('isa %s', (isa) => {
     });
   });
 
+  // Kernels with a common range (native/kernels/backward.h CommonRange) take a faster path for a loop step
+  // whose lanes all lie inside it: an element's gradient must not depend on which path its neighbours sent
+  // it through.
+  it("gives each element the same bits whether or not its neighbours are out of range", () => {
+    use();
+    const n = 1 << 16;
+    const next = xorshift32(99);
+    const u = () => next() / 4294967296;
+    const x = new Float32Array(n).map((_, i) => (i % 3 === 0 ? (u() - 0.5) * 16 : i % 3 === 1 ? (u() - 0.5) * 2 ** -(next() % 140) : (u() - 0.5) * 3));
+    const dy = new Float32Array(n).map(() => (u() - 0.5) * 4);
+    const rare = x.slice();
+    for (let i = 0; i < n; i += 61) rare[i] = i % 2 ? 1e4 : NaN; // a lane out of every range now and then
+    for (const c of GRAD_CASES) {
+      const a = c.run(x, dy);
+      const b = c.run(rare, dy);
+      for (let i = 0; i < n; i++) if (i % 61 !== 0 && !Object.is(a[i], b[i])) expect.fail(`${c.name}: x = ${x[i]} gives ${a[i]} alone, ${b[i]} beside an out-of-range lane`);
+    }
+  });
+
   it('gives the same bits in one call of 600,001 floats, on 1 and 2 threads, as in short calls', () => {
     use();
     const n = 600_001;

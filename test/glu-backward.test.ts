@@ -46,6 +46,24 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
       expect(wg.ulp, `dGate max ${wg.ulp.toFixed(3)} ULP${atg}`).toBeLessThanOrEqual(8);
     });
 
+    it('gives each element the same bits whether or not its neighbours are out of the common range', () => {
+      // (native/kernels/map_grad.h: a loop step whose gates all lie in the kernel's common range takes a
+      // faster path; an element must not depend on its neighbours' path)
+      binding._testing.setIsa(isa);
+      const n = 1 << 14;
+      const gate = linspace(-9, 9, n);
+      const up = randomBitPatterns(n, 41).map((v) => v % 4 || 1);
+      const dh = randomBitPatterns(n, 42).map((v) => v % 4 || 1);
+      const rare = gate.slice();
+      for (let i = 0; i < n; i += 37) rare[i] = i % 2 ? -1e4 : NaN;
+      const a = c.f(gate, up, dh, c.opts);
+      const b = c.f(rare, up, dh, c.opts);
+      for (let i = 0; i < n; i++) {
+        if (i % 37 === 0) continue;
+        if (!Object.is(a.dGate[i], b.dGate[i]) || !Object.is(a.dUp[i], b.dUp[i])) expect.fail(`gate = ${gate[i]}: (${a.dGate[i]}, ${a.dUp[i]}) alone, (${b.dGate[i]}, ${b.dUp[i]}) beside an out-of-range lane`);
+      }
+    });
+
     it('split form equals the two-input form bit for bit, for several widths and rows, also in place on x', () => {
       binding._testing.setIsa(isa);
       for (const [rows, width] of [[1, 1], [1, 17], [3, 5], [7, 64], [2, 100], [40, 3000]]) {
