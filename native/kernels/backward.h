@@ -105,8 +105,10 @@ inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename 
   const F num = V::select(neg, nn, V::fma(E, t1, one));
   const F a = V::select(neg, p, V::set1(kPlain ? 1.0f : math::kExp2<math::kOff>));
   if constexpr (kOneQuotient) {
-    const F q = V::div(V::mul(num, a), V::fma(E, V::add(E, V::set1(2.0f)), one));
-    return kPlain ? q : V::mul(q, V::set1(math::kInvOff));
+    const F den = V::fma(E, V::add(E, V::set1(2.0f)), one);
+    // kPlain: num a is nn E or num itself (a = 1): the same values with one select fewer
+    if constexpr (kPlain) return V::div(V::select(neg, V::mul(nn, E), V::fma(E, t1, one)), den);
+    return V::mul(V::div(V::mul(num, a), den), V::set1(math::kInvOff));
   }
   const F nh = V::mul(num, a);
   const F nl = V::fms(num, a, nh);
