@@ -581,10 +581,13 @@ struct Grad<V, kMish> : CommonRange<V, Grad<V, kMish>> {
     const F B = V::fma(E, inner, V::add(x4, four));  // 4 (1 + x) rounded once, as 4x + 4
     const F E2 = V::mul(E, E);
     const F pos = V::fma(k, Q, V::mul(x4, V::fma(E2, E, E2)));  // 4x E^2 (1 + E)
+    // The numerator times sc (p below 0, else 2^kOff; in the common range E and 1): B E and pos are the
+    // same values as num sc there, with one select fewer.
+    if constexpr (kCommon) return V::mul(dy, V::div(V::select(neg, V::mul(B, E), pos), V::mul(Q, Q)));
     const F num = V::select(neg, B, pos);
-    const F sc = V::select(neg, p, V::set1(kCommon ? 1.0f : math::kExp2<math::kOff>));
+    const F sc = V::select(neg, p, V::set1(math::kExp2<math::kOff>));
     const F q = V::div(V::mul(num, sc), V::mul(Q, Q));
-    return grad::nan_kept<V, kCommon>(x, V::mul(dy, kCommon ? q : V::mul(q, V::set1(math::kInvOff))));
+    return keep_nan<V>(x, V::mul(dy, V::mul(q, V::set1(math::kInvOff))));
   }
 };
 
