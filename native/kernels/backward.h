@@ -98,18 +98,21 @@ inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename 
   using F = typename V::F;
   const F one = V::set1(1.0f);
   const F E = kPlain ? p : V::mul(p, V::set1(math::kInvOff));
+  const F pos = V::fma(E, t1, one);  // the numerator where w >= 0
+  if constexpr (kOneQuotient && kPlain) {
+    // num a is nn E below 0 and the numerator itself above (a = 1): one select
+    return V::div(V::select(neg, V::mul(nn, E), pos), V::fma(E, V::add(E, V::set1(2.0f)), one));
+  }
+  const F num = V::select(neg, nn, pos);
+  const F a = V::select(neg, p, V::set1(kPlain ? 1.0f : math::kExp2<math::kOff>));
+  if constexpr (kOneQuotient) {
+    const F q = V::div(V::mul(num, a), V::fma(E, V::add(E, V::set1(2.0f)), one));
+    return V::mul(q, V::set1(math::kInvOff));
+  }
   F c, cl;
   one_plus<V>(E, &c, &cl);
   const F ch = V::mul(c, c);
   const F dl = V::fma(V::add(c, c), cl, V::fms(c, c, ch));
-  const F num = V::select(neg, nn, V::fma(E, t1, one));
-  const F a = V::select(neg, p, V::set1(kPlain ? 1.0f : math::kExp2<math::kOff>));
-  if constexpr (kOneQuotient) {
-    const F den = V::fma(E, V::add(E, V::set1(2.0f)), one);
-    // kPlain: num a is nn E or num itself (a = 1): the same values with one select fewer
-    if constexpr (kPlain) return V::div(V::select(neg, V::mul(nn, E), V::fma(E, t1, one)), den);
-    return V::mul(V::div(V::mul(num, a), den), V::set1(math::kInvOff));
-  }
   const F nh = V::mul(num, a);
   const F nl = V::fms(num, a, nh);
   const F r = V::div(one, ch);
@@ -158,12 +161,6 @@ inline typename V::F plain_exp(const math::ExpParts<V>& e) {
 template <class V>
 inline typename V::M outside(typename V::F x, float limit) {
   return V::nge(V::or_(x, math::sign_mask<V>()), V::set1(-limit));
-}
-
-// keep_nan where the input may be NaN (outside the common range).
-template <class V, bool kCommon>
-inline typename V::F nan_kept(typename V::F x, typename V::F y) {
-  return kCommon ? y : keep_nan<V>(x, y);
 }
 
 }  // namespace grad
@@ -227,10 +224,6 @@ struct Grad<V, kHardSwish> {
   }
 };
 
-// The entry points of a gradient kernel that can also give act(x) from its own exponential (the GLU
-// backward's dUp, map_grad.h): operator() the gradient alone, with_value both; Derived::eval<kValue, kCommon>
-// does the work and computes the value only for with_value (always_inline there: g++ otherwise kept the
-// GLU loop's copy apart, and slower).
 // A gradient kernel with a common range: Derived::rare(x) masks the lanes outside it (grad::outside) and
 // Derived::eval<kValue, kCommon>(x, dy, value) computes dx (and act(x) into *value when kValue), kCommon
 // only for a vector with no rare lane, the same bits either way. operator() tests one vector; map_grad.h's
@@ -252,6 +245,10 @@ struct CommonRange {
   }
 };
 
+// A gradient kernel with a common range that can also give act(x) from its own exponential (the GLU
+// backward's dUp, map_grad.h): operator() the gradient alone, with_value both; eval<kValue, kCommon>
+// computes the value only for with_value (always_inline there: g++ otherwise kept the GLU loop's copy
+// apart, and slower).
 template <class V, class Derived>
 struct WithValue : CommonRange<V, Derived> {
   static constexpr bool kWithValue = true;

@@ -123,9 +123,6 @@ __attribute__((flatten)) inline void map_glu_grad(const float* g, const float* u
         glu_grad_vector<V, true>(g + i + N, u + i + N, h + i + N, dg + i + N, du + i + N, act, gr);
         continue;
       }
-      glu_grad_vector<V>(g + i, u + i, h + i, dg + i, du + i, act, gr);
-      glu_grad_vector<V>(g + i + N, u + i + N, h + i + N, dg + i + N, du + i + N, act, gr);
-      continue;
     }
     glu_grad_vector<V>(g + i, u + i, h + i, dg + i, du + i, act, gr);
     glu_grad_vector<V>(g + i + N, u + i + N, h + i + N, dg + i + N, du + i + N, act, gr);
