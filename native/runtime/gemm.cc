@@ -42,10 +42,10 @@ void zero_rows(float* C, size_t ldc, size_t M, size_t N) {
 
 
 // A per-thread buffer reused across calls (no allocation in the hot path after the first); grows only.
-struct Scratch {
+struct ThreadBuffer {
   float* p = nullptr;
   size_t n = 0;
-  ~Scratch() { std::free(p); }
+  ~ThreadBuffer() { std::free(p); }
   float* get(size_t floats) {
     if (floats > n) {
       std::free(p);
@@ -58,18 +58,18 @@ struct Scratch {
 
 // The accumulators of a task's tiles between K blocks.
 float* thread_carry(size_t floats) {
-  static thread_local Scratch s;
+  static thread_local ThreadBuffer s;
   return s.get(floats);
 }
 
 // A 16-bit weight micro-panel widened to f32 (GemmCall::run_panel).
 float* thread_widened(size_t floats) {
-  static thread_local Scratch s;
+  static thread_local ThreadBuffer s;
   return s.get(floats);
 }
 
 // The per-call packed A, kept per thread between calls up to kKeepA bytes: by each calling thread,
-// and by each pool helper that packs its own copy. Larger packs are allocated and freed per call.
+// and by each pool helper that packs its own copy. Larger packs are per-call blocks (scratch.h).
 constexpr size_t kKeepA = size_t(8) << 20;
 
 struct APack {
@@ -79,7 +79,7 @@ struct APack {
 
 bool get_a_pack(APack* out, size_t floats) {
   if (floats * sizeof(float) <= kKeepA) {
-    static thread_local Scratch keep;
+    static thread_local ThreadBuffer keep;
     out->p = keep.get(floats);
   } else {
     out->own.reset(scratch_bytes(floats, sizeof(float)));

@@ -38,8 +38,9 @@ enum class Epilogue : int {
   kGlu = 1,    // a gate panel: C[r][c] = act(acc[r][c]) * acc[r][16 + c], c < cols (cols <= 16)
   kAct = 2,    // a plain panel: C[r][c] = act(acc[r][c]), c < cols (cols <= 32)
   // The backward epilogues (kernels/gemm_grad_epilogue.h), with the extra operands of EpilogueOp; they
-  // need K >= 1 (gemm() returns false otherwise). The activation's value and gradient come from the elementwise kernels of the same ISA (act_fwd / the
-  // GradTable), so each element equals the unfused composition of the same ops bit for bit.
+  // need K >= 1 (gemm() returns false otherwise). The activation's value and gradient come from the
+  // elementwise kernels of the same ISA (act_fwd / the GradTable), so each element equals the unfused
+  // composition of the same ops bit for bit.
   kGluGrad = 3,  // a gate panel, G = acc[r][c], U = acc[r][16 + c], dh = aux[r][c]:
                  //   C[r][c] = dh U act'(G) (the GLU backward's dGate), C2[r][c] = dh act(G) (dUp)
   kGluSave = 4,  // a gate panel: C = act(G) U (H), C2 = U act'(G), C3 = act(G): what dH is multiplied by
@@ -204,7 +205,5 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 void matmul_small(Isa isa, const float* A, size_t lda, size_t M, const float* B, bool trans, size_t K, size_t N,
                   float* C, size_t ldc, int threads);
 
-// Heap buffer aligned to 64 bytes, or nullptr (also on size overflow).
-void* aligned_bytes(size_t count, size_t elem);
 
 }  // namespace swiglu

@@ -173,17 +173,4 @@ bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, si
   return true;
 }
 
-// Heap buffers (per-thread buffers kept across calls, copies of a call's inputs): 64-byte aligned, and no
-// MADV_HUGEPAGE, as scratch.h's per-call blocks: with the usual THP setting (defrag "madvise"), a fault in
-// an madvised region compacts memory synchronously when no huge page is free, which recurred call after
-// call for memory a call allocates (docs/tuning-log.md, "Per-call buffers"). The packs that live across
-// calls (addon/packs.cc) still ask for huge pages.
-void* aligned_bytes(size_t count, size_t elem) {
-  size_t bytes;
-  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
-  bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
-  if (bytes == 0) bytes = 64;
-  return std::aligned_alloc(64, bytes);
-}
-
 }  // namespace swiglu

@@ -37,15 +37,13 @@ struct Header {
 };
 
 void* from_heap(size_t bytes) {
-  const size_t total = (bytes + kHeader + 63) / 64 * 64;
-  void* base = std::aligned_alloc(64, total);
+  void* base = aligned_bytes(bytes + kHeader, 1);
   if (!base) return nullptr;
   *static_cast<Header*>(base) = {kHeap, 0};
   return static_cast<char*>(base) + kHeader;
 }
 
 #if !defined(SWIGLU_SCRATCH_HEAP_ONLY)
-// A kept block is reused for a request of at least half its length: a training loop's sizes repeat.
 constexpr size_t kMaxKeptBlocks = 64;
 
 class Cache {
@@ -55,7 +53,8 @@ class Cache {
     const size_t sixteenth = pages > 0 && page > 0 ? size_t(pages) * size_t(page) / 16 : kScratchMaxKept;
     cap_ = sixteenth < kScratchMaxKept ? sixteenth : kScratchMaxKept;
   }
-  // A kept mapping of at least `length` bytes and at most twice that, smallest first, or nullptr.
+  // A kept mapping of at least `length` bytes and at most twice that, smallest first, or nullptr (a
+  // training loop's sizes repeat, so most requests find one of their own size).
   void* take(size_t length) {
     std::lock_guard<std::mutex> lock(mu_);
     size_t best = blocks_.size();
@@ -124,6 +123,19 @@ void* mapped(size_t bytes) {
 #endif
 
 }  // namespace
+
+// Heap buffers (per-thread buffers kept across calls, copies of a call's inputs): 64-byte aligned, and no
+// MADV_HUGEPAGE, as scratch.h's per-call blocks: with the usual THP setting (defrag "madvise"), a fault in
+// an madvised region compacts memory synchronously when no huge page is free, which recurred call after
+// call for memory a call allocates (docs/tuning-log.md, "Per-call buffers"). The packs that live across
+// calls (addon/packs.cc) still ask for huge pages.
+void* aligned_bytes(size_t count, size_t elem) {
+  size_t bytes;
+  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
+  bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
+  if (bytes == 0) bytes = 64;
+  return std::aligned_alloc(64, bytes);
+}
 
 void* scratch_bytes(size_t count, size_t elem) {
   size_t bytes;

@@ -16,6 +16,10 @@
 
 namespace swiglu {
 
+// Heap buffer aligned to 64 bytes, or nullptr (also on size overflow); std::free releases it (gemm.h's
+// AlignedFree). For memory kept per thread or copies of a call's inputs; scratch_bytes builds on it.
+void* aligned_bytes(size_t count, size_t elem);
+
 constexpr size_t kScratchMinKept = size_t(1) << 20;
 constexpr size_t kScratchMaxKept = size_t(256) << 20;
 
