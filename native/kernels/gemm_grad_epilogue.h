@@ -1,5 +1,6 @@
 // The backward epilogues of the GEMM tile (runtime/gemm.h: kGluGrad, kGluSave, kActSave, kScale), on a
-// finished tile (rows x 32 accumulators, row stride kPanelWidth). Written once over the vector layer V and included by gemm_tile.h in each ISA's GEMM unit.
+// finished tile (rows x 32 accumulators, row stride kPanelWidth). Written once over the vector layer V and
+// included by gemm_tile.h in each ISA's GEMM unit.
 //
 // The activation's gradient comes from the GradTable of the same ISA (t.grads: the elementwise gradient
 // kernels of backward.h) and its value from the forward epilogue's own kernels (activations.h), applied
