@@ -3,7 +3,7 @@
 import { sg } from './api';
 import { reference } from '../lib';
 import { ACTIVATIONS, type ActivationInfo } from '../lib/activation-table';
-import { type ActName, GLU_FORMS, GLU_GATES, type GluName, gluGateName, kebabName, publicForm } from '../lib/ops';
+import { type ActName, GLU_FORMS, GLU_GATES, type GluForm, type GluName, kebabName, publicForm } from '../lib/ops';
 import { UsageError } from './args';
 
 const s = reference.scalar;
@@ -80,11 +80,9 @@ export const UNARY: UnaryOp[] = ACTIVATIONS.filter((r) => publicForm(r.name) !==
 type Glu = (g: F32, u: F32, options?: object) => F32;
 const glu = sg as unknown as Record<GluName, Glu>;
 
-/** The row of GLU op `op` (with approximate 'tanh' if `tanh`: `${op}-tanh`), named act its gate in kebab case (ONNX graph, --activation). */
-function gluRow(op: GluName, tanh: boolean): GluOp {
+/** The row of one GLU form (its approximate 'tanh' form as `${op}-tanh`), act its gate in kebab case (ONNX graph, --activation). */
+function gluRow({ op, tanh, options: o, act }: GluForm): GluOp {
   const f = glu[op];
-  const o = tanh ? { approximate: 'tanh' } : {};
-  const act = gluGateName(op, tanh);
   return {
     name: tanh ? `${op}-tanh` : op,
     act: kebabName(act),
@@ -95,7 +93,7 @@ function gluRow(op: GluName, tanh: boolean): GluOp {
 }
 
 // A row per op of lib/ops.ts's GLU_GATES, and one for each approximate 'tanh' form (geglu-tanh).
-export const GLU: GluOp[] = GLU_FORMS.map((f) => gluRow(f.op, f.tanh));
+export const GLU: GluOp[] = GLU_FORMS.map(gluRow);
 
 const ALIASES: Record<string, string> = { swish: 'silu', geluTanh: 'gelu-tanh', 'gelu_tanh': 'gelu-tanh', gegluTanh: 'geglu-tanh' };
 
