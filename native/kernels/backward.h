@@ -570,10 +570,15 @@ struct Grad<V, kMish> : CommonRange<V, Grad<V, kMish>> {
     const F E = kCommon ? p : V::mul(p, V::set1(math::kInvOff));
     const F one = V::set1(1.0f), two = V::set1(2.0f), four = V::set1(4.0f);
     const auto neg = V::lt(x, V::zero());
-    const F x4 = V::mul(kCommon ? x : grad::with_sign_of<V>(ah, x), four);  // 4x, x clamped to [-150, 150] (exact)
+    // Exact doublings and the sums that round once are adds, not multiplies or fmas: this kernel waits on
+    // its FMA pipes, and the adds run beside them. 4x, x clamped to [-150, 150], is exact.
+    const F xc = kCommon ? x : grad::with_sign_of<V>(ah, x);
+    const F x4 = V::add(V::add(xc, xc), V::add(xc, xc));
     const F e2 = V::add(E, two);
-    const F k = V::fma(E, two, one);
-    const F Q = V::select(neg, V::fma(E, e2, two), V::fma(V::add(E, E), E, k));
+    const F Ex2 = V::add(E, E);
+    const F k = V::add(Ex2, one);  // 1 + 2E, rounded once
+    // Q = E (E + 2) + 2 below 0, E (2E) + k above: one fma on the selected operands.
+    const F Q = V::fma(E, V::select(neg, e2, Ex2), V::select(neg, two, k));
     const F inner = V::fma(e2, e2, V::add(x4, two));
     const F B = V::fma(E, inner, V::add(x4, four));  // 4 (1 + x) rounded once, as 4x + 4
     const F E2 = V::mul(E, E);
