@@ -92,7 +92,7 @@ inline typename V::F times_sigmoid(typename V::M neg, typename V::F E, typename 
 // offset scalings, the same bits, the offset form's scalings being exact there.
 // kOneQuotient: (num a) / (1 + E (E + 2)) as it rounds, the product, the fma (with E + 2) and the division
 // each rounding once: ~1.5 ulp more than the corrected quotient, for twelve operations fewer. For a kernel
-// whose bar leaves room for it (gelu-tanh: 8 ulp).
+// whose bar leaves room for it (gelu-tanh, and silu in the GLU backward's dGate: 8 ulp).
 template <class V, bool kPlain = false, bool kOneQuotient = false>
 inline typename V::F sigmoid_chain(typename V::M neg, typename V::F p, typename V::F t1, typename V::F nn) {
   using F = typename V::F;
@@ -312,8 +312,10 @@ enum SiluGradMode { kSiluGradUnit, kSiluGradGeneral };
 // Common range (beta = 1 only): |x| <= 60, where E >= 2^-87 and every product of sigmoid_chain stays normal
 // (E plain; the value's x p keeps the offset form, x E would be subnormal for tiny x). With another beta,
 // dropping only the clamps and the NaN selects made the loop slower, not faster: no common range there.
-template <class V, int kMode>
-struct SiluGradKernel : WithValue<V, SiluGradKernel<V, kMode>> {
+// kOneQuotient: sigmoid_chain's one-division quotient (~1.5 ulp more), for the GLU backward's dGate, whose
+// 8-ulp bar leaves room for it (GluGrad below); the elementwise gradient (4 ulp) keeps the corrected one.
+template <class V, int kMode, bool kOneQuotient = false>
+struct SiluGradKernel : WithValue<V, SiluGradKernel<V, kMode, kOneQuotient>> {
   // For beta = 1 with_value also gives silu(x) from the same exp (grad::times_sigmoid with m = x, x
   // clamped to -150 on the negative side): silu(-Inf) = -0, silu(+Inf) = +Inf, silu(-0) = -0; NaN stays NaN.
   static constexpr bool kWithValue = kMode == kSiluGradUnit;
@@ -335,7 +337,7 @@ struct SiluGradKernel : WithValue<V, SiluGradKernel<V, kMode>> {
         t1 = V::add(V::set1(1.0f), x);
         nn = V::add(t1, E);
         if constexpr (kValue) *value = grad::times_sigmoid<V>(neg, E, V::mul(x, V::mul(E, V::set1(math::kExp2<math::kOff>))), x);
-        return V::mul(dy, grad::sigmoid_chain<V, true>(neg, E, t1, nn));
+        return V::mul(dy, grad::sigmoid_chain<V, true, kOneQuotient>(neg, E, t1, nn));
       }
       const F ah = V::max(na, V::set1(-150.0f));
       p = grad::offset_exp<V>(math::exp_parts<V>(ah));
@@ -361,19 +363,19 @@ struct SiluGradKernel : WithValue<V, SiluGradKernel<V, kMode>> {
       grad::one_plus<V>(V::mul(p, V::set1(math::kInvOff)), &c, &cl);
       nn = V::add(V::fma(V::set1(b.hi), xc, c), V::add(blx, cl));
     }
-    return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V>(neg, p, t1, nn)));
+    return keep_nan<V>(x, V::mul(dy, grad::sigmoid_chain<V, false, kOneQuotient>(neg, p, t1, nn)));
   }
 };
 
-template <class V>
-struct Grad<V, kSilu> {
-  SiluGradKernel<V, kSiluGradGeneral> general;
+template <class V, bool kOneQuotient = false>
+struct SiluGrad {
+  SiluGradKernel<V, kSiluGradGeneral, kOneQuotient> general;
   bool unit;
-  explicit Grad(const ActParams& p) : general{BetaArg::of(p.a), math::split(p.a)}, unit(p.a == 1.0) {}
+  explicit SiluGrad(const ActParams& p) : general{BetaArg::of(p.a), math::split(p.a)}, unit(p.a == 1.0) {}
   template <class Fn>
   void visit(Fn&& fn) const {
     if (unit) {
-      fn(SiluGradKernel<V, kSiluGradUnit>{general.z, general.b});
+      fn(SiluGradKernel<V, kSiluGradUnit, kOneQuotient>{general.z, general.b});
     } else {
       fn(general);
     }
@@ -383,6 +385,22 @@ struct Grad<V, kSilu> {
     visit([&](const auto& k) { r = k(x, dy); });
     return r;
   }
+};
+
+template <class V>
+struct Grad<V, kSilu> : SiluGrad<V> {
+  using SiluGrad<V>::SiluGrad;
+};
+
+// The GLU backward's gradient kernel for activation A (grad_entries.h): Grad<V, A>, or a cheaper form
+// where dGate's bar (8 ulp, against the elementwise gradient's 4) leaves room for it.
+template <class V, int A>
+struct GluGrad {
+  using type = Grad<V, A>;
+};
+template <class V>
+struct GluGrad<V, kSilu> {
+  using type = SiluGrad<V, true>;
 };
 
 // quickGelu' = silu' with beta = 1.702 (the exact decimal, as the forward).

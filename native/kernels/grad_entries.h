@@ -1,6 +1,7 @@
 // Builds this ISA's GradTable (runtime/grad_table.h) over the vector layer V from the Grad<V, A> functors
-// (backward.h) and, for the GLU backward, the forward Activation<V, A> functors (activations.h). Each functor
-// picks its kernel once per call through map.h's visit_kernel, as the forward entries do.
+// (backward.h) and, for the GLU backward, GluGrad<V, A> and the forward Activation<V, A> functors
+// (activations.h). Each functor picks its kernel once per call through map.h's visit_kernel, as the forward
+// entries do.
 #pragma once
 #include <utility>
 
@@ -22,7 +23,7 @@ template <class V, int A>
 void glu_grad_entry(const float* gate, const float* up, const float* dh, float* dgate, float* dup, size_t n,
                     const ActParams& p) {
   const Activation<V, A> act(p);
-  const Grad<V, A> gr(p);
+  const typename GluGrad<V, A>::type gr(p);
   visit_kernel(act, [&](const auto& a) {
     visit_kernel(gr, [&](const auto& g) { map_glu_grad<V>(gate, up, dh, dgate, dup, n, a, g); }, 0);
   }, 0);
