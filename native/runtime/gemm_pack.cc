@@ -3,6 +3,11 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
+
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #include "gemm.h"
 #include "pool.h"
@@ -15,25 +20,54 @@ namespace {
 
 // Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
 // ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
+// Four source rows (strip columns c .. c + 3) times four k from `row` (row stride ld) into the strip at d
+// (row stride kStripWidth): a 4 x 4 transpose in registers where the baseline has SSE, else element by
+// element. Either way the same values land in the same places.
+template <class E>
+inline void transpose4(E* d, const E* row, size_t ld) {
+#if defined(__SSE__)
+  if constexpr (std::is_same<E, float>::value) {
+    __m128 r0 = _mm_loadu_ps(row), r1 = _mm_loadu_ps(row + ld), r2 = _mm_loadu_ps(row + 2 * ld),
+           r3 = _mm_loadu_ps(row + 3 * ld);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(d, r0);
+    _mm_storeu_ps(d + kStripWidth, r1);
+    _mm_storeu_ps(d + 2 * kStripWidth, r2);
+    _mm_storeu_ps(d + 3 * kStripWidth, r3);
+    return;
+  }
+#endif
+  for (size_t c = 0; c < 4; ++c)
+    for (size_t k = 0; k < 4; ++k) d[k * kStripWidth + c] = row[c * ld + k];
+}
+
 template <class E>
 void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_t n0, size_t ncols) {
   if (trans) {
     // src is [N][K]: each weight row read sequentially, 16 k at a time across the strip's columns, so
     // the 16 x 16 block written (1 KiB) stays in L1 until its lines are complete; column by column over
     // all of K, every strip line was written 16 times from L2 (the strip, K*16 elements, passes L1).
+    // Four columns at a time as 4 x 4 transposes, the rest one by one.
     constexpr size_t kB = 16;
     size_t k0 = 0;
-    for (; k0 + kB <= K; k0 += kB)
-      for (size_t c = 0; c < ncols; ++c) {
+    const size_t c4 = ncols / 4 * 4;
+    for (; k0 + kB <= K; k0 += kB) {
+      for (size_t c = 0; c < c4; c += 4)
+        for (size_t k = 0; k < kB; k += 4) transpose4(strip + (k0 + k) * kStripWidth + c, src + (n0 + c) * ld + k0 + k, ld);
+      for (size_t c = c4; c < ncols; ++c) {
         const E* row = src + (n0 + c) * ld + k0;
         E* d = strip + k0 * kStripWidth + c;
         for (size_t k = 0; k < kB; ++k) d[k * kStripWidth] = row[k];
       }
+    }
     for (size_t c = 0; c < ncols; ++c) {
       const E* row = src + (n0 + c) * ld;
       E* d = strip + c;
       for (size_t k = k0; k < K; ++k) d[k * kStripWidth] = row[k];
     }
+  } else if (ncols == size_t(kStripWidth)) {
+    // a whole strip row at a time, a compile-time size (g++ calls memcpy for a runtime one)
+    for (size_t k = 0; k < K; ++k) std::memcpy(strip + k * kStripWidth, src + k * ld + n0, kStripWidth * sizeof(E));
   } else {
     for (size_t k = 0; k < K; ++k) std::memcpy(strip + k * kStripWidth, src + k * ld + n0, ncols * sizeof(E));
   }
@@ -50,12 +84,50 @@ bool allocate(PackedB* out, WType type, bool gate, size_t K, size_t N) {
   return true;
 }
 
+// Panels covering `count` weight rows of this many panels read row by row: one source row feeds the group
+// of panels [j0, j1) (up to kRowGroup x 32 contiguous floats), not 16 columns of each row per strip, so
+// each row's page is visited once per group rather than once per strip.
+constexpr size_t kRowGroup = 8;
+
+void copy_rows_to_panels(float* base, size_t K, size_t k0, const float* src, size_t ld, size_t rows, size_t N, size_t j0,
+                         size_t j1) {
+  for (size_t k = 0; k < rows; ++k) {
+    const float* row = src + k * ld;
+    for (size_t j = j0; j < j1; ++j) {
+      const size_t n0 = j * kPanelWidth, ncols = N - n0 < size_t(kPanelWidth) ? N - n0 : size_t(kPanelWidth);
+      const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
+      float* d = base + j * K * kPanelWidth + (k0 + k) * kStripWidth;
+      if (ncols == size_t(kPanelWidth)) {  // compile-time sizes (g++ calls memcpy for runtime ones)
+        std::memcpy(d, row + n0, kStripWidth * sizeof(float));
+        std::memcpy(d + K * kStripWidth, row + n0 + kStripWidth, kStripWidth * sizeof(float));
+        continue;
+      }
+      std::memcpy(d, row + n0, c0 * sizeof(float));
+      if (ncols > c0) std::memcpy(d + K * kStripWidth, row + n0 + c0, (ncols - c0) * sizeof(float));
+    }
+  }
+}
+
 template <class E>
 void pack_all(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
   const size_t K = out->K, N = out->N, per = out->cols_per_panel();
   E* base = static_cast<E*>(out->data.get());
   // Tiny packs stay on the caller: waking the pool costs more than the copy.
   const int t = out->bytes < (size_t(1) << 20) ? 1 : threads;
+  if constexpr (std::is_same<E, float>::value) {
+    if (nsrc == 1 && !srcs[0].trans) {
+      // [K][N]: row by row over groups of panels (copy_rows_to_panels), each row's page visited once per
+      // group rather than once per strip.
+      const size_t groups = (out->panels + kRowGroup - 1) / kRowGroup;
+      const size_t ld = row_stride(srcs[0], K, N);
+      parallel_for(groups, t, [&](size_t g) {
+        const size_t j0 = g * kRowGroup, j1 = j0 + kRowGroup < out->panels ? j0 + kRowGroup : out->panels;
+        if (j1 == out->panels && N % kPanelWidth) std::memset(base + (j1 - 1) * K * kPanelWidth, 0, K * kPanelWidth * sizeof(float));
+        copy_rows_to_panels(base, K, 0, static_cast<const float*>(srcs[0].src), ld, K, N, j0, j1);
+      });
+      return;
+    }
+  }
   parallel_for(out->panels, t, [&](size_t j) {
     E* panel = base + j * K * kPanelWidth;
     const size_t n0 = j * per;
@@ -120,25 +192,6 @@ bool pack_gate(PackedB* out, WeightSrc gate, WeightSrc up, WType type, size_t K,
   if (!allocate(out, type, true, K, N)) return false;
   pack_gate_into(out, gate, up, threads);
   return true;
-}
-
-// Panels covering `count` weight rows of this many panels read row by row: one source row feeds the group
-// of panels [j0, j1) (up to kRowGroup x 32 contiguous floats), not 16 columns of each row per strip, so
-// each row's page is visited once per group rather than once per strip.
-constexpr size_t kRowGroup = 8;
-
-void copy_rows_to_panels(float* base, size_t K, size_t k0, const float* src, size_t ld, size_t rows, size_t N, size_t j0,
-                         size_t j1) {
-  for (size_t k = 0; k < rows; ++k) {
-    const float* row = src + k * ld;
-    for (size_t j = j0; j < j1; ++j) {
-      const size_t n0 = j * kPanelWidth, ncols = N - n0 < size_t(kPanelWidth) ? N - n0 : size_t(kPanelWidth);
-      const size_t c0 = ncols < size_t(kStripWidth) ? ncols : size_t(kStripWidth);
-      float* d = base + j * K * kPanelWidth + (k0 + k) * kStripWidth;
-      std::memcpy(d, row + n0, c0 * sizeof(float));
-      if (ncols > c0) std::memcpy(d + K * kStripWidth, row + n0 + c0, (ncols - c0) * sizeof(float));
-    }
-  }
 }
 
 bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads) {
