@@ -5,8 +5,8 @@
 #include <cstring>
 #include <type_traits>
 
-#if defined(__SSE__)
-#include <xmmintrin.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
 #endif
 
 #include "gemm.h"
@@ -20,12 +20,15 @@ namespace {
 
 // Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
 // ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
-// Four source rows (strip columns c .. c + 3) times four k from `row` (row stride ld) into the strip at d
-// (row stride kStripWidth): a 4 x 4 transpose in registers where the baseline has SSE, else element by
-// element. Either way the same values land in the same places.
+// kT source rows (strip columns c .. c + kT - 1) times kT k from `row` (row stride ld) into the strip at d
+// (row stride kStripWidth): f32 4 x 4 and 16-bit 8 x 8 transposes in SSE registers where the baseline has
+// them (every x86-64), else element by element. Either way the same bits land in the same places.
 template <class E>
-inline void transpose4(E* d, const E* row, size_t ld) {
-#if defined(__SSE__)
+constexpr size_t kT = sizeof(E) == 4 ? 4 : 8;
+
+template <class E>
+inline void transpose_tile(E* d, const E* row, size_t ld) {
+#if defined(__SSE2__)
   if constexpr (std::is_same<E, float>::value) {
     __m128 r0 = _mm_loadu_ps(row), r1 = _mm_loadu_ps(row + ld), r2 = _mm_loadu_ps(row + 2 * ld),
            r3 = _mm_loadu_ps(row + 3 * ld);
@@ -35,10 +38,28 @@ inline void transpose4(E* d, const E* row, size_t ld) {
     _mm_storeu_ps(d + 2 * kStripWidth, r2);
     _mm_storeu_ps(d + 3 * kStripWidth, r3);
     return;
+  } else {
+    __m128i r[8];
+    for (size_t i = 0; i < 8; ++i) r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i * ld));
+    __m128i t[8], u[8];
+    for (size_t i = 0; i < 4; ++i) {  // pairs of rows interleaved: t[2i] k 0..3, t[2i+1] k 4..7
+      t[2 * i] = _mm_unpacklo_epi16(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm_unpackhi_epi16(r[2 * i], r[2 * i + 1]);
+    }
+    for (size_t h = 0; h < 2; ++h)  // rows 0-3 (h = 0) and 4-7: u[4h + j] holds k 2j, 2j + 1 of four rows
+      for (size_t j = 0; j < 2; ++j) {
+        u[4 * h + 2 * j] = _mm_unpacklo_epi32(t[4 * h + j], t[4 * h + 2 + j]);
+        u[4 * h + 2 * j + 1] = _mm_unpackhi_epi32(t[4 * h + j], t[4 * h + 2 + j]);
+      }
+    for (size_t j = 0; j < 4; ++j) {  // k = 2j and 2j + 1 of all eight rows
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 2 * j * kStripWidth), _mm_unpacklo_epi64(u[j], u[4 + j]));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + (2 * j + 1) * kStripWidth), _mm_unpackhi_epi64(u[j], u[4 + j]));
+    }
+    return;
   }
 #endif
-  for (size_t c = 0; c < 4; ++c)
-    for (size_t k = 0; k < 4; ++k) d[k * kStripWidth + c] = row[c * ld + k];
+  for (size_t c = 0; c < kT<E>; ++c)
+    for (size_t k = 0; k < kT<E>; ++k) d[k * kStripWidth + c] = row[c * ld + k];
 }
 
 template <class E>
@@ -47,14 +68,14 @@ void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_
     // src is [N][K]: each weight row read sequentially, 16 k at a time across the strip's columns, so
     // the 16 x 16 block written (1 KiB) stays in L1 until its lines are complete; column by column over
     // all of K, every strip line was written 16 times from L2 (the strip, K*16 elements, passes L1).
-    // Four columns at a time as 4 x 4 transposes, the rest one by one.
+    // kT columns at a time as kT x kT transposes, the rest one by one.
     constexpr size_t kB = 16;
     size_t k0 = 0;
-    const size_t c4 = ncols / 4 * 4;
+    const size_t cT = ncols / kT<E> * kT<E>;
     for (; k0 + kB <= K; k0 += kB) {
-      for (size_t c = 0; c < c4; c += 4)
-        for (size_t k = 0; k < kB; k += 4) transpose4(strip + (k0 + k) * kStripWidth + c, src + (n0 + c) * ld + k0 + k, ld);
-      for (size_t c = c4; c < ncols; ++c) {
+      for (size_t c = 0; c < cT; c += kT<E>)
+        for (size_t k = 0; k < kB; k += kT<E>) transpose_tile(strip + (k0 + k) * kStripWidth + c, src + (n0 + c) * ld + k0 + k, ld);
+      for (size_t c = cT; c < ncols; ++c) {
         const E* row = src + (n0 + c) * ld + k0;
         E* d = strip + k0 * kStripWidth + c;
         for (size_t k = 0; k < kB; ++k) d[k * kStripWidth] = row[k];
