@@ -456,15 +456,12 @@ struct Grad<V, kGeluTanh> : WithValue<V, Grad<V, kGeluTanh>> {
 // (math::gauss_exp, shared with the forward, so the GLU backward computes it once) times a bracket
 // B = G - 2c a that cancels near f's root (at most ~2.3x outside the root's allowance window, a in
 // [0.5, 1.0]). 2c a rounds only once, inside the fma that subtracts it (2c = hi + lo, the lo part after).
-//  - Pieces (V::kLookup16): G from the table, B = G - 2c a, D 2^kOff = B s (1 + tm) (s = 2^(n+kOff-1): B s
-//    exact, the fma rounds once). No division, and no special case at a = 0 (B = 1, D = 1/2).
-//    Error: G ~0.6 ulp times the cancellation (<= 2.3) ~1.4, B's two roundings 1, exp 0.9, the fma 0.5,
-//    dy 0.5: ~4.3 ulp at the window's edges, ~2.5 elsewhere (bar 8).
-//  - Rational (AVX2): what the rational form gives is a G = Y H(Z) (G itself would take a second division),
-//    so a D(a) 2^kOff = s (1 + tm) (Y H - 2c a^2), then one division by a; D = 1/2 for a < 2^-30 (0/0 at
-//    a = 0). Y's rounding (and L + a's) is put back as a small correction, and (Y + yc) H and 2c a^2 are
-//    double-floats (a^2 exact, 2c split), so that what meets the cancellation is H's own error (~1.1 ulp)
-//    and Z's (~0.3), not Y's nor a rounded a Phi(-a): ~6 ulp at the window's edges (bar 8).
+// G from the piecewise table (math::erfcx_pieces, every ISA; on AVX2, whose forward keeps the rational
+// form, each lookup is three ops, still cheaper here than the rational form's second division and the
+// double-float corrections it needed against the cancellation), B = G - 2c a, D 2^kOff = B s (1 + tm)
+// (s = 2^(n+kOff-1): B s exact, the fma rounds once). No division, and no special case at a = 0 (B = 1,
+// D = 1/2). Error: G ~0.6 ulp times the cancellation (<= 2.3) ~1.4, B's two roundings 1, exp 0.9, the fma
+// 0.5, dy 0.5: ~4.3 ulp at the window's edges, ~2.5 elsewhere (bar 8).
 // For x >= 0, 1 - D with D in [-0.13, 1/2] adds nothing. |x| is clamped to the forward's 14.5; past it f'
 // is 1 or -0 (|D| < 2^-155).
 // sqrt(2/pi) = 2c = kSqrt2OverPiHi + kSqrt2OverPiLo (the float nearest, and the float nearest the rest).
@@ -479,35 +476,9 @@ struct Grad<V, kGelu> {
     const F a = V::min(V::abs(x), V::set1(math::kGeluClamp));
     const math::GaussExp<V> g = math::gauss_exp<V>(a);
     const F chi = V::set1(kSqrt2OverPiHi), clo = V::set1(kSqrt2OverPiLo);
-    F d;  // D(a) 2^kOff
-    if constexpr (V::kLookup16) {
-      const F b = V::fnma(clo, a, V::fnma(chi, a, math::erfcx_pieces<V>(a)));
-      const F bs = V::mul(b, g.s);
-      d = V::fma(bs, g.e.tm, bs);
-    } else {
-      const math::ErfcxRational<V> r = math::erfcx_rational<V>(a);
-      // Y = a/(L + a) carried to ~2^-40: L + a = lpa + dl exactly (2Sum), a - Y lpa = e exactly (the
-      // residual of a correctly rounded quotient), so a/(L + a) - Y = (e - Y dl)/(L + a) to second order,
-      // with 1/(L + a) = (1 - Y)/L (only a few bits of this correction matter).
-      const F L = V::set1(math::kErfcxL);
-      const F lpa = V::add(L, a);
-      const F ap = V::sub(lpa, L);
-      const F dl = V::add(V::sub(L, V::sub(lpa, ap)), V::sub(a, ap));
-      const F e = V::fnma(r.Y, lpa, a);
-      const F yc = V::mul(V::fnma(r.Y, dl, e), V::mul(V::sub(V::set1(1.0f), r.Y), V::set1(1.0f / math::kErfcxL)));
-      // (Y + yc) H and 2c a^2 as double-floats (TwoProducts, a^2 exact, 2c split), their difference, times
-      // s (exact) and (1 + tm) (one rounding): a D(a) 2^kOff
-      const F yh = V::mul(r.Y, r.h);
-      const F yl = V::fma(yc, r.h, V::fms(r.Y, r.h, yh));
-      const F sh = V::mul(a, a);
-      const F sl = V::fms(a, a, sh);
-      const F th = V::mul(sh, chi);
-      const F tl = V::add(V::fms(sh, chi, th), V::fma(sl, chi, V::mul(sh, clo)));
-      const F bs = V::mul(V::add(V::sub(yh, th), V::sub(yl, tl)), g.s);
-      const F ad = V::fma(bs, g.e.tm, bs);
-      // a < 2^-30: D = 1/2 - 0.8 a rounds to 1/2 (and a Phi(-a) loses bits where a is subnormal)
-      d = V::select(V::lt(a, V::set1(0x1p-30f)), V::set1(math::kExp2<math::kOff - 1>), V::div(ad, a));
-    }
+    const F b = V::fnma(clo, a, V::fnma(chi, a, math::erfcx_pieces<V>(a)));
+    const F bs = V::mul(b, g.s);
+    const F d = V::fma(bs, g.e.tm, bs);  // D(a) 2^kOff
     const F inv = V::set1(math::kInvOff);
     // past the clamp, x < 0: f' is -0 (|f'| < 2^-155), not f'(-14.5)
     const F neg_fp = V::select(V::gt(V::abs(x), V::set1(math::kGeluClamp)), V::set1(-0.0f), V::mul(d, inv));

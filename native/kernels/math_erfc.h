@@ -25,9 +25,9 @@ constexpr float kErfcxH[9] = {0x1.80255ep+0f, 0x1.2d226cp+0f, 0x1.695966p-1f, 0x
 // Past a = 14.5, x Phi(-x) < 2^-152: gelu's negative tail is 0 and Phi(x) is 1.
 constexpr float kGeluClamp = 14.5f;
 
-// The same G(a) piecewise, where the vector layer has a cheap 16-entry table lookup (V::kLookup16: AVX-512,
-// NEON, scalar): 16 intervals of a, and on each G(a) = P(a - t) with P of degree 6, rel error 2^-27.5
-// (fit_coeffs.py, kGaussPw). The interval is read off b = a + 1 (in [1, 15.5]): its exponent's low two bits
+// The same G(a) piecewise, for the forward where the vector layer has a cheap 16-entry table lookup
+// (V::kLookup16: AVX-512, NEON, scalar) and for gelu's gradient on every ISA: 16 intervals of a, and on
+// each G(a) = P(a - t) with P of degree 6, rel error 2^-27.5 (fit_coeffs.py, kGaussPw). The interval is read off b = a + 1 (in [1, 15.5]): its exponent's low two bits
 // and its mantissa's top two, (bits(b) >> 21) mod 16, the 16 slots a permutation of the intervals (a in
 // [0, 1) by 1/4, [1, 3) by 1/2, [3, 7) by 1, [7, 15) by 2). Each interval is fitted past its ends by more
 // than b's rounding, and t is a float near its middle where G(t) is a float to ~2^-35, so P's constant term
@@ -83,7 +83,7 @@ inline GaussExp<V> gauss_exp(typename V::F a) {
   return {e, pow2<V, kOff - 1>(e.t)};
 }
 
-// G(a) piecewise (V::kLookup16 only): P(a - t) on a's interval (see kGaussPwT). Error: the fit 2^-27.5,
+// G(a) piecewise: P(a - t) on a's interval (see kGaussPwT). Error: the fit 2^-27.5,
 // the last fma 0.5 ulp (t is small: the earlier roundings reach G scaled down).
 template <class V>
 inline typename V::F erfcx_pieces(typename V::F a) {

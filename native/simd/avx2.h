@@ -69,9 +69,16 @@ struct V {
   static I imin(I a, I b) { return _mm256_min_epi32(a, b); }
   static I imax(I a, I b) { return _mm256_max_epi32(a, b); }
   static M ilt(I a, I b) { return _mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a)); }
-  // No 16-entry lookup: vpermps holds 8, so 16 take two and a blend (or a gather), and gelu's piecewise
-  // tail with them is slower than the rational one, which math_erfc.h keeps here (docs/tuning-log.md).
+  // No cheap 16-entry lookup (kLookup16): vpermps holds 8, so 16 take two and a blend, and gelu's
+  // piecewise tail with them is slower than the rational one, which the forward (math_erfc.h) keeps here
+  // (docs/tuning-log.md). gelu's gradient, whose rational form needed a second division and double-float
+  // corrections, uses the pieces all the same: entry i mod 16, as the other layers.
   static constexpr bool kLookup16 = false;
+  static F lookup16(const float* t, I i) {
+    const F lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
+    const F hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 8), i);
+    return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(i, 28)));  // bit 3 to the sign
+  }
   static float reduce_add(F v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
