@@ -27,13 +27,14 @@ constexpr float kGeluClamp = 14.5f;
 
 // The same G(a) piecewise, for the forward where the vector layer has a cheap 16-entry table lookup
 // (V::kLookup16: AVX-512, NEON, scalar) and for gelu's gradient on every ISA: 16 intervals of a, and on
-// each G(a) = P(a - t) with P of degree 6, rel error 2^-27.5 (fit_coeffs.py, kGaussPw). The interval is read off b = a + 1 (in [1, 15.5]): its exponent's low two bits
-// and its mantissa's top two, (bits(b) >> 21) mod 16, the 16 slots a permutation of the intervals (a in
-// [0, 1) by 1/4, [1, 3) by 1/2, [3, 7) by 1, [7, 15) by 2). Each interval is fitted past its ends by more
-// than b's rounding, and t is a float near its middle where G(t) is a float to ~2^-35, so P's constant term
-// (nothing else corrects it at a = t) costs no rounding. Against the rational form: no division, no
-// L + a or Z roundings, a better fit, and a Horner chain of 6 instead of 8. Table rows are 64-byte aligned
-// (one cache line, one vpermps memory operand on AVX-512).
+// each G(a) = P(a - t) with P of degree 6, rel error 2^-27.5 (fit_coeffs.py, kGaussPw). The interval is
+// read off b = a + 1 (in [1, 15.5]): its exponent's low two bits and its mantissa's top two,
+// (bits(b) >> 21) mod 16, the 16 slots a permutation of the intervals (a in [0, 1) by 1/4, [1, 3) by 1/2,
+// [3, 7) by 1, [7, 15) by 2). Each interval is fitted past its ends by more than b's rounding, and t is a
+// float near its middle where G(t) is a float to ~2^-35, so P's constant term (nothing else corrects it at
+// a = t) costs no rounding. Against the rational form: no division, no L + a or Z roundings, a better fit,
+// and a Horner chain of 6 instead of 8. Table rows are 64-byte aligned (one cache line, one vpermps memory
+// operand on AVX-512).
 alignas(64) constexpr float kGaussPwT[16] = {
     0x1.3ff1b8p+0f, 0x1.bffd44p+0f, 0x1.1ff024p+1f, 0x1.600268p+1f, 0x1.bffd08p+1f, 0x1.1ff76p+2f,
     0x1.6016ecp+2f, 0x1.a007bcp+2f, 0x1.00051cp+3f, 0x1.3ff586p+3f, 0x1.7fff9ap+3f, 0x1.c00794p+3f,

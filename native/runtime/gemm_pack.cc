@@ -18,13 +18,12 @@ void AlignedFree::operator()(void* p) const { std::free(p); }
 
 namespace {
 
-// Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
-// ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
-// kT source rows (strip columns c .. c + kT - 1) times kT k from `row` (row stride ld) into the strip at d
-// (row stride kStripWidth): f32 4 x 4 and 16-bit 8 x 8 transposes in SSE registers where the baseline has
-// them (every x86-64), else element by element. Either way the same bits land in the same places.
+// kTileSide source rows (strip columns c .. c + side - 1) times as many k from `row` (row stride ld) into
+// the strip at d (row stride kStripWidth): f32 4 x 4 and 16-bit 8 x 8 transposes in SSE registers where
+// the baseline has them (every x86-64), else element by element. Either way the same bits land in the same
+// places.
 template <class E>
-constexpr size_t kT = sizeof(E) == 4 ? 4 : 8;
+constexpr size_t kTileSide = sizeof(E) == 4 ? 4 : 8;
 
 template <class E>
 inline void transpose_tile(E* d, const E* row, size_t ld) {
@@ -52,30 +51,35 @@ inline void transpose_tile(E* d, const E* row, size_t ld) {
         u[4 * h + 2 * j + 1] = _mm_unpackhi_epi32(t[4 * h + j], t[4 * h + 2 + j]);
       }
     for (size_t j = 0; j < 4; ++j) {  // k = 2j and 2j + 1 of all eight rows
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 2 * j * kStripWidth), _mm_unpacklo_epi64(u[j], u[4 + j]));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + (2 * j + 1) * kStripWidth), _mm_unpackhi_epi64(u[j], u[4 + j]));
+      __m128i* k_even = reinterpret_cast<__m128i*>(d + 2 * j * kStripWidth);
+      __m128i* k_odd = reinterpret_cast<__m128i*>(d + (2 * j + 1) * kStripWidth);
+      _mm_storeu_si128(k_even, _mm_unpacklo_epi64(u[j], u[4 + j]));
+      _mm_storeu_si128(k_odd, _mm_unpackhi_epi64(u[j], u[4 + j]));
     }
     return;
   }
 #endif
-  for (size_t c = 0; c < kT<E>; ++c)
-    for (size_t k = 0; k < kT<E>; ++k) d[k * kStripWidth + c] = row[c * ld + k];
+  for (size_t c = 0; c < kTileSide<E>; ++c)
+    for (size_t k = 0; k < kTileSide<E>; ++k) d[k * kStripWidth + c] = row[c * ld + k];
 }
 
+// Copies columns [n0, n0 + ncols) of a weight matrix into the strip at `strip` (K x 16, K-contiguous),
+// ncols <= 16. ld: elements between the source's rows (N for [K][N], K for [N][K] when dense).
 template <class E>
 void copy_columns(E* strip, const E* src, bool trans, size_t K, size_t ld, size_t n0, size_t ncols) {
   if (trans) {
     // src is [N][K]: each weight row read sequentially, 16 k at a time across the strip's columns, so
     // the 16 x 16 block written (1 KiB) stays in L1 until its lines are complete; column by column over
     // all of K, every strip line was written 16 times from L2 (the strip, K*16 elements, passes L1).
-    // kT columns at a time as kT x kT transposes, the rest one by one.
+    // kTileSide columns at a time as square transposes, the rest one by one.
     constexpr size_t kB = 16;
     size_t k0 = 0;
-    const size_t cT = ncols / kT<E> * kT<E>;
+    const size_t c_tiled = ncols / kTileSide<E> * kTileSide<E>;
     for (; k0 + kB <= K; k0 += kB) {
-      for (size_t c = 0; c < cT; c += kT<E>)
-        for (size_t k = 0; k < kB; k += kT<E>) transpose_tile(strip + (k0 + k) * kStripWidth + c, src + (n0 + c) * ld + k0 + k, ld);
-      for (size_t c = cT; c < ncols; ++c) {
+      for (size_t c = 0; c < c_tiled; c += kTileSide<E>)
+        for (size_t k = 0; k < kB; k += kTileSide<E>)
+          transpose_tile(strip + (k0 + k) * kStripWidth + c, src + (n0 + c) * ld + k0 + k, ld);
+      for (size_t c = c_tiled; c < ncols; ++c) {
         const E* row = src + (n0 + c) * ld + k0;
         E* d = strip + k0 * kStripWidth + c;
         for (size_t k = 0; k < kB; ++k) d[k * kStripWidth] = row[k];
@@ -143,7 +147,8 @@ void pack_all(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
       const size_t ld = row_stride(srcs[0], K, N);
       parallel_for(groups, t, [&](size_t g) {
         const size_t j0 = g * kRowGroup, j1 = j0 + kRowGroup < out->panels ? j0 + kRowGroup : out->panels;
-        if (j1 == out->panels && N % kPanelWidth) std::memset(base + (j1 - 1) * K * kPanelWidth, 0, K * kPanelWidth * sizeof(float));
+        if (j1 == out->panels && N % kPanelWidth)  // the zero padding past N
+          std::memset(base + (j1 - 1) * K * kPanelWidth, 0, K * kPanelWidth * sizeof(float));
         copy_rows_to_panels(base, K, 0, static_cast<const float*>(srcs[0].src), ld, K, N, j0, j1);
       });
       return;
