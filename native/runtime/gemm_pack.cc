@@ -140,9 +140,9 @@ void pack_all(PackedB* out, const WeightSrc* srcs, int nsrc, int threads) {
   // Tiny packs stay on the caller: waking the pool costs more than the copy.
   const int t = out->bytes < (size_t(1) << 20) ? 1 : threads;
   if constexpr (std::is_same<E, float>::value) {
-    if (nsrc == 1 && !srcs[0].trans) {
-      // [K][N]: row by row over groups of panels (copy_rows_to_panels), each row's page visited once per
-      // group rather than once per strip.
+    if (nsrc == 1 && !srcs[0].trans && per == size_t(kPanelWidth)) {
+      // [K][N] into plain panels: row by row over groups of panels (copy_rows_to_panels), each row's page
+      // visited once per group rather than once per strip.
       const size_t groups = (out->panels + kRowGroup - 1) / kRowGroup;
       const size_t ld = row_stride(srcs[0], K, N);
       parallel_for(groups, t, [&](size_t g) {
