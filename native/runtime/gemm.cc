@@ -40,7 +40,6 @@ void zero_rows(float* C, size_t ldc, size_t M, size_t N) {
   for (size_t i = 0; i < M; ++i) std::memset(C + i * ldc, 0, N * sizeof(float));
 }
 
-
 // A per-thread buffer reused across calls (no allocation in the hot path after the first); grows only.
 struct ThreadBuffer {
   float* p = nullptr;

@@ -205,5 +205,4 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
 void matmul_small(Isa isa, const float* A, size_t lda, size_t M, const float* B, bool trans, size_t K, size_t N,
                   float* C, size_t ldc, int threads);
 
-
 }  // namespace swiglu

@@ -36,6 +36,11 @@ struct Header {
   uint64_t length;  // kMapped: bytes mapped, header included
 };
 
+// count * elem in bytes, false on overflow or past 2^56 (no allocation that large can succeed).
+bool checked_bytes(size_t count, size_t elem, size_t* bytes) {
+  return !__builtin_mul_overflow(count, elem, bytes) && *bytes <= (size_t(1) << 56);
+}
+
 void* from_heap(size_t bytes) {
   void* base = aligned_bytes(bytes + kHeader, 1);
   if (!base) return nullptr;
@@ -131,7 +136,7 @@ void* mapped(size_t bytes) {
 // calls (addon/packs.cc) still ask for huge pages.
 void* aligned_bytes(size_t count, size_t elem) {
   size_t bytes;
-  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
+  if (!checked_bytes(count, elem, &bytes)) return nullptr;
   bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
   if (bytes == 0) bytes = 64;
   return std::aligned_alloc(64, bytes);
@@ -139,7 +144,7 @@ void* aligned_bytes(size_t count, size_t elem) {
 
 void* scratch_bytes(size_t count, size_t elem) {
   size_t bytes;
-  if (__builtin_mul_overflow(count, elem, &bytes) || bytes > (size_t(1) << 56)) return nullptr;
+  if (!checked_bytes(count, elem, &bytes)) return nullptr;
 #if !defined(SWIGLU_SCRATCH_HEAP_ONLY)
   if (bytes >= kScratchMinKept) return mapped(bytes);
 #endif
