@@ -64,11 +64,9 @@ struct WeightLoad<V, WType::kF16> {
   static typename V::F load(const E* p) { return V::load_f16(p); }
 };
 
-// How far ahead (in f32 k steps) a weight strip is prefetched: 8 KiB of each strip, the same bytes for
-// 16-bit packs (twice the k steps). The distance covers DRAM latency at full bandwidth (about 100 ns x
-// 40 GB/s = 4 KB in flight, more while the FMA pipes run ahead), so a GEMV streams at the DRAM's rate
-// from the first k step of each panel.
-constexpr size_t kPrefetchSteps = 128;
+// How far ahead (in f32 k steps) a weight strip is prefetched: kStripPrefetchBytes (runtime/gemm.h) of
+// each strip, the same bytes for 16-bit packs (twice the k steps).
+constexpr size_t kPrefetchSteps = kStripPrefetchBytes / (kStripWidth * sizeof(float));
 
 // W columns of each of R tile rows (row stride kPanelWidth) to C (row stride ldc).
 template <class V, int R, int W>
@@ -140,9 +138,14 @@ void gemm_tile(const TileArgs& t) {
   size_t pf_n = t.prefetch_lines;
   const size_t pf_split = t.prefetch_split, pf_jump = t.prefetch_jump;
   auto pf_line = [&](size_t i) __attribute__((always_inline)) { __builtin_prefetch(pf + i * 64 + (i >= pf_split ? pf_jump : 0), 0, 2); };
-  if (pf && pf_n > t.kc) {
-    for (size_t i = t.kc; i < pf_n; ++i) pf_line(i);
-    pf_n = t.kc;
+  // The lines go one per k step of pass 0 from step pf0 (a multiple of the loop's U steps), those
+  // past the last step up front.
+  constexpr int U = gemm_k_steps<V>();
+  if (!pf) pf_n = 0;
+  const size_t pf0 = pf_n ? (t.prefetch_from < t.kc ? t.prefetch_from : t.kc) / U * U : 0;
+  if (pf && pf_n > t.kc - pf0) {
+    for (size_t i = t.kc - pf0; i < pf_n; ++i) pf_line(i);
+    pf_n = t.kc - pf0;
   }
   for (int pass = 0; pass < kPasses; ++pass) {
     F acc[R][kPassVecs];
@@ -182,7 +185,6 @@ void gemm_tile(const TileArgs& t) {
     //    each panel's start); later tiles find it in L2, where the hardware prefetchers keep up and the
     //    prefetch instructions would only take issue slots from the FMAs;
     //  - the A micro-panel, which streams from L2 or L3 past every weight micro-panel.
-    constexpr int U = gemm_k_steps<V>();
     constexpr int BLines = (U * kStripWidth * int(sizeof(E)) + 63) / 64;
     auto prefetch_b = [&]() __attribute__((always_inline)) {
 #pragma GCC unroll 2
@@ -201,30 +203,34 @@ void gemm_tile(const TileArgs& t) {
 #pragma GCC unroll 2
       for (int s = 0; s < kPassStrips; ++s) bs[s] += steps * kStripWidth;
     };
-    // U k steps per iteration, those in the first pf_n steps also prefetching the next micro-panel (one
-    // line per step) into L2; then the last kc % U steps one by one. The loop is split (and versioned on
-    // b_cold) rather than testing per step: on an 8-lane ISA loop control and prefetches are a large
-    // share of the instructions issued per FMA. Past-the-end prefetches are harmless hints.
+    // U k steps per iteration, those in steps [pf0, pf0 + pf_n) also prefetching the next micro-panel
+    // (one line per step) into L2; then the last kc % U steps one by one. The loop is split (and
+    // versioned on b_cold) rather than testing per step: on an 8-lane ISA loop control and prefetches
+    // are a large share of the instructions issued per FMA. Past-the-end prefetches are harmless hints.
     const size_t kc = t.kc;
     size_t k = 0;
     auto steps = [&](auto cold) __attribute__((always_inline)) {
-      for (; k + U <= kc && k + U <= pf_n; k += U) {
+      auto plain = [&](size_t end) __attribute__((always_inline)) {
+        for (; k + U <= end; k += U) {
+          if (cold) prefetch_b();
+          prefetch_a();
+#pragma GCC unroll 2
+          for (int u = 0; u < U; ++u) step(u);
+          advance(U);
+        }
+      };
+      plain(pf0);
+      for (; k + U <= kc && k + U <= pf0 + pf_n; k += U) {
         if (cold) prefetch_b();
         prefetch_a();
 #pragma GCC unroll 2
-        for (int u = 0; u < U; ++u) pf_line(k + u);
+        for (int u = 0; u < U; ++u) pf_line(k - pf0 + u);
 #pragma GCC unroll 2
         for (int u = 0; u < U; ++u) step(u);
         advance(U);
       }
-      for (size_t i = k; i < pf_n; ++i) pf_line(i);
-      for (; k + U <= kc; k += U) {
-        if (cold) prefetch_b();
-        prefetch_a();
-#pragma GCC unroll 2
-        for (int u = 0; u < U; ++u) step(u);
-        advance(U);
-      }
+      for (size_t i = k - pf0; i < pf_n; ++i) pf_line(i);
+      plain(kc);
     };
     if (t.b_cold) steps(std::true_type{});
     else steps(std::false_type{});

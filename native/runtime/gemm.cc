@@ -240,7 +240,18 @@ void run_gemv(const GemmCall& call, const GemmPlan& plan, float* Ap) {
     ta.kc = call.K;
     ta.final_block = true;
     const TileFn fn = call.tiles[call.rp.M];
-    for (size_t jr = col_block_begin(cb, plan.col_blocks, panels); jr < col_block_begin(cb + 1, plan.col_blocks, panels); ++jr) {
+    // The first kStripPrefetchBytes of each strip of the next panel, one line per k step over this
+    // panel's last steps: the tile's own prefetches run that far ahead within a panel, so without these
+    // each panel's stream would start cold.
+    const size_t strip_bytes = call.B.strip_elems() * call.wbytes;
+    const size_t strip_lines = (strip_bytes < kStripPrefetchBytes ? strip_bytes : kStripPrefetchBytes) / 64;
+    ta.prefetch_split = strip_lines;
+    ta.prefetch_jump = strip_bytes - strip_lines * 64;
+    ta.prefetch_from = call.K > 2 * strip_lines ? call.K - 2 * strip_lines : 0;
+    const size_t end = col_block_begin(cb + 1, plan.col_blocks, panels);
+    for (size_t jr = col_block_begin(cb, plan.col_blocks, panels); jr < end; ++jr) {
+      ta.prefetch = jr + 1 < end ? call.B.panel(jr + 1, 0) : nullptr;
+      ta.prefetch_lines = ta.prefetch ? 2 * strip_lines : 0;
       ta.b = call.B.panel(jr, 0);
       call.place(ta, 0, jr * call.panel_cols);
       ta.cols = call.cols(jr);

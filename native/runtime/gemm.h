@@ -27,6 +27,11 @@ constexpr int kPanelWidth = 32;     // columns of a packed B panel
 constexpr int kStripWidth = 16;     // columns of one of its two K-contiguous strips
 constexpr int kGateHalf = 16;       // output columns per gate panel (strip 0: gate, strip 1: up)
 constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
+// How far ahead of its loads a tile on a cold weight micro-panel prefetches each strip (bytes). The
+// distance covers DRAM latency at full bandwidth (about 100 ns x 40 GB/s = 4 KB in flight, more while
+// the FMA pipes run ahead), so a GEMV streams at the DRAM's rate; the GEMV driver prefetches the same
+// bytes at the start of the next panel's strips, which the tile's own prefetches skip.
+constexpr size_t kStripPrefetchBytes = 8192;
 
 enum class WType : int { kF32 = 0, kBF16 = 1, kF16 = 2 };
 constexpr int kWTypeCount = 3;
@@ -85,7 +90,8 @@ struct TileArgs {
   const void* prefetch;  // optional: prefetch_lines cache lines into L2 (the next weight micro-panel),
   size_t prefetch_lines; //   spread over the k loop; a hint, never read. Line i is at prefetch + 64*i,
   size_t prefetch_split; //   plus prefetch_jump bytes once i >= prefetch_split (the micro-panel's second
-  size_t prefetch_jump;  //   strip); prefetch_split >= prefetch_lines for one contiguous run.
+  size_t prefetch_jump;  //   strip); prefetch_split >= prefetch_lines for one contiguous run. One line
+  size_t prefetch_from;  //   per k step from step prefetch_from (0: the tile's start; the GEMV: its end).
   // Backward epilogues only: this tile's origin in EpilogueOp's extra matrices, and the gradient kernels.
   float* c2;
   float* c3;
