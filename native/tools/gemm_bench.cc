@@ -12,6 +12,7 @@
 //                               and %DRAM then against the start-up probes)
 //   gemm_bench --matmul [--shapes ...] [--m 1,8] [--threads 1,2]   (small-M matmul: packed vs unpacked B)
 #include <dlfcn.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <time.h>
@@ -98,6 +100,33 @@ float from_f16(uint16_t h) {
   float v = e == 0 ? std::ldexp(float(m), -24) : std::ldexp(float(m | 0x400), int(e) - 25);
   return (h & 0x8000) ? -v : v;
 }
+
+// A gate pack in memory of its own, as the addon's long-lived packs are made (addon/packs.cc): from a
+// 2 MiB boundary, with transparent huge pages asked for before the first write, so the weight stream
+// misses the TLB once per 2 MiB. (pack_gate's per-call scratch gets 4 KiB pages.)
+struct HugeGatePack {
+  PackedB P;
+  void* base = nullptr;
+  size_t length = 0;
+  bool make(WeightSrc g, WeightSrc u, WType type, size_t K, size_t N) {
+    constexpr size_t kHuge = size_t(2) << 20;
+    if (!panel_layout(&P, type, true, K, N)) return false;
+    length = P.bytes + kHuge;
+    base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) return base = nullptr, false;
+    char* start = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(base) + kHuge - 1) / kHuge * kHuge);
+#ifdef MADV_HUGEPAGE
+    madvise(start, (P.bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
+#endif
+    P.data.reset(start);
+    pack_gate_into(&P, g, u, 2);
+    return true;
+  }
+  ~HugeGatePack() {
+    (void)P.data.release();
+    if (base) munmap(base, length);
+  }
+};
 
 // ---------------------------------------------------------------------------------------------
 // Correctness: random shapes around the tile and panel edges, both layouts, all weight types.
@@ -341,7 +370,7 @@ int bench(int argc, char** argv) {
     std::vector<float> Wg(N * K), Wu(N * K);  // PyTorch [out, in]
     for (auto& v : Wg) v = dist(rng) * 0.05f;
     for (auto& v : Wu) v = dist(rng) * 0.05f;
-    PackedB P32;  // the f32 pack of this shape, kept for the 16-bit rows' M = 1 comparison
+    std::unique_ptr<HugeGatePack> P32;  // the f32 pack of this shape, kept for the 16-bit rows' M = 1 comparison
     for (auto& ds : split(dtypes, ',')) {
       const WType type = ds == "bf16" ? WType::kBF16 : ds == "f16" ? WType::kF16 : WType::kF32;
       std::vector<uint16_t> hg, hu;
@@ -355,8 +384,10 @@ int bench(int argc, char** argv) {
       }
       const void* sg = type == WType::kF32 ? static_cast<const void*>(Wg.data()) : hg.data();
       const void* su = type == WType::kF32 ? static_cast<const void*>(Wu.data()) : hu.data();
-      PackedB P, Pg, Pu;
-      if (!pack_gate(&P, {sg, true}, {su, true}, type, K, N, 2)) return 3;
+      auto hp = std::make_unique<HugeGatePack>();
+      if (!hp->make({sg, true}, {su, true}, type, K, N)) return 3;
+      PackedB& P = hp->P;
+      PackedB Pg, Pu;
       if (unfused && (!pack_b(&Pg, {sg, true}, type, K, N, 2) || !pack_b(&Pu, {su, true}, type, K, N, 2))) return 3;
       if (std::getenv("GEMM_BENCH_RAW")) {  // dev: raw read speed of the packed bytes themselves
         const double tr = time_it([&] { g_sink = probe_table(isa).read(static_cast<const float*>(P.data.get()), P.bytes / 4 / 64 * 64); }, min_time);
@@ -413,7 +444,7 @@ int bench(int argc, char** argv) {
           // jobs leave us can move widely from minute to minute), and a 16-bit pack is raced against the
           // f32 pack of the same shape (the bf16/f32 bar).
           const bool m1 = M == 1;
-          const bool vs32 = m1 && type != WType::kF32 && P32.data;
+          const bool vs32 = m1 && type != WType::kF32 && P32;
           std::vector<double> vf, vu, vo, vp, vr, v32;
           const double start = now();
           while (vf.size() < 3 || (now() - start < min_time * (1 + unfused + do_ob) && vf.size() < 200)) {
@@ -434,7 +465,7 @@ int bench(int argc, char** argv) {
             }
             if (vs32) {
               t0 = now();
-              gemm(isa, X.data(), K, M, P32, EpilogueOp(Epilogue::kGlu, kSilu), H.data(), N, th, g_tuning);
+              gemm(isa, X.data(), K, M, P32->P, EpilogueOp(Epilogue::kGlu, kSilu), H.data(), N, th, g_tuning);
               v32.push_back(now() - t0);
             }
             if (unfused) {
@@ -466,7 +497,7 @@ int bench(int argc, char** argv) {
           std::fflush(stdout);
         }
       }
-      if (type == WType::kF32) P32 = std::move(P);
+      if (type == WType::kF32) P32 = std::move(hp);
     }
   }
   return 0;
