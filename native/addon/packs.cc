@@ -24,12 +24,10 @@ std::atomic<int64_t> g_live_packs{0};
 // start from the same address (one SharedArrayBuffer has one address per process) and the same
 // alignment from the dimensions.
 constexpr size_t kAlign = 64;
-// Packs of kHugeMin bytes or more start on a 2 MiB boundary and ask for transparent huge pages, so that
-// all of their panels sit in huge pages (the weight stream of a GEMM then misses the TLB once per 2 MiB,
-// not per 4 KiB). The slack before the start (up to 2 MiB) is never written; its whole pages are given
-// back to the OS after packing (release_slack), in case V8's calloc cleared, and so touched, them.
-constexpr size_t kHugePage = size_t(2) << 20;
-constexpr size_t kHugeMin = 4 * kHugePage;
+// Packs of kHugeMin bytes or more start on a kHugePage boundary and ask for transparent huge pages
+// (runtime/scratch.h), so that all of their panels sit in huge pages. The slack before the start (up to
+// 2 MiB) is never written; its whole pages are given back to the OS after packing (release_slack), in
+// case V8's calloc cleared, and so touched, them.
 
 // The header records what was packed. An op compares it with the descriptor's fields on every call:
 // a clone whose fields were edited, or an object that only looks like a pack (any bytes of the right
@@ -151,20 +149,6 @@ uint8_t* dest_arg(const Napi::CallbackInfo& info, size_t want) {
                                                 std::to_string(length));
   }
   return data;
-}
-
-// Asks for transparent huge pages on the 2 MiB-aligned part of a big pack's buffer, before its pages are
-// first written. A hint on memory V8 allocated: it changes no byte, and a failure is harmless.
-void advise_huge_pages(uint8_t* data, size_t length) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (length < kHugeMin) return;
-  const uintptr_t b = round_up(reinterpret_cast<uintptr_t>(data), kHugePage);
-  const uintptr_t e = (reinterpret_cast<uintptr_t>(data) + length) / kHugePage * kHugePage;
-  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)length;
-#endif
 }
 
 // Gives the whole pages of the slack [data, start) back to the OS. Those bytes are zeros that nothing reads

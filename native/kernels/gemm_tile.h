@@ -143,7 +143,7 @@ void gemm_tile(const TileArgs& t) {
   constexpr int U = gemm_k_steps<V>();
   if (!pf) pf_n = 0;
   const size_t pf0 = pf_n ? (t.prefetch_from < t.kc ? t.prefetch_from : t.kc) / U * U : 0;
-  if (pf && pf_n > t.kc - pf0) {
+  if (pf_n > t.kc - pf0) {
     for (size_t i = t.kc - pf0; i < pf_n; ++i) pf_line(i);
     pf_n = t.kc - pf0;
   }

@@ -27,10 +27,10 @@ constexpr int kPanelWidth = 32;     // columns of a packed B panel
 constexpr int kStripWidth = 16;     // columns of one of its two K-contiguous strips
 constexpr int kGateHalf = 16;       // output columns per gate panel (strip 0: gate, strip 1: up)
 constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
-// How far ahead of its loads a tile on a cold weight micro-panel prefetches each strip (bytes). The
-// distance covers DRAM latency at full bandwidth (about 100 ns x 40 GB/s = 4 KB in flight, more while
-// the FMA pipes run ahead), so a GEMV streams at the DRAM's rate; the GEMV driver prefetches the same
-// bytes at the start of the next panel's strips, which the tile's own prefetches skip.
+// How far ahead of its loads a tile on a cold weight micro-panel prefetches each strip (bytes): far
+// enough to keep DRAM's latency times its bandwidth in flight (more while the FMA pipes run ahead), so a
+// GEMV streams at the DRAM's rate. The GEMV driver prefetches the first this-many bytes of the next
+// panel's strips, which the tile's own prefetches skip.
 constexpr size_t kStripPrefetchBytes = 8192;
 
 enum class WType : int { kF32 = 0, kBF16 = 1, kF16 = 2 };

@@ -164,6 +164,18 @@ void scratch_free(void* p) {
   std::free(base);
 }
 
+void advise_huge_pages(void* data, size_t length) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (length < kHugeMin) return;
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) / kHugePage * kHugePage;
+  const uintptr_t e = (reinterpret_cast<uintptr_t>(data) + length) / kHugePage * kHugePage;
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)length;
+#endif
+}
+
 ScratchStats scratch_stats() {
 #if !defined(SWIGLU_SCRATCH_HEAP_ONLY)
   return cache().stats();

@@ -33,6 +33,17 @@ struct ScratchFree {
 };
 using ScratchPtr = std::unique_ptr<void, ScratchFree>;
 
+// Memory that lives across calls (the addon's packs) of kHugeMin bytes or more is laid out from a
+// kHugePage boundary and asks for transparent huge pages, so that a GEMM's weight stream misses the TLB
+// once per 2 MiB rather than per 4 KiB. Per-call blocks never ask (scratch.cc: the fault of an madvised
+// region may compact memory synchronously, call after call).
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kHugeMin = 4 * kHugePage;
+// Asks for transparent huge pages on the kHugePage-aligned part of [data, data + length), before its
+// pages are first written; nothing below kHugeMin bytes, nothing off Linux. A hint: it changes no byte,
+// and a failure is harmless.
+void advise_huge_pages(void* data, size_t length);
+
 // What is kept for reuse now, and the most that may be (0 where nothing is kept), for tests.
 struct ScratchStats {
   size_t kept_bytes = 0;

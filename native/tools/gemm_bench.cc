@@ -101,23 +101,20 @@ float from_f16(uint16_t h) {
   return (h & 0x8000) ? -v : v;
 }
 
-// A gate pack in memory of its own, as the addon's long-lived packs are made (addon/packs.cc): from a
-// 2 MiB boundary, with transparent huge pages asked for before the first write, so the weight stream
-// misses the TLB once per 2 MiB. (pack_gate's per-call scratch gets 4 KiB pages.)
+// A gate pack in memory of its own, made as the addon's long-lived packs are (addon/packs.cc): from a
+// kHugePage boundary, with advise_huge_pages before the first write (pack_gate's per-call scratch gets
+// 4 KiB pages, which no packGate user meets).
 struct HugeGatePack {
   PackedB P;
   void* base = nullptr;
   size_t length = 0;
   bool make(WeightSrc g, WeightSrc u, WType type, size_t K, size_t N) {
-    constexpr size_t kHuge = size_t(2) << 20;
     if (!panel_layout(&P, type, true, K, N)) return false;
-    length = P.bytes + kHuge;
+    length = P.bytes + kHugePage;
     base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED) return base = nullptr, false;
-    char* start = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(base) + kHuge - 1) / kHuge * kHuge);
-#ifdef MADV_HUGEPAGE
-    madvise(start, (P.bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
-#endif
+    char* start = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(base) + kHugePage - 1) / kHugePage * kHugePage);
+    advise_huge_pages(start, P.bytes);
     P.data.reset(start);
     pack_gate_into(&P, g, u, 2);
     return true;
