@@ -10,6 +10,8 @@
 //              [--no-probes]   (calls back to back, no FMA / read probe between them: the weights stay where
 //                               the previous call left them, as a plain loop of calls finds them; %peak
 //                               and %DRAM then against the start-up probes)
+//              [--spin-wait US]   (the pool's helpers poll US microseconds between the calls of a burst
+//                                  before they sleep: setSpinWait, off by default as in the package)
 //   gemm_bench --matmul [--shapes ...] [--m 1,8] [--threads 1,2]   (small-M matmul: packed vs unpacked B)
 #include <dlfcn.h>
 #include <sys/mman.h>
@@ -298,6 +300,7 @@ int bench(int argc, char** argv) {
     else if (a == "--kc") g_tuning.kc = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--mc") g_tuning.mc = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--nc") g_tuning.nc = std::strtoull(next().c_str(), nullptr, 10);
+    else if (a == "--spin-wait") set_spin_wait_us(std::atoi(next().c_str()));
   }
   Isa isa = best_isa();
   if (!isa_s.empty() && (!parse_isa(isa_s.c_str(), &isa) || !isa_runnable(isa))) {
