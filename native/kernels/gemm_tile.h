@@ -64,8 +64,9 @@ struct WeightLoad<V, WType::kF16> {
   static typename V::F load(const E* p) { return V::load_f16(p); }
 };
 
-// How far ahead (in f32 k steps) a weight strip is prefetched: kStripPrefetchBytes (runtime/gemm.h) of
-// each strip, the same bytes for 16-bit packs (twice the k steps).
+// How far ahead (in k steps) the A micro-panel is prefetched: as many steps as an f32 weight strip of a
+// tile with more than one row (kStripPrefetchBytes, runtime/gemm.h; the weights' own distance is
+// strip_prefetch_bytes(R) bytes, the same bytes for 16-bit packs).
 constexpr size_t kPrefetchSteps = kStripPrefetchBytes / (kStripWidth * sizeof(float));
 
 // W columns of each of R tile rows (row stride kPanelWidth) to C (row stride ldc).
@@ -126,7 +127,7 @@ void gemm_tile(const TileArgs& t) {
   static_assert(kGateHalf % V::N == 0, "gate half must be whole vectors");
   constexpr int kPassStrips = kPassCols > kStripWidth ? kPassCols / kStripWidth : 1;  // strips a pass reads
   // The weight stream is prefetched a fixed distance in bytes (16-bit packs: twice the k steps).
-  constexpr size_t BSteps = kPrefetchSteps * 4 / sizeof(E);
+  constexpr size_t BSteps = strip_prefetch_bytes(R) / (kStripWidth * sizeof(E));
 
   // Accumulators of the final block land here before the epilogue (rows x 32, tile-contiguous).
   alignas(64) float tile[R * kPanelWidth];

@@ -240,11 +240,11 @@ void run_gemv(const GemmCall& call, const GemmPlan& plan, float* Ap) {
     ta.kc = call.K;
     ta.final_block = true;
     const TileFn fn = call.tiles[call.rp.M];
-    // The first kStripPrefetchBytes of each strip of the next panel, one line per k step over this
+    // The first strip_prefetch_bytes of each strip of the next panel, one line per k step over this
     // panel's last steps: the tile's own prefetches run that far ahead within a panel, so without these
     // each panel's stream would start cold.
-    const size_t strip_bytes = call.B.strip_elems() * call.wbytes;
-    const size_t strip_lines = (strip_bytes < kStripPrefetchBytes ? strip_bytes : kStripPrefetchBytes) / 64;
+    const size_t strip_bytes = call.B.strip_elems() * call.wbytes, ahead = strip_prefetch_bytes(call.rp.M);
+    const size_t strip_lines = (strip_bytes < ahead ? strip_bytes : ahead) / 64;
     ta.prefetch_split = strip_lines;
     ta.prefetch_jump = strip_bytes - strip_lines * 64;
     ta.prefetch_from = call.K > 2 * strip_lines ? call.K - 2 * strip_lines : 0;

@@ -32,6 +32,10 @@ constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
 // GEMV streams at the DRAM's rate. The GEMV driver prefetches the first this-many bytes of the next
 // panel's strips, which the tile's own prefetches skip.
 constexpr size_t kStripPrefetchBytes = 8192;
+// The one-row tile (the M = 1 GEMV, which only waits on memory) prefetches half as far: on Zen 4 and
+// Zen 5 the longer distance left M = 1 slower, and the shorter one the tiles with more rows.
+constexpr size_t kGemvStripPrefetchBytes = 4096;
+constexpr size_t strip_prefetch_bytes(size_t rows) { return rows == 1 ? kGemvStripPrefetchBytes : kStripPrefetchBytes; }
 
 enum class WType : int { kF32 = 0, kBF16 = 1, kF16 = 2 };
 constexpr int kWTypeCount = 3;
