@@ -37,6 +37,19 @@ template <class V, int R>
 constexpr int gemm_pass_vectors() {
   return V::N >= 16 ? 2 : (V::N >= 8 ? (R <= 2 ? 4 : 2) : (R <= 2 ? 8 : 4));
 }
+// A model of one k step of an R-row tile in cycles, for choosing how the last rows are cut
+// (runtime/gemm_plan.cc): each pass issues R x kPassVecs FMAs on two FMA pipes, and an accumulator is
+// reused no sooner than an FMA's latency (~4 cycles) plus one cycle of slack (a tile whose FMAs just
+// cover the latency ran at ~80 % of its FMA count's time). Not a measurement: its one use is comparing
+// two ways to cut the same rows.
+template <class V, int R>
+constexpr int gemm_step_cost() {
+  constexpr int v = gemm_pass_vectors<V, R>();
+  constexpr int passes = kPanelWidth / (v * V::N);
+  constexpr int fma_cycles = (R * v + 1) / 2;
+  return passes * (fma_cycles > 5 ? fma_cycles : 5);
+}
+
 // k steps per loop iteration: two on x86, where loop control and prefetches are a large share of the
 // instructions per FMA; one on NEON, whose 32 registers hold one step's tile but not two without copies.
 template <class V>

@@ -362,7 +362,7 @@ bool gemm(Isa isa, const float* A, size_t lda, size_t M, const PackedB& B, Epilo
     return true;
   }
   const GemmTable& g = gemm_table(isa);
-  GemmCall call{g, A, lda, B, epi, C, ldc, RowPanels(M, static_cast<size_t>(g.mr)), K, N,
+  GemmCall call{g, A, lda, B, epi, C, ldc, RowPanels(M, static_cast<size_t>(g.mr), g.step_cost), K, N,
                 B.cols_per_panel(), g.tile[static_cast<int>(B.type)], wtype_bytes(B.type), g.widen[static_cast<int>(B.type)],
                 SIZE_MAX, is_grad_epilogue(epi.kind) ? &grad_table(isa) : nullptr, a_trans};
 

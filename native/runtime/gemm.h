@@ -126,6 +126,7 @@ using SmallFn = void (*)(const SmallArgs&);
 struct GemmTable {
   const char* isa;
   int mr;  // tile rows
+  int step_cost[kMaxTileRows + 1];  // by rows: a model of one k step's cycles (gemm_step_cost), to cut the last rows
   TileFn tile[kWTypeCount][kMaxTileRows + 1];
   SmallFn small;
   // dst[i] = the value of the 16-bit weight bits src[i], exactly (kernels/convert.h), indexed by weight

@@ -7,10 +7,11 @@
 
 namespace swiglu {
 
-RowPanels::RowPanels(size_t M_, size_t mr_) : M(M_), mr(mr_), count((M_ + mr_ - 1) / mr_) {
-  const size_t tail = M % mr;
-  even_tail = count >= 2 && tail != 0 && tail < mr / 2;
-  tail_first = even_tail ? (mr + tail + 1) / 2 : 0;
+RowPanels::RowPanels(size_t M_, size_t mr_, const int* step_cost) : M(M_), mr(mr_), count((M_ + mr_ - 1) / mr_) {
+  const size_t tail = M % mr, first = (mr + tail + 1) / 2;
+  even_tail = count >= 2 && tail != 0 && tail < mr / 2 &&
+              step_cost[first] + step_cost[mr + tail - first] <= step_cost[mr] + step_cost[tail];
+  tail_first = even_tail ? first : 0;
 }
 
 namespace {

@@ -12,14 +12,16 @@
 namespace swiglu {
 
 // M rows cut into panels of mr rows (the ISA's tile height), except that a short last panel (fewer
-// than mr/2 rows) shares the last two panels' rows evenly: 8 + 8 rows rather than 12 + 4, since a
-// tile of few rows leaves the FMA pipes waiting on its weight loads.
+// than mr/2 rows) shares the last two panels' rows evenly where the ISA's tile model (step_cost, by
+// rows: gemm_step_cost in kernels/gemm_tile.h) says that costs no more: 8 + 8 rows rather than 12 + 4 on
+// AVX-512, whose few-row tiles have too few accumulators to cover the FMA latency; 6 + 2 stays on AVX2,
+// whose 2-row tile takes the whole panel in one pass.
 struct RowPanels {
   size_t M, mr, count;
   bool even_tail;
   size_t tail_first;  // rows of the next-to-last panel when even_tail
 
-  RowPanels(size_t M, size_t mr);
+  RowPanels(size_t M, size_t mr, const int* step_cost);
   size_t row0(size_t p) const { return even_tail && p == count - 1 ? (p - 1) * mr + tail_first : p * mr; }
   size_t rows(size_t p) const {
     if (even_tail && p + 2 == count) return tail_first;
