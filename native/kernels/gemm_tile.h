@@ -39,9 +39,9 @@ constexpr int gemm_pass_vectors() {
 }
 // A model of one k step of an R-row tile in cycles, for choosing how the last rows are cut
 // (runtime/gemm_plan.cc): each pass issues R x kPassVecs FMAs on two FMA pipes, and an accumulator is
-// reused no sooner than an FMA's latency (~4 cycles) plus one cycle of slack (a tile whose FMAs just
-// cover the latency ran at ~80 % of its FMA count's time). Not a measurement: its one use is comparing
-// two ways to cut the same rows.
+// reused no sooner than an FMA's latency (~4 cycles) plus one cycle of slack (a tile whose FMAs only
+// just cover the latency runs slower than its FMA count says). Not a measurement: its one use is
+// comparing two ways to cut the same rows.
 template <class V, int R>
 constexpr int gemm_step_cost() {
   constexpr int v = gemm_pass_vectors<V, R>();

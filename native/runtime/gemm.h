@@ -33,7 +33,7 @@ constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
 // panel's strips, which the tile's own prefetches skip.
 constexpr size_t kStripPrefetchBytes = 8192;
 // The one-row tile (the M = 1 GEMV, which only waits on memory) prefetches half as far: on Zen 4 and
-// Zen 5 the longer distance left M = 1 slower, and the shorter one the tiles with more rows.
+// Zen 5 the longer distance made M = 1 slower, and the shorter one made the taller tiles slower.
 constexpr size_t kGemvStripPrefetchBytes = 4096;
 constexpr size_t strip_prefetch_bytes(size_t rows) { return rows == 1 ? kGemvStripPrefetchBytes : kStripPrefetchBytes; }
 
