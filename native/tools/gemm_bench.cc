@@ -134,7 +134,7 @@ int check() {
   // Biased away from zero-mean: a float32 dot product of K zero-mean terms can cancel to a result
   // far below its rounding error (a property of float32 accumulation, not of the kernel).
   std::uniform_real_distribution<float> dist(-0.5f, 1.f);
-  const size_t Ms[] = {1, 2, 3, 7, 12, 13, 64, 129};
+  const size_t Ms[] = {1, 2, 3, 7, 8, 12, 13, 14, 64, 129};
   const size_t Ks[] = {1, 3, 17, 100, 257, 700};
   const size_t Ns[] = {1, 3, 17, 33, 100};
   int failures = 0, cases = 0;
