@@ -22,22 +22,13 @@ constexpr TileFn gemm_tile_entry() {
   }
 }
 
-template <class V, int R>
-constexpr int gemm_step_cost_entry() {
-  if constexpr (R >= 1 && R <= gemm_mr<V>()) {
-    return gemm_step_cost<V, R>();
-  } else {
-    return 0;
-  }
-}
-
 template <class V, int... R>
 GemmTable make_gemm_table(const char* name, std::integer_sequence<int, R...>) {
   static_assert(gemm_mr<V>() <= kMaxTileRows, "tile taller than the table");
   GemmTable t{};
   t.isa = name;
   t.mr = gemm_mr<V>();
-  const int costs[] = {gemm_step_cost_entry<V, R>()...};
+  const int costs[] = {(R >= 1 && R <= gemm_mr<V>() ? gemm_step_cost<V, R>() : 0)...};
   for (size_t i = 0; i < sizeof...(R); ++i) t.step_cost[i] = costs[i];
   const TileFn f32[] = {gemm_tile_entry<V, WType::kF32, R>()...};
   const TileFn bf16[] = {gemm_tile_entry<V, WType::kBF16, R>()...};

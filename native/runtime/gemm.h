@@ -32,8 +32,9 @@ constexpr int kMaxTileRows = 16;    // upper bound of any ISA's mr
 // GEMV streams at the DRAM's rate. The GEMV driver prefetches the first this-many bytes of the next
 // panel's strips, which the tile's own prefetches skip.
 constexpr size_t kStripPrefetchBytes = 8192;
-// The one-row tile (the M = 1 GEMV, which only waits on memory) prefetches half as far: on Zen 4 and
-// Zen 5 the longer distance made M = 1 slower, and the shorter one made the taller tiles slower.
+// The one-row tile (the M = 1 GEMV, which only waits on memory) prefetches half as far: its two strips'
+// 4 KiB each already keep one core's DRAM stream busy, and lines fetched further ahead crowd the L1 that
+// also holds the whole A row; the taller tiles, whose FMAs run ahead of the stream, keep the longer one.
 constexpr size_t kGemvStripPrefetchBytes = 4096;
 constexpr size_t strip_prefetch_bytes(size_t rows) { return rows == 1 ? kGemvStripPrefetchBytes : kStripPrefetchBytes; }
 
