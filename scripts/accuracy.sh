@@ -6,14 +6,6 @@
 #   sh scripts/accuracy.sh --ops geluBackward,gegluBackward   # the full sweep of some rows
 #   sh scripts/accuracy.sh --sample 4093     # ~1e6 inputs per op and ISA (CI; seconds)
 #   sh scripts/accuracy.sh --ops silu,gelu --isa avx512 --md
-# Builds with plain cmake (Release) in build/tools; arguments pass through; exit 1 if any bar is missed.
-set -e
-root=$(cd "$(dirname "$0")/.." && pwd)
-build="$root/build/tools"
-mkdir -p "$build"
-if ! { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release && cmake --build "$build" --target accuracy -j 2; } \
-    >"$build/build.log" 2>&1; then
-  cat "$build/build.log" >&2
-  exit 2
-fi
-exec "$build/accuracy" "$@"
+# Builds with plain cmake (Release) in build/tools (scripts/run-tool.sh); arguments pass through; exit 1 if
+# any bar is missed.
+exec sh "$(dirname "$0")/run-tool.sh" accuracy "$@"
