@@ -92,6 +92,27 @@ struct V {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), 16));
   }
   static F load_f16(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }  // F16C
+  // 16 bf16 values from one 32-byte load as two vectors, even = {p[0], p[2], ..., p[14]} and odd =
+  // {p[1], ..., p[15]}: each 32-bit word holds one of each, so a shift and a mask widen them (two ALU
+  // ops, no shuffle), where two load_bf16 take two zero-extending shuffles and two shifts. For a GEMM
+  // tile whose accumulators can hold columns in that order (kernels/gemm_tile.h); pair_to_columns and
+  // columns_to_pair convert between that order and the columns' own.
+  static void load_bf16_pair(const uint16_t* p, F* even, F* odd) {
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    *even = _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+    *odd = _mm256_castsi256_ps(_mm256_and_si256(w, _mm256_set1_epi32(static_cast<int32_t>(0xffff0000u))));
+  }
+  // (even, odd) as load_bf16_pair orders 16 columns -> (columns 0-7, columns 8-15), and back.
+  static void pair_to_columns(F* a, F* b) {
+    const F lo = _mm256_unpacklo_ps(*a, *b), hi = _mm256_unpackhi_ps(*a, *b);  // {0-3 | 8-11}, {4-7 | 12-15}
+    *a = _mm256_permute2f128_ps(lo, hi, 0x20);
+    *b = _mm256_permute2f128_ps(lo, hi, 0x31);
+  }
+  static void columns_to_pair(F* a, F* b) {
+    const F lo = _mm256_permute2f128_ps(*a, *b, 0x20), hi = _mm256_permute2f128_ps(*a, *b, 0x31);
+    *a = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+    *b = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+  }
   // Narrowing, bit-identical to scalar.h's store_bf16/store_f16 (see there for the rules). bf16: round to
   // nearest even on the integer bits (u + 0x7fff + lsb; no wrap, as the largest non-NaN pattern is -Inf),
   // NaN lanes quieted instead; 32 -> 16 by packus (values < 2^16) and a qword permute for lane order.
