@@ -97,6 +97,28 @@ describe.each(binding.runnableIsas())('isa %s', (isa) => {
     }
   });
 
+  // Widening a 16-bit weight is exact, and each output is the same k-ordered fma chain whichever way a
+  // tile loads its weights (AVX2's bf16 tile keeps even and odd columns apart: native/kernels/gemm_tile.h),
+  // so a 16-bit pack gives the bits of the f32 pack of its widened weights, also with K in several
+  // cache blocks (K = 9000: accumulators carried between blocks) and at M = 1 (the GEMV).
+  it.each(['bf16', 'f16'] as const)('a %s pack gives the same bits as the f32 pack of its widened weights', (dtype) => {
+    binding._testing.setIsa(isa);
+    const widen = (w: Uint16Array) => Float32Array.from(w, (h) => (dtype === 'bf16' ? ref.bf16ToNumber(h) : ref.f16ToNumber(h)));
+    let seed = 900;
+    for (const [k, n] of [[17, 33], [257, 100], [9000, 19]]) {
+      const wg = weights(k * n, seed++, dtype) as Uint16Array;
+      const wu = weights(k * n, seed++, dtype) as Uint16Array;
+      const half = sg.packGate(wg, wu, { inFeatures: k, outFeatures: n, dtype });
+      const full = sg.packGate(widen(wg), widen(wu), { inFeatures: k, outFeatures: n });
+      for (const m of k > 1000 ? [1, 13] : [1, 2, 7, 8, 14, 129]) {
+        const x = activations(m, k, seed++);
+        expect(sameBits(sg.swigluMatmul(x, half), sg.swigluMatmul(x, full)), `${dtype} m=${m} k=${k} n=${n}`).toBe(true);
+      }
+      half.dispose();
+      full.dispose();
+    }
+  });
+
   // K past the GEMM's cache block along K (kc <= 4096 k steps on any machine: runtime/gemm.cc), so each
   // output tile is reduced over several blocks with its accumulators carried between them.
   it('K cut into several cache blocks: matches the reference, and 1 and 2 threads agree bit for bit', () => {
