@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Shape } from './args';
+import { DTYPES, type Dtype, type Shape } from './args';
 import type { OpenblasRow, OpenblasRun } from './report/types';
 
 /** OpenBLAS kernels of the same vector width as ours, per ISA. */
@@ -28,7 +28,8 @@ export function harnessCandidates(env: NodeJS.ProcessEnv = process.env): string[
 /**
  * The rows of gemm_bench's gate table that have an OpenBLAS figure. A row reads
  * `KxN dtype M thr | fused-ms GFLOP/s %peak %DRAM | unfused-ms fus/unf | OBLAS-ms OB/ours | probe %best`;
- * OBLAS-ms is 0 when OpenBLAS did not run (not found, or a 16-bit dtype).
+ * OBLAS-ms is 0 when OpenBLAS did not run. A bf16 or f16 row's OpenBLAS figure is the same gate on the
+ * f32 weights the 16-bit ones were rounded from (OpenBLAS has no 16-bit GEMM).
  */
 export function parseGemmBench(text: string, isa: string): { core: string | null; rows: OpenblasRow[] } {
   const core = /OpenBLAS core (\S+)/.exec(text)?.[1] ?? null;
@@ -38,19 +39,19 @@ export function parseGemmBench(text: string, isa: string): { core: string | null
     if (parts.length < 4) continue;
     const [shape, dtype, mText, thText] = parts[0];
     const kn = /^(\d+)x(\d+)$/.exec(shape ?? '');
-    if (!kn || dtype !== 'f32') continue;
+    if (!kn || !(DTYPES as readonly string[]).includes(dtype)) continue;
     const oursMs = Number(parts[1][0]);
     const openblasMs = Number(parts[3][0]);
     const m = Number(mText);
     const threads = Number(thText);
     if (![oursMs, openblasMs, m, threads].every(Number.isFinite) || !(oursMs > 0) || !(openblasMs > 0)) continue;
-    rows.push({ m, k: Number(kn[1]), n: Number(kn[2]), threads, isa, oursMs, openblasMs, xOpenblas: openblasMs / oursMs });
+    rows.push({ m, k: Number(kn[1]), n: Number(kn[2]), dtype, threads, isa, oursMs, openblasMs, xOpenblas: openblasMs / oursMs });
   }
   return { core, rows };
 }
 
-/** Runs the harness for these shapes, thread counts and ISAs; f32 weights only (OpenBLAS has no bf16 sgemm). */
-export function runOpenblas(shapes: Shape[], threads: number[], isas: string[], note: (s: string) => void): OpenblasRun {
+/** Runs the harness for these shapes, thread counts, ISAs and weight dtypes (16-bit rows against OpenBLAS on f32). */
+export function runOpenblas(shapes: Shape[], threads: number[], isas: string[], dtypes: Dtype[], note: (s: string) => void): OpenblasRun {
   const harness = harnessCandidates().find((p) => fs.existsSync(p)) ?? null;
   const run: OpenblasRun = { harness, coretype: null, core: null, rows: [], skipped: null };
   if (!harness) {
@@ -68,7 +69,7 @@ export function runOpenblas(shapes: Shape[], threads: number[], isas: string[], 
     if (coretype) env.OPENBLAS_CORETYPE = coretype;
     else delete env.OPENBLAS_CORETYPE;
     note(`openblas: ${path.relative(process.cwd(), harness) || harness} --isa ${isa}${coretype ? ` (OPENBLAS_CORETYPE=${coretype})` : ''}`);
-    const args = ['--openblas', '--isa', isa, '--dtype', 'f32', '--shapes', kn.join(','), '--m', ms.join(','), '--threads', threads.join(',')];
+    const args = ['--openblas', '--isa', isa, '--dtype', dtypes.join(','), '--shapes', kn.join(','), '--m', ms.join(','), '--threads', threads.join(',')];
     const r = spawnSync(harness, args, { env, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
     if (r.error || r.status !== 0) {
       const why = r.error ? r.error.message : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${(r.stderr || '').trim().split('\n')[0]}`;
@@ -85,6 +86,6 @@ export function runOpenblas(shapes: Shape[], threads: number[], isas: string[], 
     run.rows.push(...parsed.rows.filter((o) => wanted.has(`${o.m}x${o.k}x${o.n}`)));
   }
   run.coretype = coretypes.length ? coretypes.join(', ') : null;
-  if (!run.rows.length && !run.skipped) run.skipped = 'OpenBLAS comparison: the harness printed no f32 rows with an OpenBLAS figure';
+  if (!run.rows.length && !run.skipped) run.skipped = 'OpenBLAS comparison: the harness printed no rows with an OpenBLAS figure';
   return run;
 }

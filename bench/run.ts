@@ -90,7 +90,7 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
     case 'gate':
       await runGemm(ctx, 'gate', FULL_SHAPES);
       if (o.openblas) {
-        const ob = runOpenblas(o.shapes ?? FULL_SHAPES, ctx.threads, ctx.isas, (s) => progress.note(`swiglu-bench: ${s}`));
+        const ob = runOpenblas(o.shapes ?? FULL_SHAPES, ctx.threads, ctx.isas, o.dtype ?? ['f32'], (s) => progress.note(`swiglu-bench: ${s}`));
         ctx.report.openblas = ob;
         if (ob.skipped) {
           ctx.report.notes.push(ob.skipped);

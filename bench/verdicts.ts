@@ -144,7 +144,8 @@ export function judge(r: Report): void {
       }
     }
   }
-  // OpenBLAS (gate --openblas): the C++ harness's rows, f32 weights, both gates timed round-robin in one process.
+  // OpenBLAS (gate --openblas): the C++ harness's rows, both gates timed round-robin in one process; a 16-bit
+  // row is ours on bf16/f16 weights against OpenBLAS on the f32 weights they were rounded from.
   const ob = r.openblas;
   const obMultiIsa = new Set(ob?.rows.map((o) => o.isa) ?? []).size > 1;
   for (const o of ob?.rows ?? []) {
@@ -152,8 +153,8 @@ export function judge(r: Report): void {
     if (!t) continue;
     const tag = obMultiIsa ? `/${o.isa}` : '';
     add({
-      id: `openblas/${o.m}x${o.k}x${o.n}/${o.threads}T${tag}`,
-      bar: `fused gate ${t.text} at M = ${o.m} (${o.m}×${o.k}×${o.n} f32, ${o.threads}T ${o.isa}, OpenBLAS core ${ob!.core ?? '?'}; value: OpenBLAS time ÷ ours)`,
+      id: `openblas/${o.m}x${o.k}x${o.n}/${o.dtype === 'f32' ? '' : `${o.dtype}/`}${o.threads}T${tag}`,
+      bar: `fused gate ${t.text} at M = ${o.m} (${o.m}×${o.k}×${o.n} ${o.dtype === 'f32' ? 'f32' : `${o.dtype} weights, OpenBLAS on their f32 originals`}, ${o.threads}T ${o.isa}, OpenBLAS core ${ob!.core ?? '?'}; value: OpenBLAS time ÷ ours)`,
       value: o.xOpenblas,
       target: t.target,
       unit: '×',

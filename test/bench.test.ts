@@ -377,11 +377,13 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
       '4096x11008   f32  256   1 |   320.000    144.0  96.0%    0.0% |     0.000      0.00 |   340.000    1.06 |  150.0 100.0%',
       '4096x11008   f32  100   1 |   120.000    144.0  96.0%    0.0% |     0.000      0.00 |   200.000    1.67 |  150.0 100.0%',
       '4096x11008  bf16    1   1 |     5.000     36.0  24.0%   80.0% |     0.000      0.00 |     0.000    0.00 |  150.0 100.0%',
+      '4096x11008  bf16    8   1 |     8.000    180.0  96.0%   80.0% |     0.000      0.00 |    19.000    2.38 |  150.0 100.0%',
     ].join('\n');
     const parsed = parseGemmBench(text, 'avx2');
     expect(parsed.core).toBe('Haswell');
-    expect(parsed.rows.map((o) => o.m)).toEqual([1, 8, 64, 256, 100]); // the bf16 row has no OpenBLAS figure
-    expect(parsed.rows[0]).toMatchObject({ k: 4096, n: 11008, threads: 1, isa: 'avx2', oursMs: 9, openblasMs: 9.5 });
+    // the M = 1 bf16 row has no OpenBLAS figure; the M = 8 one has (OpenBLAS on the f32 weights)
+    expect(parsed.rows.map((o) => `${o.dtype} ${o.m}`)).toEqual(['f32 1', 'f32 8', 'f32 64', 'f32 256', 'f32 100', 'bf16 8']);
+    expect(parsed.rows[0]).toMatchObject({ k: 4096, n: 11008, dtype: 'f32', threads: 1, isa: 'avx2', oursMs: 9, openblasMs: 9.5 });
     const r = report({ openblas: { harness: 'gemm_bench', coretype: 'Haswell', core: parsed.core, rows: parsed.rows, skipped: null } });
     judge(r);
     expect(byId(r, 'openblas/1x4096x11008/1T')!.meets).toBe(true); // 1.06× ≥ 1
@@ -391,6 +393,8 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
     expect(byId(r, 'openblas/256x4096x11008/1T')!.meets).toBe(false);
     expect(byId(r, 'openblas/256x4096x11008/1T')!.target).toBeCloseTo(1 / 0.92, 9);
     expect(byId(r, 'openblas/100x4096x11008/1T')).toBeUndefined(); // no bar at M = 100
+    expect(byId(r, 'openblas/8x4096x11008/bf16/1T')!.meets).toBe(true); // 19 / 8 = 2.375× ≥ 2
+    expect(byId(r, 'openblas/8x4096x11008/bf16/1T')!.bar).toMatch(/bf16 weights, OpenBLAS on their f32 originals/);
     expect(renderText(r, false)).toMatch(/fused gate vs OpenBLAS/);
   });
 

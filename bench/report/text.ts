@@ -179,11 +179,11 @@ export function renderText(r: Report, md: boolean): string {
 
   const ob = r.openblas;
   if (ob && ob.rows.length) {
-    out.push(heading(`fused gate vs OpenBLAS (C++ harness, f32, one process; OpenBLAS core ${ob.core ?? '?'}${ob.coretype ? `, OPENBLAS_CORETYPE=${ob.coretype}` : ''})`, md), '');
+    out.push(heading(`fused gate vs OpenBLAS (C++ harness, one process, OpenBLAS on f32 weights; OpenBLAS core ${ob.core ?? '?'}${ob.coretype ? `, OPENBLAS_CORETYPE=${ob.coretype}` : ''})`, md), '');
     out.push(
       table(
-        ['M×K×N', 'thr', 'isa', 'ours ms', 'OpenBLAS ms', 'OpenBLAS ÷ ours'],
-        ob.rows.map((o) => [`${o.m}×${o.k}×${o.n}`, String(o.threads), o.isa, num(o.oursMs), num(o.openblasMs), num(o.xOpenblas)]),
+        ['M×K×N', 'weights', 'thr', 'isa', 'ours ms', 'OpenBLAS ms', 'OpenBLAS ÷ ours'],
+        ob.rows.map((o) => [`${o.m}×${o.k}×${o.n}`, o.dtype, String(o.threads), o.isa, num(o.oursMs), num(o.openblasMs), num(o.xOpenblas)]),
         md,
       ),
       '',

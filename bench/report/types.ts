@@ -81,11 +81,15 @@ export interface GemmRow {
   bars: string[];
 }
 
-/** One row of the C++ harness's OpenBLAS comparison (gate --openblas): f32 weights, same process, interleaved. */
+/**
+ * One row of the C++ harness's OpenBLAS comparison (gate --openblas): same process, interleaved. OpenBLAS
+ * always runs on f32 weights; a bf16 or f16 row times our gate on the 16-bit weights rounded from them.
+ */
 export interface OpenblasRow {
   m: number;
   k: number;
   n: number;
+  dtype: string; // our gate's weights: f32, bf16 or f16
   threads: number;
   isa: string;
   oursMs: number; // the fused gate, median
