@@ -71,6 +71,11 @@ struct WeightLoad<V, WType::kBF16> {
   using E = uint16_t;
   static typename V::F load(const E* p) { return V::load_bf16(p); }
 };
+template <class V>
+struct WeightLoad<V, WType::kF16> {
+  using E = uint16_t;
+  static typename V::F load(const E* p) { return V::load_f16(p); }
+};
 
 // Whether the vector layer widens 2 x V::N bf16 values at once into even and odd elements
 // (V::load_bf16_pair; AVX2): fewer ops per k step than two plain loads. A tile using it keeps each
@@ -82,11 +87,6 @@ template <class V>
 struct HasBf16Pair<V, decltype(V::load_bf16_pair(nullptr, nullptr, nullptr))> : std::true_type {};
 template <class V, WType T>
 constexpr bool kPairLoad = T == WType::kBF16 && HasBf16Pair<V>::value;
-template <class V>
-struct WeightLoad<V, WType::kF16> {
-  using E = uint16_t;
-  static typename V::F load(const E* p) { return V::load_f16(p); }
-};
 
 // How far ahead (in k steps) the A micro-panel is prefetched: as many steps as an f32 weight strip of a
 // tile with more than one row (kStripPrefetchBytes, runtime/gemm.h; the weights' own distance is
