@@ -30,7 +30,7 @@ export interface Options {
   activation: FusedActivation[] | null;
   repeat: number | null;
   warmup: number | null;
-  spinWait: number; // microseconds, setSpinWait (0: the package default)
+  spinWait: number | null; // microseconds, setSpinWait (null: the package default)
   pause: number; // ms of idle before every timed call (0: calls back to back)
   format: 'table' | 'md' | 'json';
   svg: string | null;
@@ -70,8 +70,8 @@ options:
                    (default silu; with others, each is also judged against silu's time)
   --repeat N       timed samples per figure (median and spread are over these)
   --warmup N       untimed samples first
-  --spin-wait US   let the pool's helpers poll US microseconds between calls of a burst (setSpinWait;
-                   default 0, the package default: they sleep)
+  --spin-wait US   let the pool's helpers poll up to US microseconds between calls of a burst
+                   (setSpinWait; default: the package's, 200; 0: they sleep after every call)
   --pause MS       time each call alone after MS ms of idle, as a server sees sporadic requests (default
                    0: calls back to back; the performance bars are defined for those)
   --json           print only JSON on stdout (schema: docs/bench.md)
@@ -199,7 +199,7 @@ export function parse(argv: string[]): Options {
     activation: activation && (unique(activation) as FusedActivation[]),
     repeat: v.repeat === undefined ? null : positiveInt(v.repeat, '--repeat', 1000),
     warmup: v.warmup === undefined ? null : nonNegativeInt(v.warmup, '--warmup'),
-    spinWait: v['spin-wait'] === undefined ? 0 : nonNegativeInt(v['spin-wait'], '--spin-wait', 10000),
+    spinWait: v['spin-wait'] === undefined ? null : nonNegativeInt(v['spin-wait'], '--spin-wait', 10000),
     pause: v.pause === undefined ? 0 : nonNegativeInt(v.pause, '--pause', 10000),
     format: v.json ? 'json' : v.md ? 'md' : 'table',
     svg: v.svg ?? null,

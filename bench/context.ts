@@ -49,7 +49,7 @@ export function createContext(opts: Options, info: MachineInfo, timing: TimingOp
     startedAt: new Date().toISOString(),
     durationSec: 0,
     machine: info,
-    settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs, spinWaitUs: opts.spinWait, pauseMs: opts.pause },
+    settings: { threads, isas, repeat: timing.repeat, warmup: timing.warmup, minSampleMs: timing.minSampleMs, spinWaitUs: sg.getSpinWait(), pauseMs: opts.pause },
     peers: { onnxruntime: useOrt ? ortVersion() : null },
     roofline: { copy: [], fmaPeak: [], dramRead: [] },
     openblas: null,

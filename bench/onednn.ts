@@ -192,7 +192,10 @@ export function runOnednn(
       // --no-probes: our calls back to back, as the oneDNN program makes its own, so both find the weights
       // where their previous call left them (with the harness's interleaved read probe between calls, ours
       // came from DRAM while oneDNN's stayed in L3 wherever they fit: 1024 x 2816 at M = 1).
+      // --spin-wait 0 under PASSIVE: both sides' threads sleep between calls (our package default lets the
+      // helpers poll between calls of a burst, which OpenMP would do only without PASSIVE).
       const hArgs = ['--isa', isa, '--dtype', 'f32', '--shapes', kn.join(','), '--m', ms.join(','), '--threads', String(t), '--no-probes'];
+      if (childEnv.OMP_WAIT_POLICY === 'PASSIVE') hArgs.push('--spin-wait', '0');
       const done: Array<{ ours: ReturnType<typeof parseHarnessFused>; onednn: OnednnProgramRow[] }> = [];
       let onednnIsa: string | null = null;
       let failed: string | null = null;

@@ -60,8 +60,8 @@ export async function run(o: Options, argv: string[]): Promise<Report> {
   const progress = createProgress();
   const info = machineInfo();
   const t0 = Date.now();
+  if (o.spinWait !== null) sg.setSpinWait(o.spinWait);
   const ctx = createContext(o, info, timingFor(o), progress, ['swiglu-bench', ...argv].join(' '), packageVersion());
-  sg.setSpinWait(o.spinWait);
   if (o.pause > 0) {
     ctx.report.notes.push(
       `--pause ${o.pause}: every call timed alone after ${o.pause} ms of idle; the rooflines (copy, FMA peak, DRAM read) ` +

@@ -118,6 +118,8 @@ export interface TestingBinding {
   scratchStats(): { keptBytes: number; keptBlocks: number; maxKeptBytes: number };
   /** The cores this process may run on: the default thread count. */
   availableCores(): number;
+  /** Jobs the thread pool has run on more than one thread since the process started (native/runtime/pool.h). */
+  pooledJobs(): number;
   /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */
   readonly streamMinBytes: number;
   /** The table of activations (native/runtime/activation_list.h), in index order. */

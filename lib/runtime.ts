@@ -55,16 +55,18 @@ export function getNumThreads(): number {
 
 /**
  * Lets the pool's helper threads poll for up to `microseconds` for the next call before they sleep, after
- * a call that came in a burst (started within 200 µs of the previous call's end). 0, the default: they
- * sleep at once, so nothing spins between calls. Waking a sleeping helper costs ~20–40 µs on a VM, which
- * a loop of sub-millisecond calls (one token through an FFN) feels; 100 is a good value there.
+ * a call that came in a burst (started within 200 µs of the previous call's end); an isolated call
+ * leaves nothing polling. The default, 200, keeps the helpers awake through a loop of sub-millisecond
+ * calls (one token through an FFN), where waking a sleeping helper (~20–40 µs on a VM) would cost more
+ * than splitting the call saves; small matrix calls are split across threads only while the helpers
+ * poll. 0: they sleep right after every call, and small matrix calls run on the calling thread.
  * Process-wide: the pool is shared by every Node environment of the process.
  * @param microseconds A whole number from 0 to the build's maximum.
  * @returns Nothing.
  * @throws {TypeError} microseconds is not a number.
  * @throws {RangeError} microseconds is not an integer in [0, the build's maximum].
  * @example
- * sg.setSpinWait(100); // a token-by-token decode loop
+ * sg.setSpinWait(0); // a server whose other work should get the idle core between calls at once
  */
 export function setSpinWait(microseconds: number): void {
   binding.setSpinWait(check.integer(microseconds, 'setSpinWait: microseconds', 0, binding.maxSpinWait));
@@ -72,10 +74,10 @@ export function setSpinWait(microseconds: number): void {
 
 /**
  * The process-wide spin wait of the pool's helpers (see {@link setSpinWait}).
- * @returns Microseconds; 0 when the helpers sleep right after every call.
+ * @returns Microseconds (200 unless set); 0 when the helpers sleep right after every call.
  * @throws Never.
  * @example
- * const us = sg.getSpinWait(); // 0 unless set
+ * const us = sg.getSpinWait(); // 200 unless set
  */
 export function getSpinWait(): number {
   return binding.getSpinWait();

@@ -50,7 +50,7 @@ describe('argument parsing', () => {
     expect(o).toMatchObject({ command: 'activations', threads: [1, 2], sizes: [1000, 100000, 100], ops: ['silu', 'gelu'], repeat: 3, warmup: 0, format: 'json', svg: 'x.svg' });
     const g = parse(['gate', '--shapes', '1x4096x11008,64X2048x5632', '--dtype', 'f32,bf16', '--md', '--isa', 'avx2', '--no-peers']);
     expect(g.shapes).toEqual([{ m: 1, k: 4096, n: 11008 }, { m: 64, k: 2048, n: 5632 }]);
-    expect(g).toMatchObject({ dtype: ['f32', 'bf16'], format: 'md', isa: ['avx2'], peers: false, spinWait: 0 });
+    expect(g).toMatchObject({ dtype: ['f32', 'bf16'], format: 'md', isa: ['avx2'], peers: false, spinWait: null });
     expect(parse(['gate', '--spin-wait', '100']).spinWait).toBe(100);
     expect(parse(['gate']).pause).toBe(0);
     expect(parse(['gate', '--pause', '20']).pause).toBe(20);
@@ -366,7 +366,7 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
 
   it('OpenBLAS: reads the harness table and holds each M to its ratio', () => {
     const text = [
-      'isa avx2, mr 6, caches L1d 32K L2 512K L3 32768K, OpenBLAS core Haswell',
+      'isa avx2, mr 6, caches L1d 32K L2 512K L3 32768K, pool spin wait 0 us, OpenBLAS core Haswell',
       'threads 1: FMA peak 150.0 GFLOP/s, DRAM read 40.0 GB/s',
       'KxN        dtype    M thr |  fused ms  GFLOP/s  %peak   %DRAM |  unfus ms   fus/unf |  OBLAS ms OB/ours |  probe  %best',
       '(%peak: against the median FMA probe run interleaved with this row, each probe as long as one fused',
@@ -447,7 +447,7 @@ describe('the performance bars on synthetic reports (no addon, no timing)', () =
   it('oneDNN: alternating rounds with gemm_bench, medians per side, a row failing its check in any round is out', () => {
     const harness = (ms: number[]) =>
       [
-        'isa avx2, mr 6, caches L1d 32K L2 1024K L3 32768K',
+        'isa avx2, mr 6, caches L1d 32K L2 1024K L3 32768K, pool spin wait 0 us',
         'KxN        dtype    M thr |  fused ms  GFLOP/s  %peak   %DRAM |  unfus ms   fus/unf |  OBLAS ms OB/ours |  probe  %best',
         `1024x2816    f32    1   1 |     ${ms[0].toFixed(3)}     12.2  10.4%  233.5% |     0.000      0.00 |     0.000    0.00 |  117.3  10.4%`,
         '           M=1: weights 25.0 GB/s vs read probe 6.7 GB/s (interleaved medians)',

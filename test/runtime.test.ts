@@ -72,20 +72,57 @@ describe('threads', () => {
     return (used.user + used.system) / 1000;
   }
 
-  it('keeps no worker busy between calls (the pool sleeps)', () => {
+  it('keeps no worker busy between calls (the pool sleeps after a burst)', () => {
     const saved = sg.getNumThreads();
     sg.setNumThreads(2);
     try {
-      expect(sg.getSpinWait()).toBe(0);
+      // The default: helpers poll up to 200 µs between the calls of a burst, then go to sleep.
+      expect(sg.getSpinWait()).toBe(200);
       // one thread busy-waiting here ≈ 300 ms of CPU; a spinning pool worker would add as much again
       expect(cpuMsAfterBurst()).toBeLessThan(450);
-      // Opted in: helpers poll up to 1 ms between the calls of a burst, then still go to sleep.
+      sg.setSpinWait(0);
+      expect(sg.getSpinWait()).toBe(0);
+      expect(cpuMsAfterBurst()).toBeLessThan(450);
       sg.setSpinWait(1000);
       expect(sg.getSpinWait()).toBe(1000);
       expect(cpuMsAfterBurst()).toBeLessThan(450);
     } finally {
-      sg.setSpinWait(0);
+      sg.setSpinWait(200);
       sg.setNumThreads(saved);
+    }
+  });
+
+  // A one-row gate of 0.7 MFLOP runs on the calling thread alone when the helpers sleep (waking one costs
+  // more than it saves), and on the pool in a burst of calls, where the helpers poll between calls
+  // (native/runtime/gemm.h kMinBurstPoolFlops). Either way the same bits.
+  it('splits small GEMMs in a burst of calls only while the helpers poll, with the same results', () => {
+    const saved = sg.getNumThreads();
+    const d = 256, h = 704;
+    const w = (seed: number) => Float32Array.from({ length: h * d }, (_, i) => Math.sin(i * 0.37 + seed) * 0.1);
+    const packed = sg.packGate(w(1), w(2), { inFeatures: d, outFeatures: h });
+    const x = Float32Array.from({ length: d }, (_, i) => Math.cos(i * 0.11));
+    const burst = (): { jobs: number; results: Float32Array[] } => {
+      const before = binding._testing.pooledJobs();
+      const results: Float32Array[] = [];
+      for (let i = 0; i < 40; i++) results.push(sg.swigluMatmul(x, packed));
+      return { jobs: binding._testing.pooledJobs() - before, results };
+    };
+    try {
+      sg.setNumThreads(1);
+      const one = sg.swigluMatmul(x, packed);
+      sg.setNumThreads(2);
+      sg.setSpinWait(0);
+      const asleep = burst();
+      sg.setSpinWait(200);
+      const polling = burst();
+      expect(asleep.jobs).toBe(0);
+      if (binding._testing.availableCores() >= 2) expect(polling.jobs).toBeGreaterThanOrEqual(30);
+      const same = (y: Float32Array) => Buffer.compare(Buffer.from(y.buffer), Buffer.from(one.buffer)) === 0;
+      expect([...asleep.results, ...polling.results].every(same)).toBe(true);
+    } finally {
+      sg.setSpinWait(200);
+      sg.setNumThreads(saved);
+      packed.dispose();
     }
   });
 
@@ -129,12 +166,13 @@ describe('threads', () => {
     const x = new Float32Array(300001);
     for (let i = 0; i < x.length; i++) x[i] = (i % 4001) / 200 - 10;
     try {
+      sg.setSpinWait(0);
       const off = sg.gelu(x);
       sg.setSpinWait(200);
       const same = (y: Float32Array) => Buffer.compare(Buffer.from(y.buffer), Buffer.from(off.buffer)) === 0;
       for (let i = 0; i < 5; i++) expect(same(sg.gelu(x))).toBe(true);
     } finally {
-      sg.setSpinWait(0);
+      sg.setSpinWait(200);
       sg.setNumThreads(saved);
     }
   });
@@ -145,7 +183,7 @@ describe('threads', () => {
     expect(() => sg.setSpinWait(1.5)).toThrow(RangeError);
     expect(() => sg.setSpinWait('100' as unknown as number)).toThrow(TypeError);
     expect(() => binding.setSpinWait(-5)).toThrow(RangeError); // the native layer checks too
-    expect(sg.getSpinWait()).toBe(0);
+    expect(sg.getSpinWait()).toBe(200);
   });
 
   it('is safe when several worker_threads load the addon and exit, repeatedly', async () => {

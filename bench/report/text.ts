@@ -65,7 +65,7 @@ export function renderText(r: Report, md: boolean): string {
     `${md ? '- ' : ''}command: ${md ? '`' : ''}${r.command}${md ? '`' : ''}`,
     `${md ? '- ' : ''}machine: ${m.cpu}${m.family != null ? ` (CPU family ${m.family}, model ${m.model ?? '?'})` : ''}, ${m.cores} cores, ${m.platform}, Node ${m.node}, load average ${m.loadAverage?.join(' ') ?? '?'} at start; kernels: ${r.settings.isas.join(', ')} (runnable: ${m.runnableIsas.join(', ')})`,
     `${md ? '- ' : ''}peers: plain-JS loop; onnxruntime-node ${r.peers.onnxruntime ?? 'not installed'}`,
-    `${md ? '- ' : ''}figures: median (min–max) of ${r.settings.repeat} samples after ${r.settings.warmup} warm-up${r.settings.pauseMs ? `, each one call after ${r.settings.pauseMs} ms of idle` : `, each ≥ ${r.settings.minSampleMs} ms`}${r.settings.spinWaitUs ? `; pool spin wait ${r.settings.spinWaitUs} µs` : ''}; ${r.startedAt}, ${num(r.durationSec)} s`,
+    `${md ? '- ' : ''}figures: median (min–max) of ${r.settings.repeat} samples after ${r.settings.warmup} warm-up${r.settings.pauseMs ? `, each one call after ${r.settings.pauseMs} ms of idle` : `, each ≥ ${r.settings.minSampleMs} ms`}; pool spin wait ${r.settings.spinWaitUs ? `${r.settings.spinWaitUs} µs` : 'off'}; ${r.startedAt}, ${num(r.durationSec)} s`,
     '',
   );
   const multiIsa = r.settings.isas.length > 1;

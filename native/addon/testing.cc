@@ -97,6 +97,11 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// pooledJobs(): jobs the thread pool has run on more than one thread so far (pool.h).
+Napi::Value PooledJobs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(pooled_jobs()));
+}
+
 // availableCores(): the cores this process may run on (the default thread count).
 Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
 
@@ -166,6 +171,7 @@ void RegisterTesting(Napi::Env env, Napi::Object exports) {
   t.Set("livePacks", Napi::Function::New(env, LivePacks, "livePacks"));
   t.Set("scratchStats", Napi::Function::New(env, ScratchStatsValue, "scratchStats"));
   t.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
+  t.Set("pooledJobs", Napi::Function::New(env, PooledJobs, "pooledJobs"));
   t.Set("activations", Napi::Function::New(env, Activations, "activations"));
   // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
   t.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));

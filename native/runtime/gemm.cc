@@ -405,7 +405,7 @@ void matmul_small(Isa isa, const float* A, size_t lda, size_t M, const float* B,
   }
   const GemmTable& g = gemm_table(isa);
   const double flops = 2.0 * double(M) * double(K) * double(N);
-  if (flops < kMinPoolFlops) threads = 1;
+  if (flops < pool_min_flops()) threads = 1;
   // Column chunks of 64 (whole vectors and cache lines on every ISA), several per thread.
   const size_t unit = 64;
   const size_t units = (N + unit - 1) / unit;

@@ -19,6 +19,7 @@
 
 #include "cpu.h"
 #include "op_table.h"
+#include "pool.h"
 #include "scratch.h"
 
 namespace swiglu {
@@ -193,8 +194,13 @@ void pack_gate_into(PackedB* region, WeightSrc gate, WeightSrc up, int threads);
 // bottom (K2 x N). The backward's dx = [dG | dU] [Wg; Wu] runs as one GEMM over the stack.
 bool pack_b_stacked(PackedB* out, WeightSrc top, WeightSrc bottom, size_t K1, size_t K2, size_t N, int threads);
 
-// Below this many FLOPs a GEMM runs on the calling thread: waking the pool costs microseconds.
+// Below this many FLOPs a GEMM runs on the calling thread: waking a sleeping helper costs tens of
+// microseconds on a VM. In a burst of calls the helpers poll instead of sleeping (pool.h), and handing
+// them a job costs about a microsecond: then the threshold is kMinBurstPoolFlops (a one-row gate of a
+// 256-wide model).
 constexpr double kMinPoolFlops = 4e6;
+constexpr double kMinBurstPoolFlops = 2.5e5;
+inline double pool_min_flops() { return pool_in_burst() ? kMinBurstPoolFlops : kMinPoolFlops; }
 
 // Overrides of gemm()'s cache blocking, for tools and tests (0: what plan_gemm chooses for this CPU).
 // No setting changes a result.

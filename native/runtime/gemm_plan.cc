@@ -37,7 +37,7 @@ GemmPlan plan_gemm(const RowPanels& rp, size_t K, size_t panels, size_t a_bytes,
                    bool c_overlaps_a, int threads, const CacheSizes& cs, const GemmTuning& tuning) {
   GemmPlan p{};
   const double flops = 2.0 * double(rp.M) * double(K) * double(panels) * kPanelWidth;
-  p.threads = flops < kMinPoolFlops ? 1 : threads;
+  p.threads = flops < pool_min_flops() ? 1 : threads;
 
   // One row panel: B streamed once, straight through, K not cut; several column blocks per thread so
   // that a thread slowed by the machine leaves little at the end.

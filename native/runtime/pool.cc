@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -33,15 +34,28 @@ using Clock = std::chrono::steady_clock;
 
 // How long a caller polls for its helpers to finish before it sleeps (see try_run).
 constexpr std::chrono::microseconds kJoinSpin{1000};
-// Calls in a burst, when the user opted in (set_spin_wait_us > 0): a job that starts within kBurstGap
-// of the previous job's end marks a burst, and after such a job the helpers poll up to the spin wait
-// for the next one before they sleep: on a VM a helper that went to sleep is slow to wake (its vCPU
-// halts), which shows in short calls such as a one-row gate. Off by default: idle cores stay idle (the
-// CPU time a server's other work or other processes could use). An isolated call (nothing before it
-// within kBurstGap) leaves no thread polling; in a burst each helper polls at most the spin wait per
-// job.
+// Calls in a burst: a job that starts within kBurstGap of the previous parallel_for's end (pooled or
+// run on the caller alone) marks a burst, and after such a job the helpers poll up to the spin wait for
+// the next one before they sleep: on a VM a helper that went to sleep is slow to wake (its vCPU halts),
+// which shows in short calls such as a one-row gate. An isolated call (nothing before it within
+// kBurstGap) leaves no thread polling, so a process that is not calling stays idle; in a burst each
+// helper polls at most the spin wait per job. The default spin wait equals the burst gap: calls that
+// count as a burst find the helpers awake.
 constexpr std::chrono::microseconds kBurstGap{200};
-std::atomic<int> g_spin_wait_us{0};
+std::atomic<int> g_spin_wait_us{kDefaultSpinWaitUs};
+static_assert(kDefaultSpinWaitUs == kBurstGap.count(), "the default spin wait is the burst gap");
+
+// When the last parallel_for of any thread ended (steady clock, ns since its epoch; far past at start).
+std::atomic<int64_t> g_last_end_ns{INT64_MIN / 2};
+std::atomic<unsigned long> g_pooled_jobs{0};
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+bool within_burst_gap(int64_t at_ns) {
+  return at_ns - g_last_end_ns.load(std::memory_order_relaxed) < int64_t(std::chrono::nanoseconds(kBurstGap).count());
+}
 
 class Pool {
  public:
@@ -51,7 +65,7 @@ class Pool {
     if (!busy.owns_lock()) return false;
     const int helpers = threads - 1;
     ensure_workers(helpers);
-    const Clock::time_point start = Clock::now();
+    const bool burst = within_burst_gap(now_ns());
     {
       std::lock_guard<std::mutex> lk(m_);
       fn_ = fn;
@@ -61,12 +75,13 @@ class Pool {
       active_helpers_ = helpers;
       unfinished_.store(helpers, std::memory_order_relaxed);
       spin_wait_ = std::chrono::microseconds(g_spin_wait_us.load(std::memory_order_relaxed));
-      burst_ = spin_wait_.count() > 0 && start - last_end_ < kBurstGap;
+      burst_ = spin_wait_.count() > 0 && burst;
       keep_helpers_off_caller_cpu(helpers);
       ++generation_;
       published_.store(generation_, std::memory_order_release);
     }
     wake_.notify_all();
+    g_pooled_jobs.fetch_add(1, std::memory_order_relaxed);
     work();  // the caller takes tasks too
     // The helpers' last tasks are still running: poll for them for a while before sleeping. This is
     // inside the call (the caller is blocked either way), never between calls. Waking a thread that
@@ -80,7 +95,6 @@ class Pool {
     std::unique_lock<std::mutex> lk(m_);
     done_.wait(lk, [&] { return unfinished_.load(std::memory_order_acquire) == 0; });
     fn_ = nullptr;
-    last_end_ = Clock::now();
     return true;
   }
 
@@ -164,7 +178,6 @@ class Pool {
   std::atomic<unsigned long> published_{0};  // generation_, readable without the mutex (polling)
   bool burst_ = false;                       // under m_: this job started soon after the last one
   std::chrono::microseconds spin_wait_{0};   // under m_: the spin wait when this job was published
-  Clock::time_point last_end_{};             // under job_mutex_: when the last job finished
   void (*fn_)(void*, size_t) = nullptr;
   void* ctx_ = nullptr;
   size_t n_tasks_ = 0;
@@ -184,6 +197,16 @@ void set_spin_wait_us(int us) {
 
 int spin_wait_us() { return g_spin_wait_us.load(std::memory_order_relaxed); }
 
+unsigned long pooled_jobs() { return g_pooled_jobs.load(std::memory_order_relaxed); }
+
+bool pool_in_burst() {
+  const int us = g_spin_wait_us.load(std::memory_order_relaxed);
+  if (us <= 0) return false;
+  const int64_t gap = now_ns() - g_last_end_ns.load(std::memory_order_relaxed);
+  const int64_t poll = int64_t(us < kBurstGap.count() ? us : kBurstGap.count()) * 1000;
+  return gap < poll;
+}
+
 void parallel_for(size_t n_tasks, int threads, void (*fn)(void*, size_t), void* ctx) {
   if (n_tasks == 0) return;
   if (threads > kMaxThreads) threads = kMaxThreads;
@@ -191,6 +214,7 @@ void parallel_for(size_t n_tasks, int threads, void (*fn)(void*, size_t), void* 
   if (threads <= 1 || !pool().try_run(n_tasks, threads, fn, ctx)) {
     for (size_t t = 0; t < n_tasks; ++t) fn(ctx, t);
   }
+  g_last_end_ns.store(now_ns(), std::memory_order_relaxed);
 }
 
 }  // namespace swiglu

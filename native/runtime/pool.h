@@ -2,9 +2,9 @@
 // Workers sleep on a condition variable between jobs (no spinning while idle). Within a job, the caller
 // polls for up to 1 ms for the helpers' last tasks before it sleeps too (a wake-up through the
 // condition variable is slow on a VM, an interrupt to a halted vCPU, and would show in a short call).
-// Between calls nothing polls unless the user opts in with set_spin_wait_us (setSpinWait): then calls
-// in a burst (a job that starts within 200 us of the last one's end) leave the helpers polling that
-// long for the next job before they sleep, and an isolated call still leaves nothing polling (pool.cc).
+// Between calls, only calls in a burst (a job that starts within 200 us of the last one's end) leave the
+// helpers polling for the next job, for up to the spin wait (set_spin_wait_us, setSpinWait; 200 us by
+// default, 0 turns it off) before they sleep; an isolated call leaves nothing polling (pool.cc).
 // One job runs at a time; a caller that finds the pool busy (another environment, or an async op on a
 // libuv thread) runs its whole job on its own thread instead of waiting, so no caller can block or
 // deadlock another.
@@ -38,10 +38,20 @@ inline void cpu_relax() {
 }
 
 // How long helpers poll for the next job after a job that came in a burst, in microseconds, before
-// they sleep. 0, the default, means they sleep at once after every job. Process-wide (the pool is).
+// they sleep. 0 means they sleep at once after every job. Process-wide (the pool is).
 constexpr int kMaxSpinWaitUs = 10000;
+constexpr int kDefaultSpinWaitUs = 200;
 void set_spin_wait_us(int us);
 int spin_wait_us();
+
+// Whether calls are coming in a burst that keeps the helpers polling: a spin wait is set and the last
+// parallel_for (of any thread, pooled or not) ended less than the spin wait (at most the burst gap) ago.
+// A job then finds the helpers awake (or wakes them once, after which they poll), so a smaller job is
+// worth splitting than when they sleep (gemm.h pool_min_flops).
+bool pool_in_burst();
+
+// Jobs the pool has run on more than one thread since the process started (for tests).
+unsigned long pooled_jobs();
 
 // Upper bound accepted by setNumThreads: more threads than this is a RangeError, not a fork bomb.
 constexpr int kMaxThreads = 256;

@@ -10,8 +10,10 @@
 //              [--no-probes]   (calls back to back, no FMA / read probe between them: the weights stay where
 //                               the previous call left them, as a plain loop of calls finds them; %peak
 //                               and %DRAM then against the start-up probes)
-//              [--spin-wait US]   (the pool's helpers poll US microseconds between the calls of a burst
-//                                  before they sleep: setSpinWait, off by default as in the package)
+//              [--spin-wait US]   (the pool's helpers poll up to US microseconds between the calls of a
+//                                  burst before they sleep: setSpinWait; default the package's, 200, but 0
+//                                  with --openblas, whose calls would otherwise run beside our polling
+//                                  helpers in the round-robin)
 //   gemm_bench --matmul [--shapes ...] [--m 1,8] [--threads 1,2]   (small-M matmul: packed vs unpacked B)
 #include <dlfcn.h>
 #include <sys/mman.h>
@@ -292,7 +294,7 @@ double read_bw(Isa isa, int threads) {
 
 int bench(int argc, char** argv) {
   std::string shapes = "1024x2816,2048x5632,4096x11008", ms = "1,8,64,512", ths = "1,2", dtypes = "f32,bf16", isa_s;
-  bool use_ob = false, unfused = false, matmul_mode = false, probes = true;
+  bool use_ob = false, unfused = false, matmul_mode = false, probes = true, spin_set = false;
   double min_time = 0.3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -310,7 +312,10 @@ int bench(int argc, char** argv) {
     else if (a == "--kc") g_tuning.kc = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--mc") g_tuning.mc = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--nc") g_tuning.nc = std::strtoull(next().c_str(), nullptr, 10);
-    else if (a == "--spin-wait") set_spin_wait_us(std::atoi(next().c_str()));
+    else if (a == "--spin-wait") {
+      set_spin_wait_us(std::atoi(next().c_str()));
+      spin_set = true;
+    }
   }
   Isa isa = best_isa();
   if (!isa_s.empty() && (!parse_isa(isa_s.c_str(), &isa) || !isa_runnable(isa))) {
@@ -356,11 +361,12 @@ int bench(int argc, char** argv) {
     std::fprintf(stderr, "OpenBLAS not found (apt-get install -y libopenblas-dev); continuing without it\n");
     use_ob = false;
   }
+  if (use_ob && !spin_set) set_spin_wait_us(0);
   std::vector<int> threads;
   for (auto& s : split(ths, ',')) threads.push_back(std::atoi(s.c_str()));
   const CacheSizes& cs = cache_sizes();
-  std::printf("isa %s, mr %d, caches L1d %zuK L2 %zuK L3 %zuK%s%s\n", g.isa, g.mr, cs.l1d >> 10, cs.l2 >> 10, cs.l3 >> 10,
-              use_ob ? ", OpenBLAS core " : "", use_ob && ob.corename ? ob.corename() : "");
+  std::printf("isa %s, mr %d, caches L1d %zuK L2 %zuK L3 %zuK, pool spin wait %d us%s%s\n", g.isa, g.mr, cs.l1d >> 10,
+              cs.l2 >> 10, cs.l3 >> 10, spin_wait_us(), use_ob ? ", OpenBLAS core " : "", use_ob && ob.corename ? ob.corename() : "");
   std::vector<double> peak(threads.size()), bw(threads.size());
   for (size_t i = 0; i < threads.size(); ++i) {
     peak[i] = fma_peak(isa, threads[i]);
