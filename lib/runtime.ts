@@ -58,8 +58,8 @@ export function getNumThreads(): number {
  * a call that came in a burst (started within 200 µs of the previous call's end); an isolated call
  * leaves nothing polling. The default, 200, keeps the helpers awake through a loop of sub-millisecond
  * calls (one token through an FFN), where waking a sleeping helper (~20–40 µs on a VM) would cost more
- * than splitting the call saves; small matrix calls are split across threads only while the helpers
- * poll. 0: they sleep right after every call, and small matrix calls run on the calling thread.
+ * than splitting the call saves; small matrix and elementwise calls are split across threads only while
+ * the helpers poll. 0: they sleep right after every call, and such calls run on the calling thread.
  * Process-wide: the pool is shared by every Node environment of the process.
  * @param microseconds A whole number from 0 to the build's maximum.
  * @returns Nothing.

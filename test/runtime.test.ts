@@ -95,6 +95,33 @@ describe('threads', () => {
   // A one-row gate of 0.7 MFLOP runs on the calling thread alone when the helpers sleep (waking one costs
   // more than it saves), and on the pool in a burst of calls, where the helpers poll between calls
   // (native/runtime/gemm.h kMinBurstPoolFlops). Either way the same bits.
+  it('splits 100K-element calls in a burst only while the helpers poll, with the same results', () => {
+    const saved = sg.getNumThreads();
+    const x = Float32Array.from({ length: 100000 }, (_, i) => (i % 3001) / 100 - 15);
+    const burst = (): { jobs: number; results: Float32Array[] } => {
+      const before = binding._testing.pooledJobs();
+      const results: Float32Array[] = [];
+      for (let i = 0; i < 40; i++) results.push(sg.silu(x));
+      return { jobs: binding._testing.pooledJobs() - before, results };
+    };
+    try {
+      sg.setNumThreads(1);
+      const one = sg.silu(x);
+      sg.setNumThreads(2);
+      sg.setSpinWait(0);
+      const asleep = burst();
+      sg.setSpinWait(200);
+      const polling = burst();
+      expect(asleep.jobs).toBe(0);
+      if (binding._testing.availableCores() >= 2) expect(polling.jobs).toBeGreaterThanOrEqual(30);
+      const same = (y: Float32Array) => Buffer.compare(Buffer.from(y.buffer), Buffer.from(one.buffer)) === 0;
+      expect([...asleep.results, ...polling.results].every(same)).toBe(true);
+    } finally {
+      sg.setSpinWait(200);
+      sg.setNumThreads(saved);
+    }
+  });
+
   it('splits small GEMMs in a burst of calls only while the helpers poll, with the same results', () => {
     const saved = sg.getNumThreads();
     const d = 256, h = 704;

@@ -1,6 +1,7 @@
 // How an elementwise job is cut for the pool. Small arrays stay on the calling thread: waking a
-// sleeping worker costs a few microseconds, as much as an in-cache array of ~100K floats takes, so
-// below 256K elements a second thread does not pay (docs/tuning-log.md has the figures).
+// sleeping worker costs tens of microseconds on a VM, as much as an in-cache array of ~100K floats
+// takes, so below 256K elements a second thread does not pay while the helpers sleep; in a burst of
+// calls, where they poll (runtime/pool.h), it does from 32K (docs/tuning-log.md has the figures).
 #pragma once
 #include <cstddef>
 
@@ -10,13 +11,21 @@
 namespace swiglu {
 
 constexpr size_t kParallelMinElements = size_t(1) << 18;
+// In a burst of calls the helpers poll rather than sleep (runtime/pool.h), and a hand-off costs about a
+// microsecond: from this many elements a second thread pays then.
+constexpr size_t kBurstParallelMinElements = size_t(1) << 15;
 constexpr size_t kChunkAlign = 64;  // floats: keeps chunk starts on cache-line multiples of the base
 
 // Calls body(begin, end) over [0, n) in chunks, on up to `threads` threads.
 template <class Body>
 void run_chunked(size_t n, int threads, Body&& body) {
-  if (threads <= 1 || n < kParallelMinElements) {
+  if (threads <= 1 || n < kBurstParallelMinElements) {
     body(size_t(0), n);
+    return;
+  }
+  if (n < kParallelMinElements && !pool_in_burst()) {
+    // Through parallel_for on this thread alone, so that the pool sees the call (its end starts a burst).
+    parallel_for(1, 1, [&](size_t) { body(size_t(0), n); });
     return;
   }
   // One contiguous range per thread, the same part of the array on every call: the pool's caller owns
