@@ -95,18 +95,21 @@ describe('threads', () => {
   // A one-row gate of 0.7 MFLOP runs on the calling thread alone when the helpers sleep (waking one costs
   // more than it saves), and on the pool in a burst of calls, where the helpers poll between calls
   // (native/runtime/gemm.h kMinBurstPoolFlops). Either way the same bits.
-  it('splits 100K-element calls in a burst only while the helpers poll, with the same results', () => {
+  it.each([
+    ['silu', (x: Float32Array) => sg.silu(x)],
+    ['swiglu, split form', (x: Float32Array) => sg.swiglu(x, { width: 2000 })],
+  ])('splits 100K-element calls (%s) in a burst only while the helpers poll, with the same results', (_, op) => {
     const saved = sg.getNumThreads();
     const x = Float32Array.from({ length: 100000 }, (_, i) => (i % 3001) / 100 - 15);
     const burst = (): { jobs: number; results: Float32Array[] } => {
       const before = binding._testing.pooledJobs();
       const results: Float32Array[] = [];
-      for (let i = 0; i < 40; i++) results.push(sg.silu(x));
+      for (let i = 0; i < 40; i++) results.push(op(x));
       return { jobs: binding._testing.pooledJobs() - before, results };
     };
     try {
       sg.setNumThreads(1);
-      const one = sg.silu(x);
+      const one = op(x);
       sg.setNumThreads(2);
       sg.setSpinWait(0);
       const asleep = burst();

@@ -50,16 +50,20 @@ void run_chunked(size_t n, int threads, Body&& body) {
 }
 
 // Calls row(r) for every r in [0, rows), rows of `width` elements each: whole blocks of rows per pool
-// task, on up to `threads` threads once the rows together reach kParallelMinElements.
+// task, on up to `threads` threads once the rows together reach kParallelMinElements (in a burst,
+// kBurstParallelMinElements, with tasks of half that).
 template <class Row>
 void run_rows(size_t rows, size_t width, int threads, Row&& row) {
   if (rows == 1) {
     row(size_t(0));
     return;
   }
-  const size_t rows_per_task = width >= kParallelMinElements ? 1 : (kParallelMinElements + width - 1) / width;
+  const size_t total = rows * width;
+  const bool burst = total < kParallelMinElements && total >= kBurstParallelMinElements && pool_in_burst();
+  const size_t task_min = burst ? kBurstParallelMinElements / 2 : kParallelMinElements;
+  const size_t rows_per_task = width >= task_min ? 1 : (task_min + width - 1) / width;
   const size_t tasks = (rows + rows_per_task - 1) / rows_per_task;
-  parallel_for(tasks, rows * width >= kParallelMinElements ? threads : 1, [&](size_t t) {
+  parallel_for(tasks, total >= kParallelMinElements || burst ? threads : 1, [&](size_t t) {
     const size_t r0 = t * rows_per_task;
     const size_t r1 = r0 + rows_per_task < rows ? r0 + rows_per_task : rows;
     for (size_t r = r0; r < r1; ++r) row(r);
