@@ -92,66 +92,57 @@ describe('threads', () => {
     }
   });
 
-  // A one-row gate of 0.7 MFLOP runs on the calling thread alone when the helpers sleep (waking one costs
-  // more than it saves), and on the pool in a burst of calls, where the helpers poll between calls
-  // (native/runtime/gemm.h kMinBurstPoolFlops). Either way the same bits.
-  it.each([
-    ['silu', (x: Float32Array) => sg.silu(x)],
-    ['swiglu, split form', (x: Float32Array) => sg.swiglu(x, { width: 2000 })],
-  ])('splits 100K-element calls (%s) in a burst only while the helpers poll, with the same results', (_, op) => {
+  // Small calls run on the calling thread alone when the helpers sleep (waking one costs more than it
+  // saves), and on the pool in a burst of calls, where the helpers poll between calls (runtime/gemm.h
+  // kMinBurstPoolFlops, addon/chunking.h kBurstParallelMinElements).
+  // A burst of 40 calls of `op` on 2 threads, with the helpers sleeping after every call (spin wait 0)
+  // and polling between calls (the default): pooled jobs only while they poll, every result the bits of
+  // the 1-thread call.
+  function checkBurstSplit(op: () => Float32Array): void {
     const saved = sg.getNumThreads();
-    const x = Float32Array.from({ length: 100000 }, (_, i) => (i % 3001) / 100 - 15);
     const burst = (): { jobs: number; results: Float32Array[] } => {
       const before = binding._testing.pooledJobs();
       const results: Float32Array[] = [];
-      for (let i = 0; i < 40; i++) results.push(op(x));
+      for (let i = 0; i < 40; i++) results.push(op());
       return { jobs: binding._testing.pooledJobs() - before, results };
     };
     try {
       sg.setNumThreads(1);
-      const one = op(x);
+      const one = op();
       sg.setNumThreads(2);
       sg.setSpinWait(0);
       const asleep = burst();
       sg.setSpinWait(200);
       const polling = burst();
       expect(asleep.jobs).toBe(0);
-      if (binding._testing.availableCores() >= 2) expect(polling.jobs).toBeGreaterThanOrEqual(30);
+      // Most of the burst's calls: one that follows a gap past 200 µs (the machine held this thread) runs alone.
+      if (binding._testing.availableCores() >= 2) expect(polling.jobs).toBeGreaterThanOrEqual(10);
       const same = (y: Float32Array) => Buffer.compare(Buffer.from(y.buffer), Buffer.from(one.buffer)) === 0;
       expect([...asleep.results, ...polling.results].every(same)).toBe(true);
     } finally {
       sg.setSpinWait(200);
       sg.setNumThreads(saved);
     }
+  }
+
+  // 100K elements: on the calling thread alone while the helpers sleep (below 256K), split in a burst.
+  it.each([
+    ['silu', (x: Float32Array) => sg.silu(x)],
+    ['swiglu, split form', (x: Float32Array) => sg.swiglu(x, { width: 2000 })],
+  ])('splits 100K-element calls (%s) in a burst only while the helpers poll, with the same results', (_, op) => {
+    const x = Float32Array.from({ length: 100000 }, (_, i) => (i % 3001) / 100 - 15);
+    checkBurstSplit(() => op(x));
   });
 
+  // A one-row gate of 0.7 MFLOP (native/runtime/gemm.h: below 4 MFLOP while the helpers sleep).
   it('splits small GEMMs in a burst of calls only while the helpers poll, with the same results', () => {
-    const saved = sg.getNumThreads();
     const d = 256, h = 704;
     const w = (seed: number) => Float32Array.from({ length: h * d }, (_, i) => Math.sin(i * 0.37 + seed) * 0.1);
     const packed = sg.packGate(w(1), w(2), { inFeatures: d, outFeatures: h });
     const x = Float32Array.from({ length: d }, (_, i) => Math.cos(i * 0.11));
-    const burst = (): { jobs: number; results: Float32Array[] } => {
-      const before = binding._testing.pooledJobs();
-      const results: Float32Array[] = [];
-      for (let i = 0; i < 40; i++) results.push(sg.swigluMatmul(x, packed));
-      return { jobs: binding._testing.pooledJobs() - before, results };
-    };
     try {
-      sg.setNumThreads(1);
-      const one = sg.swigluMatmul(x, packed);
-      sg.setNumThreads(2);
-      sg.setSpinWait(0);
-      const asleep = burst();
-      sg.setSpinWait(200);
-      const polling = burst();
-      expect(asleep.jobs).toBe(0);
-      if (binding._testing.availableCores() >= 2) expect(polling.jobs).toBeGreaterThanOrEqual(30);
-      const same = (y: Float32Array) => Buffer.compare(Buffer.from(y.buffer), Buffer.from(one.buffer)) === 0;
-      expect([...asleep.results, ...polling.results].every(same)).toBe(true);
+      checkBurstSplit(() => sg.swigluMatmul(x, packed));
     } finally {
-      sg.setSpinWait(200);
-      sg.setNumThreads(saved);
       packed.dispose();
     }
   });
