@@ -183,8 +183,9 @@ export function runOnednn(
     }
     caps.push(cap);
     for (const t of threads) {
-      // OMP_WAIT_POLICY=PASSIVE (unless set): OpenMP's threads sleep between calls as our pool's helpers
-      // do; with libgomp's default spinning, 2-thread calls on 2 vCPUs shared with other jobs took 10× longer.
+      // OMP_WAIT_POLICY=PASSIVE (unless set): OpenMP's threads sleep between calls, as our pool's helpers
+      // do with --spin-wait 0 (below); with libgomp's default spinning, 2-thread calls on 2 vCPUs shared
+      // with other jobs took 10× longer.
       const childEnv: NodeJS.ProcessEnv = { ...env, ONEDNN_MAX_CPU_ISA: cap, OMP_NUM_THREADS: String(t), OMP_WAIT_POLICY: env.OMP_WAIT_POLICY || 'PASSIVE' };
       delete childEnv.ONEDNN_VERBOSE;
       delete childEnv.DNNL_VERBOSE;

@@ -9,8 +9,8 @@
 # Environment: THREADS (default "1 2": one run per count, OMP_NUM_THREADS set on that run only),
 # ISAS (default "AVX2 AVX512_CORE": ONEDNN_MAX_CPU_ISA per run; skipped by oneDNN when the CPU lacks
 # it, it then reports the ISA it used), OMP_WAIT_POLICY (default PASSIVE: OpenMP's threads sleep between
-# calls, as our pool's helpers do; libgomp's default spinning made 2-thread calls 10x slower on 2 vCPUs
-# shared with other jobs), BUILD_DIR (default /tmp/swiglu-onednn), VERBOSE=1 (adds
+# calls, as our pool's helpers do with setSpinWait(0); libgomp's default spinning made 2-thread calls 10x
+# slower on 2 vCPUs shared with other jobs), BUILD_DIR (default /tmp/swiglu-onednn), VERBOSE=1 (adds
 # ONEDNN_VERBOSE=1 to the runs: which kernel each primitive ran).
 # Our side of the comparison: `node dist/bench/cli.js gate --onednn --isa avx2,avx512` times both and
 # reports oneDNN's time ÷ ours per row; or `SWIGLU_ISA=avx2 node dist/bench/cli.js gate --shapes ...`.
