@@ -120,6 +120,8 @@ export interface TestingBinding {
   availableCores(): number;
   /** Jobs the thread pool has run on more than one thread since the process started (native/runtime/pool.h). */
   pooledJobs(): number;
+  /** Helper places withdrawn from pooled jobs whose tasks were all taken before the helper came (pool.h). */
+  withdrawnHelpers(): number;
   /** Elementwise calls whose arrays (inputs + output) reach this many bytes write with non-temporal stores. */
   readonly streamMinBytes: number;
   /** The table of activations (native/runtime/activation_list.h), in index order. */

@@ -181,6 +181,31 @@ describe('threads', () => {
     }
   });
 
+  // native/runtime/pool.h: a caller that has taken every task does not wait for a helper that has not
+  // joined. Pinned to one CPU, the helper cannot run while its caller computes, so the caller does the
+  // whole job and withdraws the helper's place; results stay those of one thread.
+  it.runIf(process.platform === 'linux' && spawnSync('taskset', ['--version']).status === 0)(
+    'does not wait for a helper that has not joined when every task is taken (one CPU)',
+    () => {
+      const script = `
+        const sg = require(${JSON.stringify(DIST)});
+        const t = require(${JSON.stringify(path.join(path.dirname(DIST), 'binding.js'))}).binding._testing;
+        const x = new Float32Array(1 << 20).map((_, i) => (i % 1000) / 100 - 5);
+        sg.setNumThreads(1);
+        const one = sg.gelu(x);
+        sg.setNumThreads(2);
+        const before = t.withdrawnHelpers();
+        let same = true;
+        for (let i = 0; i < 20; i++) same = same && Buffer.compare(Buffer.from(sg.gelu(x).buffer), Buffer.from(one.buffer)) === 0;
+        console.log(JSON.stringify({ same, withdrawn: t.withdrawnHelpers() - before }));`;
+      const r = spawnSync('taskset', ['-c', '0', process.execPath, '-e', script], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const got = JSON.parse(r.stdout) as { same: boolean; withdrawn: number };
+      expect(got.same).toBe(true);
+      expect(got.withdrawn, JSON.stringify(got)).toBeGreaterThanOrEqual(1);
+    },
+  );
+
   it('gives the same results with the spin wait on and off', () => {
     const saved = sg.getNumThreads();
     sg.setNumThreads(2);

@@ -102,6 +102,11 @@ Napi::Value PooledJobs(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(pooled_jobs()));
 }
 
+// withdrawnHelpers(): helper places withdrawn from jobs whose tasks were all taken before the helper came.
+Napi::Value WithdrawnHelpers(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(withdrawn_slots()));
+}
+
 // availableCores(): the cores this process may run on (the default thread count).
 Napi::Value AvailableCores(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), available_cores()); }
 
@@ -172,6 +177,7 @@ void RegisterTesting(Napi::Env env, Napi::Object exports) {
   t.Set("scratchStats", Napi::Function::New(env, ScratchStatsValue, "scratchStats"));
   t.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   t.Set("pooledJobs", Napi::Function::New(env, PooledJobs, "pooledJobs"));
+  t.Set("withdrawnHelpers", Napi::Function::New(env, WithdrawnHelpers, "withdrawnHelpers"));
   t.Set("activations", Napi::Function::New(env, Activations, "activations"));
   // Elementwise calls whose arrays reach this many bytes write with non-temporal stores (dispatch.h).
   t.Set("streamMinBytes", Napi::Number::New(env, static_cast<double>(cache_sizes().l3)));

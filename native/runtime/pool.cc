@@ -48,6 +48,7 @@ static_assert(kDefaultSpinWaitUs == kBurstGap.count(), "the default spin wait is
 // When the last parallel_for of any thread ended (steady clock, ns since its epoch; far past at start).
 std::atomic<int64_t> g_last_end_ns{INT64_MIN / 2};
 std::atomic<unsigned long> g_pooled_jobs{0};
+std::atomic<unsigned long> g_withdrawn_slots{0};
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
@@ -74,6 +75,7 @@ class Pool {
       next_.store(0, std::memory_order_relaxed);
       active_helpers_ = helpers;
       unfinished_.store(helpers, std::memory_order_relaxed);
+      slots_.store(((generation_ + 1) << kSlotBits) | static_cast<uint64_t>(helpers), std::memory_order_relaxed);
       spin_wait_ = std::chrono::microseconds(g_spin_wait_us.load(std::memory_order_relaxed));
       burst_ = spin_wait_.count() > 0 && burst;
       keep_helpers_off_caller_cpu(helpers);
@@ -83,6 +85,17 @@ class Pool {
     wake_.notify_all();
     g_pooled_jobs.fetch_add(1, std::memory_order_relaxed);
     work();  // the caller takes tasks too
+    // Every task is taken. A helper that has not joined the job by now (it has not woken, or the machine
+    // has not given it a CPU) is not waited for: its slot is withdrawn, and it skips the job when it
+    // comes. Only helpers that joined count in unfinished_.
+    uint64_t s = slots_.load(std::memory_order_relaxed);
+    while ((s & kSlotMask) != 0 && !slots_.compare_exchange_weak(s, s & ~kSlotMask, std::memory_order_acq_rel)) {
+    }
+    const int withdrawn = static_cast<int>(s & kSlotMask);
+    if (withdrawn) {
+      unfinished_.fetch_sub(withdrawn, std::memory_order_acq_rel);
+      g_withdrawn_slots.fetch_add(static_cast<unsigned long>(withdrawn), std::memory_order_relaxed);
+    }
     // The helpers' last tasks are still running: poll for them for a while before sleeping. This is
     // inside the call (the caller is blocked either way), never between calls. Waking a thread that
     // sleeps on the condition variable is slow on a VM (an interrupt to a halted vCPU), and it would be
@@ -146,6 +159,7 @@ class Pool {
         poll = burst_ && index < active_helpers_;  // a helper this job does not use sleeps on
         spin = spin_wait_;
         if (index >= active_helpers_) continue;     // not needed for this job
+        if (!join(seen)) continue;                  // came after the caller had taken every task
       }
       work();
       if (unfinished_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -154,6 +168,15 @@ class Pool {
         done_.notify_one();
       }
     }
+  }
+
+  // Takes one of generation gen's helper slots, if the caller has not withdrawn them (try_run).
+  bool join(unsigned long gen) {
+    uint64_t s = slots_.load(std::memory_order_acquire);
+    while ((s >> kSlotBits) == uint64_t(gen) && (s & kSlotMask) != 0) {
+      if (slots_.compare_exchange_weak(s, s - 1, std::memory_order_acq_rel)) return true;
+    }
+    return false;
   }
 
   void work() {
@@ -174,7 +197,13 @@ class Pool {
   std::vector<Worker> workers_;  // under m_
   unsigned long generation_ = 0;
   int active_helpers_ = 0;
-  std::atomic<int> unfinished_{0};  // helpers of the current job that have not finished
+  std::atomic<int> unfinished_{0};  // helpers that joined the current job (or may still) and have not finished
+  // The current job's generation (high bits) and the helper slots not yet taken (low kSlotBits): a
+  // helper joins by taking one, the caller withdraws the rest once every task is taken.
+  static constexpr int kSlotBits = 16;
+  static constexpr uint64_t kSlotMask = (uint64_t(1) << kSlotBits) - 1;
+  static_assert(kMaxThreads < (1 << kSlotBits), "the slots fit their bits");
+  std::atomic<uint64_t> slots_{0};
   std::atomic<unsigned long> published_{0};  // generation_, readable without the mutex (polling)
   bool burst_ = false;                       // under m_: this job started soon after the last one
   std::chrono::microseconds spin_wait_{0};   // under m_: the spin wait when this job was published
@@ -198,6 +227,8 @@ void set_spin_wait_us(int us) {
 int spin_wait_us() { return g_spin_wait_us.load(std::memory_order_relaxed); }
 
 unsigned long pooled_jobs() { return g_pooled_jobs.load(std::memory_order_relaxed); }
+
+unsigned long withdrawn_slots() { return g_withdrawn_slots.load(std::memory_order_relaxed); }
 
 bool pool_in_burst() {
   const int us = g_spin_wait_us.load(std::memory_order_relaxed);

@@ -5,6 +5,8 @@
 // Between calls, only calls in a burst (a job that starts within 200 us of the last one's end) leave the
 // helpers polling for the next job, for up to the spin wait (set_spin_wait_us, setSpinWait; 200 us by
 // default, 0 turns it off) before they sleep; an isolated call leaves nothing polling (pool.cc).
+// A helper that has not joined a job by the time its caller has taken every task (not yet woken, or
+// not given a CPU by the machine) is not waited for: it skips that job.
 // One job runs at a time; a caller that finds the pool busy (another environment, or an async op on a
 // libuv thread) runs its whole job on its own thread instead of waiting, so no caller can block or
 // deadlock another.
@@ -50,8 +52,10 @@ int spin_wait_us();
 // worth splitting than when they sleep (gemm.h pool_min_flops).
 bool pool_in_burst();
 
-// Jobs the pool has run on more than one thread since the process started (for tests).
+// Jobs the pool has run on more than one thread since the process started, and the helper places in
+// them that were withdrawn because the helper had not joined by the time every task was taken (for tests).
 unsigned long pooled_jobs();
+unsigned long withdrawn_slots();
 
 // Upper bound accepted by setNumThreads: more threads than this is a RangeError, not a fork bomb.
 constexpr int kMaxThreads = 256;
