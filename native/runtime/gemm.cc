@@ -6,11 +6,13 @@
 // thread's, shared by the call's threads, or with own_a, one per thread.
 #include "gemm.h"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include "gemm_plan.h"
 #include "gemm_widen.h"
@@ -39,6 +41,20 @@ namespace {
 void zero_rows(float* C, size_t ldc, size_t M, size_t N) {
   for (size_t i = 0; i < M; ++i) std::memset(C + i * ldc, 0, N * sizeof(float));
 }
+
+// Row panel [r0, r0 + R) of A given as [K x M] (row stride lda) into dst, R floats per k: R a
+// compile-time size, so each k's copy is a few vector moves rather than a call to memcpy.
+using TransPanelCopy = void (*)(float* dst, const float* a, size_t lda, size_t K);
+template <size_t R>
+void copy_trans_panel(float* dst, const float* a, size_t lda, size_t K) {
+  for (size_t k = 0; k < K; ++k) std::memcpy(dst + k * R, a + k * lda, R * sizeof(float));
+}
+constexpr size_t kMaxPanelRows = 16;  // every ISA's tile height (gemm_mr) and tail cut stays within it
+template <size_t... R>
+constexpr std::array<TransPanelCopy, sizeof...(R)> trans_panel_copies(std::index_sequence<R...>) {
+  return {copy_trans_panel<R>...};
+}
+constexpr auto kTransPanelCopy = trans_panel_copies(std::make_index_sequence<kMaxPanelRows + 1>());
 
 // A per-thread buffer reused across calls (no allocation in the hot path after the first); grows only.
 struct ThreadBuffer {
@@ -110,7 +126,11 @@ struct GemmCall {
     const size_t r0 = rp.row0(p), rows = rp.rows(p);
     if (a_trans) {
       float* d = dst + r0 * K;
-      for (size_t k = 0; k < K; ++k) std::memcpy(d + k * rows, A + k * lda + r0, rows * sizeof(float));
+      if (rows <= kMaxPanelRows) {
+        kTransPanelCopy[rows](d, A + r0, lda, K);
+      } else {
+        for (size_t k = 0; k < K; ++k) std::memcpy(d + k * rows, A + k * lda + r0, rows * sizeof(float));
+      }
       return;
     }
     g.pack_a(A + r0 * lda, lda, rows, K, dst + r0 * K, rows);
