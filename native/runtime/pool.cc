@@ -54,9 +54,8 @@ int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
-bool within_burst_gap(int64_t at_ns) {
-  return at_ns - g_last_end_ns.load(std::memory_order_relaxed) < int64_t(std::chrono::nanoseconds(kBurstGap).count());
-}
+// Whether the last parallel_for ended less than `us` microseconds ago.
+bool ended_within_us(int64_t us) { return now_ns() - g_last_end_ns.load(std::memory_order_relaxed) < us * 1000; }
 
 class Pool {
  public:
@@ -66,7 +65,7 @@ class Pool {
     if (!busy.owns_lock()) return false;
     const int helpers = threads - 1;
     ensure_workers(helpers);
-    const bool burst = within_burst_gap(now_ns());
+    const bool burst = ended_within_us(kBurstGap.count());
     {
       std::lock_guard<std::mutex> lk(m_);
       fn_ = fn;
@@ -232,10 +231,7 @@ unsigned long withdrawn_slots() { return g_withdrawn_slots.load(std::memory_orde
 
 bool pool_in_burst() {
   const int us = g_spin_wait_us.load(std::memory_order_relaxed);
-  if (us <= 0) return false;
-  const int64_t gap = now_ns() - g_last_end_ns.load(std::memory_order_relaxed);
-  const int64_t poll = int64_t(us < kBurstGap.count() ? us : kBurstGap.count()) * 1000;
-  return gap < poll;
+  return us > 0 && ended_within_us(us < kBurstGap.count() ? us : kBurstGap.count());
 }
 
 void parallel_for(size_t n_tasks, int threads, void (*fn)(void*, size_t), void* ctx) {
