@@ -97,18 +97,19 @@ describe('threads', () => {
   // kMinBurstPoolFlops, addon/chunking.h kBurstParallelMinElements).
   // A burst of 40 calls of `op` on 2 threads, with the helpers sleeping after every call (spin wait 0)
   // and polling between calls (the default): pooled jobs only while they poll, every result the bits of
-  // the 1-thread call.
-  function checkBurstSplit(op: () => Float32Array): void {
+  // the 1-thread call. Each call writes an `out` allocated before the burst, so that no allocation (slow
+  // under ASan) stretches the gap between calls past the burst's 200 µs.
+  function checkBurstSplit(op: (out: Float32Array) => Float32Array, length: number): void {
     const saved = sg.getNumThreads();
     const burst = (): { jobs: number; results: Float32Array[] } => {
+      const results = Array.from({ length: 40 }, () => new Float32Array(length));
       const before = binding._testing.pooledJobs();
-      const results: Float32Array[] = [];
-      for (let i = 0; i < 40; i++) results.push(op());
+      for (const out of results) op(out);
       return { jobs: binding._testing.pooledJobs() - before, results };
     };
     try {
       sg.setNumThreads(1);
-      const one = op();
+      const one = op(new Float32Array(length));
       sg.setNumThreads(2);
       sg.setSpinWait(0);
       const asleep = burst();
@@ -127,11 +128,11 @@ describe('threads', () => {
 
   // 100K elements: on the calling thread alone while the helpers sleep (below 256K), split in a burst.
   it.each([
-    ['silu', (x: Float32Array) => sg.silu(x)],
-    ['swiglu, split form', (x: Float32Array) => sg.swiglu(x, { width: 2000 })],
-  ])('splits 100K-element calls (%s) in a burst only while the helpers poll, with the same results', (_, op) => {
-    const x = Float32Array.from({ length: 100000 }, (_, i) => (i % 3001) / 100 - 15);
-    checkBurstSplit(() => op(x));
+    ['silu', (x: Float32Array, out: Float32Array) => sg.silu(x, { out }), 100000],
+    ['swiglu, split form', (x: Float32Array, out: Float32Array) => sg.swiglu(x, { width: 2000, out }), 200000],
+  ] as const)('splits 100K-element calls (%s) in a burst only while the helpers poll, with the same results', (_, op, n) => {
+    const x = Float32Array.from({ length: n }, (_, i) => (i % 3001) / 100 - 15);
+    checkBurstSplit((out) => op(x, out), 100000);
   });
 
   // A one-row gate of 0.7 MFLOP (native/runtime/gemm.h: below 4 MFLOP while the helpers sleep).
@@ -141,7 +142,7 @@ describe('threads', () => {
     const packed = sg.packGate(w(1), w(2), { inFeatures: d, outFeatures: h });
     const x = Float32Array.from({ length: d }, (_, i) => Math.cos(i * 0.11));
     try {
-      checkBurstSplit(() => sg.swigluMatmul(x, packed));
+      checkBurstSplit((out) => sg.swigluMatmul(x, packed, { out }), h);
     } finally {
       packed.dispose();
     }
